@@ -1,0 +1,80 @@
+"""The application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from . import errors, i18n, plugins, security, templating
+from .config import load_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .tenancy.roles import check_runtime_role
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def create_app(config=None):
+    """Build a Mosty app. ``config`` overrides what the environment says (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    plugins.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    _init_login(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app, menu_provider=lambda: [])
+    _register_blueprints(app)
+    _register_cli(app)
+
+    if app.config.get("MOSTY_CHECK_DB_ROLE", True):
+        with app.app_context():
+            _check_database_role(app)
+    return app
+
+
+def _init_login(app):
+    from .auth.loader import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    # Sessions are bound to the user's session_version instead (see User.get_id).
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app):
+    from .auth.blueprint import bp as auth_bp
+    from .partnerships.blueprint import bp as partnerships_bp
+    from .partnerships.wall import init_request_wall
+
+    init_request_wall(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(partnerships_bp)
+
+
+def _register_cli(app):
+    from .cli import register_commands
+
+    register_commands(app)
+
+
+def _check_database_role(app):
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+    reasons = check_runtime_role(engine, allow_owner=app.config["MOSTY_DB_ALLOW_OWNER"])
+    if reasons:
+        log.warning("Development database setup, RLS not enforced for this role: %s",
+                    "; ".join(reasons))

@@ -1,0 +1,1 @@
+"""Users, memberships in partnerships, sign-in and sign-out."""

@@ -1,0 +1,76 @@
+"""User and Membership: who may work in which partnership, for which institution, as what."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, TimestampMixin
+from ..partnerships.models import Institution, Partnership
+from ..tenancy import PartnershipOwned
+from .passwords import hash_password, needs_rehash, verify_password
+
+
+class User(UserMixin, TimestampMixin, Base):
+    """A person who signs in. Users are global; what they see comes from memberships."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    # Part of the session id: raising it signs the user out everywhere else.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password):
+        self.password_hash = hash_password(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password):
+        ok = verify_password(self.password_hash, password)
+        if ok and needs_rehash(self.password_hash):
+            self.password_hash = hash_password(password)
+        return ok
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+
+class Membership(TimestampMixin, PartnershipOwned, Base):
+    """A user's place in one partnership: the institution they work for and their roles."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "partnership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id", ondelete="CASCADE"))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    institution: Mapped[Institution] = relationship()
+    partnership: Mapped[Partnership] = relationship()
+
+    def has_role(self, *roles):
+        return any(role in (self.roles or []) for role in roles)
+
+    def __str__(self):
+        return f"{self.user.email} @ {self.institution}"

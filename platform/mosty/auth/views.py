@@ -1,0 +1,91 @@
+"""Sign-in, sign-out, password change and language choice."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import audit
+from ..extensions import db, limiter
+from ..i18n import gettext as _
+from ..tenancy import system_scope
+from .forms import LoginForm, PasswordChangeForm
+from .service import authenticate, change_password, landing_url, normalise_email
+
+
+def _login_limit():
+    return current_app.config["MOSTY_LOGIN_LIMIT"]
+
+
+def _account_key():
+    return "login-account:" + normalise_email(request.form.get("email"))
+
+
+def _failed(response):
+    # Only failed attempts count towards the limit; a successful sign-in redirects.
+    return response.status_code != 302
+
+
+def _safe_next(target):
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(landing_url(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            # A fresh session: nothing from before sign-in carries over.
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")) or landing_url(user))
+        flash(_("Wrong e-mail or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+def logout():
+    if current_user.is_authenticated:
+        with system_scope("platform-level audit of a sign-out"):
+            audit.record("logout", current_user, actor_id=current_user.id)
+            db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if change_password(current_user, form.current_password.data, form.new_password.data):
+            # This session stays signed in under the new session version.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. Other sessions have been signed out."),
+                  "success")
+            return redirect(landing_url(current_user))
+        form.current_password.errors.append(_("The current password is not correct."))
+    return render_template("auth/password.html", form=form)
+
+
+def language():
+    code = request.form.get("locale")
+    if code in current_app.config["MOSTY_LOCALES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("partnerships.chooser"))

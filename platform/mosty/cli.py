@@ -1,0 +1,91 @@
+"""The ``mosty`` command: a Flask CLI group with Mosty's own commands."""
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+from .tenancy import system_scope
+from .tenancy.roles import check_runtime_role
+
+
+def _create_cli_app():
+    from .app import create_app
+
+    # CLI commands run as whoever the environment says; serving is checked in `mosty run`.
+    return create_app({"MOSTY_CHECK_DB_ROLE": False})
+
+
+class _CheckedRun(click.Command):
+    """``flask run``, after refusing an unsafe PostgreSQL role."""
+
+    def invoke(self, ctx):
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        with app.app_context():
+            check_runtime_role(db.engine, allow_owner=app.config["MOSTY_DB_ALLOW_OWNER"])
+        return super().invoke(ctx)
+
+
+checked_run = _CheckedRun(
+    name="run", params=run_command.params, callback=run_command.callback,
+    help=run_command.help, short_help="Run the development server.",
+)
+
+
+@click.command("demo")
+@click.option("--password", default=None, help="Password of every demo login.")
+@with_appcontext
+def demo_command(password):
+    """Create or refresh the demo partnerships, institutions and logins."""
+    from .demo import DEFAULT_PASSWORD, load_demo
+    from .plugins import demo_loaders
+
+    password = password or DEFAULT_PASSWORD
+    logins = load_demo(password=password, extra_loaders=demo_loaders(current_app))
+    click.echo("Demo data loaded. Logins (password: %s):" % password)
+    for email, partnership, roles in logins:
+        click.echo(f"  {email:32} {partnership:8} {roles}")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+@with_appcontext
+def create_admin_command(email, name, password):
+    """Create a platform administrator, or make an existing user one."""
+    from .auth.models import User
+    from .auth.passwords import MIN_PASSWORD_LENGTH
+    from .auth.service import normalise_email
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="password")
+    email = normalise_email(email)
+    with system_scope("creating a platform administrator from the command line"):
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, name=name)
+            db.session.add(user)
+        user.name = name
+        user.is_platform_admin = True
+        user.active = True
+        user.set_password(password)
+        db.session.commit()
+    click.echo(f"Platform administrator {email} is ready.")
+
+
+def register_commands(app):
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_admin_command)
+
+
+def main():
+    cli = FlaskGroup(create_app=_create_cli_app, add_default_commands=False,
+                     help="Mosty: run, migrate and administer the platform.")
+    cli.add_command(checked_run)
+    from flask.cli import routes_command, shell_command
+
+    cli.add_command(shell_command)
+    cli.add_command(routes_command)
+    cli.main(prog_name="mosty")

@@ -1,0 +1,53 @@
+"""Error pages in the user's language; nothing reaches the user as a bare 500 trace."""
+
+import logging
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .i18n import lazy_gettext as _l
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("No access"), _l("You do not have permission to do this.")),
+    404: (_l("Not found"), _l("There is nothing here, or you do not have access to it.")),
+    405: (_l("Not allowed"), _l("This address does not accept this kind of request.")),
+    413: (_l("Too large"), _l("The file you sent is too large.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved. The administrators have been notified.")),
+}
+
+
+def render_error(status, message=None):
+    title, default = MESSAGES.get(status, MESSAGES[500])
+    return render_template(
+        "error.html", status=status, title=title, message=message or default
+    ), status
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, _l("The form has expired or was sent from another page. Please try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if request.path.startswith("/api/"):
+            return {"error": error.name, "status": error.code}, error.code
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        from .extensions import db
+
+        if app.testing:
+            raise error
+
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,1 @@
+"""Partnerships (the tenants), their institutions, territory and agreements."""

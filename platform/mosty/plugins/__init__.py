@@ -1,0 +1,5 @@
+"""The plugin manager: role modules arrive as pluggy plugins (entry-point group ``mosty.plugins``)."""
+
+from .manager import demo_loaders, get_plugin_manager, init_app
+
+__all__ = ["demo_loaders", "get_plugin_manager", "init_app"]

@@ -1,0 +1,85 @@
+"""Which partnership the current request or task works for.
+
+Context variables rather than ``flask.g`` so that the same rules hold in Celery tasks and CLI
+commands, where there is no request.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_partnership_id: ContextVar[int | None] = ContextVar("mosty_partnership_id", default=None)
+_system_reason: ContextVar[str | None] = ContextVar("mosty_system_scope", default=None)
+
+
+class NoPartnershipContext(RuntimeError):
+    """Partnership data was touched with no partnership chosen and no system scope."""
+
+
+class TenancyViolation(RuntimeError):
+    """A write tried to cross the partnership wall."""
+
+
+def current_partnership_id():
+    return _partnership_id.get()
+
+
+def in_system_scope():
+    return _system_reason.get() is not None
+
+
+def _switch_session(partnership_id):
+    # Objects loaded for another partnership must not be served from the identity map, and the
+    # database-side setting must follow the switch inside an open transaction.
+    from . import orm
+
+    orm.on_partnership_switch(partnership_id)
+
+
+@contextmanager
+def partnership_scope(partnership_id):
+    """Work for one partnership: every query sees only its rows, every insert is stamped."""
+    if partnership_id is None:
+        raise NoPartnershipContext("partnership_scope() needs a partnership id")
+    previous = _partnership_id.get()
+    token = _partnership_id.set(int(partnership_id))
+    reason_token = _system_reason.set(None)
+    if previous != partnership_id:
+        _switch_session(partnership_id)
+    try:
+        yield int(partnership_id)
+    finally:
+        _system_reason.reset(reason_token)
+        _partnership_id.reset(token)
+        if previous != partnership_id:
+            _switch_session(previous)
+
+
+def set_request_partnership(partnership_id):
+    """Bind the request to a partnership until ``clear_request_partnership``."""
+    _partnership_id.set(partnership_id)
+    _switch_session(partnership_id)
+
+
+def clear_request_partnership():
+    _partnership_id.set(None)
+    _system_reason.set(None)
+
+
+@contextmanager
+def system_scope(reason):
+    """Cross-partnership access, for the few places that need it.
+
+    Allowed callers: migrations, the platform admin, demo data and beat fan-out. Always name
+    the reason, so ``grep system_scope`` lists every place the walls are lowered.
+    """
+    if not reason:
+        raise ValueError("system_scope() needs a reason")
+    token = _system_reason.set(reason)
+    pid_token = _partnership_id.set(None)
+    _switch_session(None)
+    try:
+        yield
+    finally:
+        _partnership_id.reset(pid_token)
+        _system_reason.reset(token)
+        _switch_session(_partnership_id.get())
