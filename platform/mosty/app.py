@@ -7,6 +7,7 @@ from flask import Flask
 
 from . import errors, i18n, plugins, security, templating
 from .config import load_config
+from .db import configure_sqlite
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .tenancy.roles import check_runtime_role
 
@@ -36,8 +37,9 @@ def create_app(config=None):
     _register_blueprints(app)
     _register_cli(app)
 
-    if app.config.get("MOSTY_CHECK_DB_ROLE", True):
-        with app.app_context():
+    with app.app_context():
+        configure_sqlite(db.engine)
+        if app.config.get("MOSTY_CHECK_DB_ROLE", True):
             _check_database_role(app)
     return app
 

@@ -28,3 +28,27 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+def configure_sqlite(engine):
+    """SQLite as a serious embedded default: foreign keys on, real transactions and savepoints.
+
+    pysqlite by default neither enforces foreign keys (so ON DELETE CASCADE would not run) nor
+    begins transactions where SQLAlchemy expects; this is SQLAlchemy's documented remedy.
+    """
+    from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

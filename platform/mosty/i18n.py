@@ -1,6 +1,6 @@
 """Languages: Polish first, English second. Every user-facing string goes through gettext."""
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, gettext, lazy_gettext, ngettext
 
 from .extensions import babel
@@ -13,7 +13,9 @@ LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
 def select_locale():
     """The user's choice, then their saved preference, then the partnership's, then Polish."""
     locales = current_app.config["MOSTY_LOCALES"]
-    chosen = session.get("locale") if request else None
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("locale")
     if chosen in locales:
         return chosen
     from flask_login import current_user

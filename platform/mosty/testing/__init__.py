@@ -1,0 +1,1 @@
+"""Test support shipped with Mosty: the pytest plugin with app, database and factory fixtures."""
