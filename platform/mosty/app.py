@@ -5,10 +5,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import errors, i18n, plugins, security, templating
+from . import errors, i18n, models, plugins, security, templating  # noqa: F401 - models registers the tables
 from .config import load_config
 from .db import configure_sqlite
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .plugins.access import mount_module_blueprints, partnership_menu
 from .tenancy.roles import check_runtime_role
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def create_app(config=None):
     _init_login(app)
     security.init_app(app)
     errors.init_app(app)
-    templating.init_app(app, menu_provider=lambda: [])
+    templating.init_app(app, menu_provider=partnership_menu)
     _register_blueprints(app)
     _register_cli(app)
 
@@ -64,6 +65,7 @@ def _register_blueprints(app):
     init_request_wall(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(partnerships_bp)
+    mount_module_blueprints(app)
 
 
 def _register_cli(app):

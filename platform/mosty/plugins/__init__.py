@@ -1,5 +1,5 @@
-"""The plugin manager: role modules arrive as pluggy plugins (entry-point group ``mosty.plugins``)."""
+"""Plugins: role modules arrive as pluggy plugins (entry-point group ``mosty.plugins``)."""
 
-from .manager import demo_loaders, get_plugin_manager, init_app
+from .manager import demo_loaders, get_plugin_manager, get_registry, init_app
 
-__all__ = ["demo_loaders", "get_plugin_manager", "init_app"]
+__all__ = ["demo_loaders", "get_plugin_manager", "get_registry", "init_app"]

@@ -60,6 +60,15 @@ def set_request_partnership(partnership_id):
     _switch_session(partnership_id)
 
 
+def set_request_system_scope(reason):
+    """A whole request in the system scope (the platform admin's screens)."""
+    if not reason:
+        raise ValueError("a system scope needs a reason")
+    _partnership_id.set(None)
+    _system_reason.set(reason)
+    _switch_session(None)
+
+
 def clear_request_partnership():
     _partnership_id.set(None)
     _system_reason.set(None)

@@ -1,0 +1,67 @@
+"""The one surface plugins import. Everything a module needs from the core is here;
+anything not re-exported is a core internal and may change without notice."""
+
+from flask import g
+
+from . import audit
+from .db import Base, TimestampMixin, utcnow
+from .extensions import db
+from .hookspecs import hookimpl
+from .i18n import gettext, lazy_gettext, ngettext
+from .partnerships.models import Institution, Partnership
+from .plugins.access import can_use, module_access, requires_write
+from .plugins.contributions import (
+    ExchangeFormat,
+    MenuItem,
+    Module,
+    Panel,
+    ReportSection,
+    Role,
+    TimelineEntry,
+)
+from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
+
+
+def current_partnership():
+    """The partnership of the current request (``None`` outside one)."""
+    return g.get("partnership")
+
+
+def current_membership():
+    """The signed-in member's membership in the current partnership (institution, roles)."""
+    return g.get("membership")
+
+
+def record_audit(action, obj=None, **kwargs):
+    """Write an audit entry for a read or write of personal data (ids only, never values)."""
+    return audit.record(action, obj, **kwargs)
+
+
+__all__ = [
+    "Base",
+    "ExchangeFormat",
+    "Institution",
+    "MenuItem",
+    "Module",
+    "Panel",
+    "Partnership",
+    "PartnershipOwned",
+    "ReportSection",
+    "Role",
+    "TimelineEntry",
+    "TimestampMixin",
+    "can_use",
+    "current_membership",
+    "current_partnership",
+    "current_partnership_id",
+    "db",
+    "gettext",
+    "hookimpl",
+    "lazy_gettext",
+    "module_access",
+    "ngettext",
+    "partnership_scope",
+    "record_audit",
+    "requires_write",
+    "utcnow",
+]
