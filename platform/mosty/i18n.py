@@ -29,5 +29,9 @@ def select_locale():
 
 
 def init_app(app):
+    from .catalogs import compile_catalogs
+
+    # A fresh checkout carries only the .po sources; build the .mo files on first start.
+    compile_catalogs()
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale)

@@ -1,0 +1,33 @@
+# Mosty: the two set-up commands of the README, and a few helpers.
+#   make run   - install, migrate, load demo data, serve on http://127.0.0.1:5000
+#   make test  - install and run the test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MOSTY := $(VENV)/bin/mosty
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install lint bench translations
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(MOSTY) db upgrade
+	$(MOSTY) demo
+	@echo "Mosty is starting at http://$(HOST):$(PORT)/ (demo logins above)"
+	$(MOSTY) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check platform plugins worker tests
+
+translations: install
+	bash scripts/update_translations.sh
