@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import errors, i18n, models, plugins, security, templating  # noqa: F401 - models registers the tables
+from . import errors, i18n, models, plugins, security, tasks, templating  # noqa: F401 - models registers the tables
 from .config import load_config
 from .db import configure_sqlite
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -37,6 +37,8 @@ def create_app(config=None):
     templating.init_app(app, menu_provider=partnership_menu)
     _register_blueprints(app)
     _register_cli(app)
+    tasks.init_app(app)
+    from .auth import tasks as _auth_tasks  # noqa: F401 - registers the account tasks
 
     with app.app_context():
         configure_sqlite(db.engine)

@@ -75,9 +75,27 @@ def create_admin_command(email, name, password):
     click.echo(f"Platform administrator {email} is ready.")
 
 
+@click.command("worker", context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def worker_command(celery_args):
+    """Run a Celery worker (extra arguments go to `celery worker`)."""
+    current_app.extensions["celery"].worker_main(["worker", "--loglevel=INFO", *celery_args])
+
+
+@click.command("beat", context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def beat_command(celery_args):
+    """Run Celery beat, which starts the scheduled tasks."""
+    current_app.extensions["celery"].start(["beat", "--loglevel=INFO", *celery_args])
+
+
 def register_commands(app):
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(beat_command)
 
 
 def main():

@@ -79,6 +79,7 @@ def load_config(instance_path):
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
         "MOSTY_LOCALES": ["pl", "en"],
         "MOSTY_PAGE_SIZE": int(_env("PAGE_SIZE", "25")),
+        "MOSTY_DORMANT_DAYS": int(_env("DORMANT_DAYS", "180")),
         # Tasks run in process unless a broker is configured.
         "MOSTY_TASKS_EAGER": _env_flag("TASKS_EAGER", default=redis_url is None),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -4,6 +4,7 @@ from .audit.models import AuditEntry
 from .auth.models import Membership, User
 from .partnerships.models import Agreement, AgreementParty, Institution, Partnership, TerritoryUnit
 from .plugins.models import ModuleGrant, PartnershipModule
+from .task_receipts import TaskReceipt
 
 __all__ = [
     "Agreement",
@@ -14,6 +15,7 @@ __all__ = [
     "ModuleGrant",
     "Partnership",
     "PartnershipModule",
+    "TaskReceipt",
     "TerritoryUnit",
     "User",
 ]

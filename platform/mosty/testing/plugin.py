@@ -15,7 +15,7 @@ from .. import create_app
 from ..app import MIGRATIONS_DIR
 from ..extensions import db
 from .factories import Factory, login
-from .postgres import create_test_database, truncate_all
+from .postgres import create_test_database, drop_test_database, truncate_all
 
 BASE_CONFIG = {
     "TESTING": True,
@@ -52,8 +52,10 @@ def postgres_database():
     app = _migrate({"SQLALCHEMY_DATABASE_URI": runtime_url,
                     "MOSTY_MIGRATION_DATABASE_URL": owner_url})
     with app.app_context():
-        tables = [t for t in db.metadata.tables]
-    return SimpleNamespace(owner_url=owner_url, runtime_url=runtime_url, tables=tables)
+        tables = list(db.metadata.tables)
+        db.engine.dispose()
+    yield SimpleNamespace(owner_url=owner_url, runtime_url=runtime_url, tables=tables)
+    drop_test_database()
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ RUNTIME_ROLE = "mosty_test_app"
 
 
 def database_name():
+    # One database per test run, so runs side by side never empty each other's tables.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    return f"mosty_test_{worker}"
+    return f"mosty_test_{worker}_{os.getpid()}"
 
 
 def role_url(role, database):
@@ -56,3 +57,10 @@ def truncate_all(owner_url, tables):
             "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
         ))
     engine.dispose()
+
+
+def drop_test_database():
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database_name()}" WITH (FORCE)'))
+    admin.dispose()
