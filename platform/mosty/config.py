@@ -41,7 +41,9 @@ def _instance_secret_key(instance_path):
 def load_config(instance_path):
     """Build the Flask config dict from the environment."""
     env = _env("ENV", "development")
-    database_url = _env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'mosty.sqlite'}"
+    database_url = normalise_database_url(
+        _env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'mosty.sqlite'}"
+    )
     redis_url = _env("REDIS_URL")
     secret_key = _env("SECRET_KEY")
     production = env == "production"
@@ -57,7 +59,7 @@ def load_config(instance_path):
     config = {
         "MOSTY_ENV": env,
         "SECRET_KEY": secret_key or _instance_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         # The table owner, used only by `mosty db upgrade`; the app itself runs as a role that
         # neither owns the tables nor bypasses row-level security.
         "MOSTY_MIGRATION_DATABASE_URL": normalise_database_url(

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..partnerships.models import Partnership
 from ..tenancy import system_scope
 from .models import Membership, User
+from .passwords import spend_a_password_check
 
 
 def normalise_email(email):
@@ -18,7 +19,11 @@ def normalise_email(email):
 def authenticate(email, password):
     """The active user with these credentials, or None (same answer for every failure)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # As slow as checking a real password, so timing does not tell who has an account.
+        spend_a_password_check(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
     with system_scope("platform-level audit of a sign-in"):

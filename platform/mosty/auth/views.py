@@ -58,8 +58,9 @@ def login():
 
 def logout():
     if current_user.is_authenticated:
+        user = current_user._get_current_object()
         with system_scope("platform-level audit of a sign-out"):
-            audit.record("logout", current_user, actor_id=current_user.id)
+            audit.record("logout", user, actor_id=user.id)
             db.session.commit()
     logout_user()
     session.clear()
@@ -71,9 +72,10 @@ def logout():
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if change_password(current_user, form.current_password.data, form.new_password.data):
+        user = current_user._get_current_object()
+        if change_password(user, form.current_password.data, form.new_password.data):
             # This session stays signed in under the new session version.
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(landing_url(current_user))
