@@ -258,10 +258,6 @@ def test_logout_by_get_does_not_sign_out(client, member):
     assert session_user(client) is not None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in mosty/partnerships/blueprint.py: GET /logout also matches /<partnership>/ once a "
-    "slash is added, so Werkzeug answers 308 to /logout/ (then 404) instead of 405; the slug "
-    "converter should refuse reserved names such as login, logout, language, account"))
 @pytest.mark.parametrize("path", ["/logout", "/language"])
 def test_get_on_a_post_only_address_is_405(client, member, path):
     sign_in(client, member.email, member.password)

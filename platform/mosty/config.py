@@ -31,10 +31,15 @@ def _env_flag(name, default=False):
 def _instance_secret_key(instance_path):
     """A key generated once and kept in the instance folder, so sessions survive restarts."""
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Created readable by the owner only, and only once: of two processes starting
+        # together, the second finds the file and uses the first one's key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

@@ -68,6 +68,11 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def _user_key():
+    return f"password-change:{current_user.get_id()}" if current_user.is_authenticated else ""
+
+
+@limiter.limit(_login_limit, methods=["POST"], key_func=_user_key, deduct_when=_failed)
 @login_required
 def password():
     form = PasswordChangeForm()

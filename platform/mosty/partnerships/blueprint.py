@@ -7,4 +7,4 @@ from . import views
 bp = Blueprint("partnerships", __name__, template_folder="templates")
 
 bp.add_url_rule("/", "chooser", views.chooser)
-bp.add_url_rule("/<partnership>/", "dashboard", views.dashboard)
+bp.add_url_rule("/<partnership:partnership>/", "dashboard", views.dashboard)

@@ -4,9 +4,12 @@ Registered on the app rather than on one blueprint, so module blueprints mounted
 ``/<partnership>/<module>/`` are behind the same wall without doing anything themselves.
 """
 
+import re
+
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.routing import BaseConverter
 
 from ..auth.models import Membership
 from ..extensions import db, login_manager
@@ -14,6 +17,24 @@ from ..tenancy.context import clear_request_partnership, set_request_partnership
 from .models import Partnership
 
 SLUG_ARG = "partnership"
+
+# First path segments that belong to the platform itself; no partnership may take them.
+RESERVED_SLUGS = frozenset({
+    "admin", "api", "static", "login", "logout", "language", "account", "health", "assets",
+})
+SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"
+
+
+def is_valid_slug(slug):
+    return bool(re.fullmatch(SLUG_PATTERN, slug or "")) and slug not in RESERVED_SLUGS
+
+
+class PartnershipSlugConverter(BaseConverter):
+    """Matches partnership slugs only, so ``/logout/`` is never read as a partnership."""
+
+    # The lookahead keeps reserved words out of the match itself; refusing them only in
+    # to_python would still let Werkzeug redirect GET /logout to /logout/.
+    regex = "(?!(?:" + "|".join(sorted(RESERVED_SLUGS)) + ")(?![a-z0-9-]))" + SLUG_PATTERN
 
 
 def enter_partnership(slug):
@@ -39,6 +60,8 @@ def enter_partnership(slug):
 
 
 def init_request_wall(app):
+    app.url_map.converters["partnership"] = PartnershipSlugConverter
+
     @app.url_value_preprocessor
     def pull_partnership(endpoint, values):
         clear_request_partnership()

@@ -74,7 +74,7 @@ def _guard_module(module_key):
 def mount_module_blueprints(app):
     """Mount each module under ``/<partnership>/<key>/`` behind the module guard."""
     for key, blueprint in get_registry(app).blueprints.items():
-        app.register_blueprint(blueprint, url_prefix=f"/<partnership>/{key}")
+        app.register_blueprint(blueprint, url_prefix=f"/<partnership:partnership>/{key}")
         # Attached to this app under the blueprint's name, so the blueprint object itself
         # stays untouched and can be mounted in many apps (tests build many).
         app.before_request_funcs.setdefault(key, []).append(_guard_module(key))
