@@ -2,19 +2,40 @@
 
 from .audit.models import AuditEntry
 from .auth.models import Membership, User
+from .consents.models import Consent, ConsentInstitution
+from .enrollment.models import Enrollment, TargetGroup
+from .families.models import Family, FamilyMember
+from .outcomes.models import FollowUp, Outcome
+from .participants.models import CareRelation, Dependant, Participant
 from .partnerships.models import Agreement, AgreementParty, Institution, Partnership, TerritoryUnit
 from .plugins.models import ModuleGrant, PartnershipModule
+from .referrals.models import Referral
+from .services.models import Service, ServiceDelivery
 from .task_receipts import TaskReceipt
 
 __all__ = [
     "Agreement",
     "AgreementParty",
     "AuditEntry",
+    "CareRelation",
+    "Consent",
+    "ConsentInstitution",
+    "Dependant",
+    "Enrollment",
+    "Family",
+    "FamilyMember",
+    "FollowUp",
     "Institution",
     "Membership",
     "ModuleGrant",
+    "Outcome",
+    "Participant",
     "Partnership",
     "PartnershipModule",
+    "Referral",
+    "Service",
+    "ServiceDelivery",
+    "TargetGroup",
     "TaskReceipt",
     "TerritoryUnit",
     "User",

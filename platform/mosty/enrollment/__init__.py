@@ -1,0 +1,1 @@
+"""Enrollment: a participant's or family's path through the programme, and eligibility."""

@@ -1,0 +1,1 @@
+"""Families (rodziny): households served as a whole, with each member's relation to the head."""

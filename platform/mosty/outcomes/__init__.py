@@ -1,0 +1,1 @@
+"""Outcomes (rezultaty): jobs started, trainings completed, and follow-ups after exit."""

@@ -1,0 +1,1 @@
+"""Participants (uczestnicy): the people the partnership serves, their carers' load and dependants."""

@@ -1,0 +1,1 @@
+"""Referrals (skierowania) between institutions of a partnership."""

@@ -1,0 +1,54 @@
+"""Referral: sent → accepted / declined → completed."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, TimestampMixin
+from ..participants.models import Participant
+from ..partnerships.models import Institution
+from ..services.models import Service
+from ..tenancy import PartnershipOwned
+
+STATUSES = ("sent", "accepted", "declined", "completed")
+# The minimum the receiving institution may see of the participant; more only with consent.
+SHAREABLE_FIELDS = ("contact", "address", "labour_status", "education", "disability",
+                    "care_load", "family")
+
+
+class Referral(TimestampMixin, PartnershipOwned, Base):
+    __tablename__ = "referral"
+    __table_args__ = (
+        Index("ix_referral_to_status", "partnership_id", "to_institution_id", "status"),
+        Index("ix_referral_from_status", "partnership_id", "from_institution_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id", ondelete="SET NULL"))
+    from_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    to_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    shared_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="sent")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    sent_by_id: Mapped[int | None] = mapped_column(Integer)
+    answered_by_id: Mapped[int | None] = mapped_column(Integer)
+
+    participant: Mapped[Participant] = relationship()
+    from_institution: Mapped[Institution] = relationship(foreign_keys=[from_institution_id])
+    to_institution: Mapped[Institution] = relationship(foreign_keys=[to_institution_id])
+    service: Mapped[Service | None] = relationship()
+
+    def is_overdue(self, today=None):
+        today = today or date.today()
+        return self.status in ("sent", "accepted") and self.due_on is not None and self.due_on < today

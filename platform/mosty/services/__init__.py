@@ -1,0 +1,1 @@
+"""Services (usługi): what each institution offers, and every delivery to a person."""
