@@ -7,7 +7,6 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import create_engine
 
-from mosty.plugins.migrations import version_locations
 from mosty.tenancy.roles import grant_runtime_role, runtime_role_name
 
 config = context.config
@@ -18,7 +17,6 @@ logger = logging.getLogger("alembic.env")
 target_metadata = current_app.extensions["migrate"].db.metadata
 owner_url = current_app.config["MOSTY_MIGRATION_DATABASE_URL"]
 runtime_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
-config.set_main_option("version_locations", " ".join(version_locations(current_app)))
 
 
 def run_migrations_offline():

@@ -28,6 +28,7 @@ def create_app(config=None):
     plugins.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    plugins.migrations.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -60,6 +61,7 @@ def _init_login(app):
 
 
 def _register_blueprints(app):
+    from .admin import init_admin
     from .auth.blueprint import bp as auth_bp
     from .partnerships.blueprint import bp as partnerships_bp
     from .partnerships.wall import init_request_wall
@@ -68,6 +70,7 @@ def _register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(partnerships_bp)
     mount_module_blueprints(app)
+    init_admin(app)
 
 
 def _register_cli(app):

@@ -98,9 +98,31 @@ def register_commands(app):
     app.cli.add_command(beat_command)
 
 
+def _db_group():
+    """Flask-Migrate's ``db`` group, but ``upgrade`` goes to every head by default.
+
+    Each installed plugin brings its own Alembic branch, so there is more than one head.
+    """
+    from flask_migrate.cli import db as migrate_db
+    from flask_migrate.cli import upgrade as migrate_upgrade
+
+    group = click.Group("db", help=migrate_db.help, commands=dict(migrate_db.commands),
+                        callback=migrate_db.callback, params=list(migrate_db.params))
+    upgrade = click.Command(
+        name="upgrade", callback=migrate_upgrade.callback, help=migrate_upgrade.help,
+        params=[click.Argument(["revision"], default="heads") if p.name == "revision" else p
+                for p in migrate_upgrade.params],
+    )
+    group.add_command(upgrade)
+    return group
+
+
 def main():
     cli = FlaskGroup(create_app=_create_cli_app, add_default_commands=False,
                      help="Mosty: run, migrate and administer the platform.")
+    cli.add_command(_db_group())
+    # Our own `db` group stands; Flask-Migrate's entry-point copy would replace it.
+    cli._loaded_plugin_commands = True
     cli.add_command(checked_run)
     from flask.cli import routes_command, shell_command
 

@@ -20,6 +20,7 @@ from .plugins.contributions import (
     TimelineEntry,
 )
 from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
+from .tenancy.rls import disable_partnership_wall, enable_partnership_wall
 
 
 def current_partnership():
@@ -55,6 +56,8 @@ __all__ = [
     "current_partnership",
     "current_partnership_id",
     "db",
+    "disable_partnership_wall",
+    "enable_partnership_wall",
     "gettext",
     "hookimpl",
     "lazy_gettext",

@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "mosty.plugins"
 
+# Module keys become URL segments and blueprint names, so they may not take the core's.
+RESERVED_KEYS = frozenset({
+    "admin", "api", "auth", "partnerships", "static", "participants", "families", "referrals",
+    "services", "reports", "audit", "enrollment", "consents", "outcomes", "jobs", "account",
+})
+
 
 class PluginError(Exception):
     """A plugin breaks the plugin contract; the message says how."""
@@ -72,8 +78,16 @@ def _validate(pm, plugin, name, registry):
     for module in modules:
         if not isinstance(module, Module):
             raise PluginError(f"mosty_modules must return Module objects, got {module!r}")
-        if not module.key.isidentifier() or module.key in registry.modules:
-            raise PluginError(f"module key {module.key!r} is not a unique identifier")
+        if not (module.key.isidentifier() and module.key.islower() and len(module.key) <= 40):
+            raise PluginError(
+                f"module key {module.key!r} must be a lowercase identifier of at most 40 characters"
+            )
+        if module.key in RESERVED_KEYS:
+            raise PluginError(f"module key {module.key!r} is reserved for the core")
+        if module.key in registry.modules or [m.key for m in modules].count(module.key) > 1:
+            owner = next((p for p, keys in registry.plugin_modules.items() if module.key in keys),
+                         name)
+            raise PluginError(f"module key {module.key!r} is already provided by {owner!r}")
     keys = [m.key for m in modules]
     blueprints = _call_one(pm, "mosty_blueprints", plugin)
     for blueprint in blueprints:
@@ -100,13 +114,20 @@ def _validate(pm, plugin, name, registry):
 
 
 def _register(pm, registry, broken, plugin, name):
+    if pm.is_registered(plugin):
+        # Found twice (entry point and configuration): the first registration stands.
+        log.warning("Plugin %r is already registered; the second registration is ignored",
+                    name or pm.get_name(plugin))
+        return
+    registered = False
     try:
         pm.register(plugin, name=name)
+        registered = True
         name = pm.get_name(plugin)
         _validate(pm, plugin, name, registry)
     except Exception as error:  # noqa: BLE001 - one bad plugin must not stop the platform
         log.error("Plugin %r is left out: %s", name, error)
-        if pm.is_registered(plugin):
+        if registered:
             pm.unregister(plugin)
         broken.append(BrokenPlugin(name or repr(plugin), f"{type(error).__name__}: {error}"))
 

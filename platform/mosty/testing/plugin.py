@@ -32,7 +32,7 @@ BASE_CONFIG = {
 def _migrate(config):
     app = create_app({**BASE_CONFIG, **config})
     with app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR))
+        upgrade(directory=str(MIGRATIONS_DIR), revision="heads")
         db.engine.dispose()
     return app
 
