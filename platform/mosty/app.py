@@ -9,7 +9,8 @@ from . import errors, i18n, models, plugins, security, tasks, templating  # noqa
 from .config import load_config
 from .db import configure_sqlite
 from .extensions import csrf, db, limiter, login_manager, migrate
-from .plugins.access import mount_module_blueprints, partnership_menu
+from .navigation import partnership_menu
+from .plugins.access import mount_module_blueprints
 from .tenancy.roles import check_runtime_role
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,138 @@
+"""Eligibility as data: a target group's criteria evaluated into a verdict a person can read.
+
+Residence in the partnership's territory (TERYT) always applies; each criterion in
+``TargetGroup.criteria`` adds one reason. Rules are plain functions, tested directly.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import gettext as _
+from ..partnerships.models import TerritoryUnit
+
+
+@dataclass
+class Verdict:
+    eligible: bool = True
+    reasons: list = field(default_factory=list)
+
+    def add(self, ok, reason):
+        self.eligible = self.eligible and ok
+        self.reasons.append({"ok": ok, "text": str(reason)})
+
+    def as_dict(self):
+        return {"eligible": self.eligible, "reasons": self.reasons,
+                "evaluated_on": date.today().isoformat()}
+
+
+def _age(birth_date, on):
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def check_residence(verdict, teryt, locality, territory):
+    unit = next((u for u in territory if teryt and teryt.startswith(u.teryt)), None)
+    place = locality or teryt or _("unknown")
+    if unit is None:
+        verdict.add(False, _("registered residence %(place)s is outside the partnership's area: "
+                             "not eligible", place=place))
+    else:
+        verdict.add(True, _("registered residence %(place)s is in %(unit)s: eligible",
+                            place=place, unit=unit.name))
+
+
+def _members(family):
+    return [m.participant for m in family.members]
+
+
+def _unemployed_generations(family):
+    return {m.generation for m in family.members if m.participant.is_unemployed}
+
+
+RULES = {}
+
+
+def rule(name):
+    def register(func):
+        RULES[name] = func
+        return func
+    return register
+
+
+@rule("is_carer")
+def _is_carer(verdict, subject, params, today):
+    hours = sum(r.hours_per_week for r in subject.care_relations)
+    if subject.care_relations:
+        verdict.add(True, _("cares for %(n)s dependant(s), %(hours)s hours a week",
+                            n=len(subject.care_relations), hours=hours))
+    else:
+        verdict.add(False, _("no dependant recorded: not a carer"))
+
+
+@rule("labour_status_in")
+def _labour_status_in(verdict, subject, params, today):
+    from ..participants.labels import labour_status_label
+
+    ok = subject.labour_status in params["statuses"]
+    label = labour_status_label(subject.labour_status)
+    verdict.add(ok, _("labour-market status: %(status)s", status=label) if ok else
+                _("labour-market status %(status)s does not fit this target group", status=label))
+
+
+@rule("age_between")
+def _age_between(verdict, subject, params, today):
+    age = _age(subject.birth_date, today)
+    ok = params.get("min", 0) <= age <= params.get("max", 200)
+    verdict.add(ok, _("age %(age)s", age=age) if ok else
+                _("age %(age)s is outside %(min)s–%(max)s", age=age, min=params.get("min", 0),
+                  max=params.get("max", "…")))
+
+
+@rule("rural_residence")
+def _rural(verdict, subject, params, today):
+    area = subject.area if hasattr(subject, "members") else subject.registered_area
+    verdict.add(area == "rural", _("lives in a rural area") if area == "rural" else
+                _("does not live in a rural area"))
+
+
+@rule("family_unemployed_members_min")
+def _family_unemployed(verdict, family, params, today):
+    count = sum(1 for p in _members(family) if p.is_unemployed)
+    needed = params.get("min", 2)
+    verdict.add(count >= needed, _("%(count)s unemployed member(s) in the family (needed: "
+                                   "%(needed)s)", count=count, needed=needed))
+
+
+@rule("family_unemployed_generations_min")
+def _family_generations(verdict, family, params, today):
+    count = len(_unemployed_generations(family))
+    needed = params.get("min", 2)
+    verdict.add(count >= needed, _("unemployment in %(count)s generation(s) (needed: %(needed)s)",
+                                   count=count, needed=needed))
+
+
+def evaluate(subject, target_group, today=None):
+    """The verdict for a participant or family against a target group, with its reasons."""
+    today = today or date.today()
+    territory = db.session.scalars(select(TerritoryUnit)).all()
+    verdict = Verdict()
+    if hasattr(subject, "members"):
+        check_residence(verdict, subject.teryt, subject.locality, territory)
+    else:
+        check_residence(verdict, subject.registered_teryt, subject.registered_locality, territory)
+    any_of = [c for c in target_group.criteria if c.get("any_of")]
+    for criterion in target_group.criteria:
+        if criterion.get("any_of"):
+            continue
+        RULES[criterion["rule"]](verdict, subject, criterion, today)
+    for group in any_of:
+        # At least one alternative must hold (e.g. two unemployed members OR two generations).
+        trial = [Verdict() for _alt in group["any_of"]]
+        for alt, sub in zip(group["any_of"], trial, strict=True):
+            RULES[alt["rule"]](sub, subject, alt, today)
+        best = next((v for v in trial if v.eligible), trial[0])
+        for reason in best.reasons:
+            verdict.add(reason["ok"], reason["text"])
+    return verdict

@@ -1,0 +1,81 @@
+"""Enrollment status changes: one function per transition, each checks its rule and audits.
+
+recruited → eligible → active → completed, and exited from any open state.
+"""
+
+from datetime import date
+
+from .. import audit
+from ..i18n import lazy_gettext as _l
+from .eligibility import evaluate
+from .models import Enrollment
+
+
+class TransitionRefused(Exception):
+    """The transition does not apply to the enrollment's current state; message is readable."""
+
+
+def _move(enrollment, allowed_from, to, actor_id, **detail):
+    if enrollment.status not in allowed_from:
+        raise TransitionRefused(_l("This step is not possible from the current stage."))
+    previous = enrollment.status
+    enrollment.status = to
+    enrollment.changed_by_id = actor_id
+    audit.record("transition", enrollment, actor_id=actor_id,
+                 detail={"from": previous, "to": to, **detail})
+    return enrollment
+
+
+def recruit(*, institution_id, actor_id, participant=None, family=None, target_group=None,
+            on=None):
+    """Start a path through the programme for a participant or a whole family."""
+    if (participant is None) == (family is None):
+        raise TransitionRefused(_l("Choose either a participant or a family."))
+    enrollment = Enrollment(
+        participant_id=participant.id if participant else None,
+        family_id=family.id if family else None,
+        institution_id=institution_id, target_group=target_group, status="recruited",
+        recruited_on=on or date.today(), changed_by_id=actor_id,
+    )
+    from ..extensions import db
+
+    db.session.add(enrollment)
+    db.session.flush()
+    audit.record("create", enrollment, actor_id=actor_id, detail={"status": "recruited"})
+    return enrollment
+
+
+def assess_eligibility(enrollment, subject, actor_id, on=None):
+    """Evaluate the target group's rule, record the verdict; eligible moves the stage on."""
+    if enrollment.target_group is None:
+        raise TransitionRefused(_l("Choose a target group first."))
+    verdict = evaluate(subject, enrollment.target_group, today=on)
+    enrollment.eligibility = verdict.as_dict()
+    if verdict.eligible:
+        enrollment.eligible_on = on or date.today()
+        _move(enrollment, {"recruited"}, "eligible", actor_id, eligible=True)
+    else:
+        audit.record("update", enrollment, actor_id=actor_id,
+                     detail={"fields": ["eligibility"], "eligible": False})
+    return verdict
+
+
+def start(enrollment, actor_id, on=None):
+    enrollment.started_on = on or date.today()
+    return _move(enrollment, {"eligible"}, "active", actor_id)
+
+
+def complete(enrollment, actor_id, on=None):
+    enrollment.ended_on = on or date.today()
+    return _move(enrollment, {"active"}, "completed", actor_id)
+
+
+def exit_programme(enrollment, reason, actor_id, on=None):
+    from .models import EXIT_REASONS
+
+    if reason not in EXIT_REASONS:
+        raise TransitionRefused(_l("Choose a reason for leaving the programme."))
+    enrollment.ended_on = on or date.today()
+    enrollment.exit_reason = reason
+    return _move(enrollment, {"recruited", "eligible", "active"}, "exited", actor_id,
+                 reason=reason)

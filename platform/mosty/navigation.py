@@ -1,0 +1,31 @@
+"""The partnership menu: the core's case pages for those who work with cases, then modules."""
+
+from flask import current_app, g
+
+from .consents.access import current_institution_id
+from .i18n import lazy_gettext as _l
+from .plugins.access import partnership_menu as module_menu
+from .plugins.contributions import MenuItem
+
+CORE_CASE_PAGES = (
+    MenuItem("core", _l("Participants"), "participants.index", order=10),
+    MenuItem("core", _l("Families"), "families.index", order=20),
+    MenuItem("core", _l("Referrals"), "referrals.inbox", order=30),
+    MenuItem("core", _l("Services"), "services.index", order=40),
+)
+CORE_ADMIN_PAGES = (
+    MenuItem("core", _l("Audit log"), "audit.index", order=90),
+)
+
+
+def partnership_menu():
+    if g.get("partnership") is None or g.get("membership") is None:
+        return []
+    items = []
+    if current_institution_id() is not None:
+        items.extend(CORE_CASE_PAGES)
+    if g.membership.has_role("partnership_admin"):
+        items.extend(CORE_ADMIN_PAGES)
+    # Pages of the core that are not installed in this build are simply not offered.
+    items = [i for i in items if i.endpoint in current_app.view_functions]
+    return sorted(items + module_menu(), key=lambda item: (item.order, str(item.label)))

@@ -1,0 +1,86 @@
+"""Referral rules: sending needs a consent covering the receiving institution; then one
+function per answer (accept, decline, complete), each audited."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from .. import audit
+from ..consents.access import consent_covers
+from ..db import utcnow
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..partnerships.models import Institution
+from .models import SHAREABLE_FIELDS, Referral
+
+DEFAULT_ANSWER_DAYS = 14
+
+
+class ReferralRefused(Exception):
+    """The referral cannot be sent or answered; the message says why, in the user's language."""
+
+
+def send_referral(*, participant, from_institution_id, to_institution_id, reason, actor_id,
+                  service_id=None, shared_fields=(), due_on=None, family_id=None):
+    if to_institution_id == from_institution_id:
+        raise ReferralRefused(_l("An institution cannot refer a person to itself."))
+    if db.session.get(Institution, to_institution_id) is None:
+        raise ReferralRefused(_l("Choose an institution of this partnership."))
+    if participant.restricted:
+        raise ReferralRefused(_l("Processing of this person's data is restricted: "
+                                 "it cannot be shared."))
+    covered = db.session.scalar(select(consent_covers(to_institution_id, participant.id,
+                                                      purpose="referral")))
+    if not covered:
+        raise ReferralRefused(_l("There is no active consent to share this person's data with "
+                                 "the chosen institution for a referral. Record the consent "
+                                 "first."))
+    unknown = set(shared_fields) - set(SHAREABLE_FIELDS)
+    if unknown:
+        raise ReferralRefused(_l("Unknown data field chosen for sharing."))
+    referral = Referral(
+        participant_id=participant.id, family_id=family_id,
+        from_institution_id=from_institution_id, to_institution_id=to_institution_id,
+        service_id=service_id, reason=reason, shared_fields=list(shared_fields),
+        status="sent", sent_at=utcnow(), sent_by_id=actor_id,
+        due_on=due_on or date.today() + timedelta(days=DEFAULT_ANSWER_DAYS),
+    )
+    db.session.add(referral)
+    db.session.flush()
+    audit.record("create", referral, actor_id=actor_id,
+                 detail={"status": "sent", "shared_fields": list(shared_fields)})
+    return referral
+
+
+def _answer(referral, institution_id, allowed_from, to, actor_id, **detail):
+    if referral.to_institution_id != institution_id:
+        raise ReferralRefused(_l("Only the receiving institution can answer a referral."))
+    if referral.status not in allowed_from:
+        raise ReferralRefused(_l("This referral has already been answered."))
+    previous = referral.status
+    referral.status = to
+    referral.answered_by_id = actor_id
+    audit.record("transition", referral, actor_id=actor_id,
+                 detail={"from": previous, "to": to, **detail})
+    return referral
+
+
+def accept_referral(referral, *, institution_id, actor_id, service_id=None):
+    referral.answered_at = utcnow()
+    if service_id is not None:
+        referral.service_id = service_id
+    return _answer(referral, institution_id, {"sent"}, "accepted", actor_id)
+
+
+def decline_referral(referral, *, institution_id, actor_id, reason):
+    if not (reason or "").strip():
+        raise ReferralRefused(_l("Give the reason for declining."))
+    referral.answered_at = utcnow()
+    referral.decline_reason = reason.strip()
+    return _answer(referral, institution_id, {"sent"}, "declined", actor_id)
+
+
+def complete_referral(referral, *, institution_id, actor_id, result):
+    referral.completed_at = utcnow()
+    referral.result = (result or "").strip()
+    return _answer(referral, institution_id, {"accepted"}, "completed", actor_id)
