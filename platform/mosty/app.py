@@ -70,8 +70,20 @@ def _register_blueprints(app):
     init_request_wall(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(partnerships_bp)
+    for blueprint in _case_registry_blueprints():
+        app.register_blueprint(blueprint, url_prefix=f"/<partnership:partnership>/{blueprint.name}")
     mount_module_blueprints(app)
     init_admin(app)
+
+
+def _case_registry_blueprints():
+    from .audit.blueprint import bp as audit_bp
+    from .families.blueprint import bp as families_bp
+    from .participants.blueprint import bp as participants_bp
+    from .referrals.blueprint import bp as referrals_bp
+    from .services.blueprint import bp as services_bp
+
+    return (participants_bp, families_bp, referrals_bp, services_bp, audit_bp)
 
 
 def _register_cli(app):

@@ -87,3 +87,113 @@ def login(client, user):
         session["_user_id"] = user.session_id
         session["_fresh"] = True
     return client
+
+
+class RegistryFactory(Factory):
+    """Participants, families, consents, services and referrals for registry tests."""
+
+    def _in(self, partnership_id):
+        return _Scoped(self.app, partnership_id)
+
+    def participant(self, institution, **fields):
+        from datetime import date
+
+        from ..participants.models import Participant
+
+        n = next(_counter)
+        values = dict(first_name=f"Anna{n}", last_name=f"Kowalska{n}", sex="female",
+                      birth_date=date(1985, 3, 14), registered_teryt="1261011",
+                      registered_locality="Kraków", actual_teryt="1261011",
+                      actual_locality="Kraków", labour_status="registered_unemployed")
+        values.update(fields)
+        with self._in(institution.partnership_id):
+            participant = Participant(institution_id=institution.id, **values)
+            db.session.add(participant)
+            db.session.commit()
+            return SimpleNamespace(id=participant.id, partnership_id=institution.partnership_id,
+                                   institution_id=institution.id,
+                                   full_name=participant.full_name)
+
+    def family(self, institution, members=(), **fields):
+        from ..families.models import Family, FamilyMember
+
+        n = next(_counter)
+        with self._in(institution.partnership_id):
+            family = Family(institution_id=institution.id, name=fields.pop("name", f"Rodzina {n}"),
+                            teryt=fields.pop("teryt", "1261011"),
+                            locality=fields.pop("locality", "Kraków"), **fields)
+            db.session.add(family)
+            db.session.flush()
+            for participant, relation in members:
+                db.session.add(FamilyMember(family_id=family.id, participant_id=participant.id,
+                                            relation=relation))
+            db.session.commit()
+            return SimpleNamespace(id=family.id, partnership_id=institution.partnership_id,
+                                   institution_id=institution.id, name=family.name)
+
+    def consent(self, participant, institutions, purposes=("support", "referral"),
+                recorded_by=None, withdrawn_on=None):
+        from datetime import date
+
+        from ..consents.models import Consent, ConsentInstitution
+
+        with self._in(participant.partnership_id):
+            consent = Consent(participant_id=participant.id,
+                              institution_id=participant.institution_id,
+                              lawful_basis="consent", purposes=list(purposes),
+                              given_on=date(2024, 1, 1), withdrawn_on=withdrawn_on,
+                              recorded_by_id=recorded_by.id if recorded_by else None)
+            db.session.add(consent)
+            db.session.flush()
+            for institution in institutions:
+                db.session.add(ConsentInstitution(consent_id=consent.id,
+                                                  institution_id=institution.id))
+            db.session.commit()
+            return SimpleNamespace(id=consent.id, partnership_id=participant.partnership_id)
+
+    def service(self, institution, name=None, kind="advisory", capacity=None):
+        from ..services.models import Service
+
+        n = next(_counter)
+        with self._in(institution.partnership_id):
+            service = Service(institution_id=institution.id, name=name or f"Usługa {n}",
+                              kind=kind, capacity=capacity)
+            db.session.add(service)
+            db.session.commit()
+            return SimpleNamespace(id=service.id, partnership_id=institution.partnership_id,
+                                   institution_id=institution.id, name=service.name)
+
+    def referral(self, participant, from_institution, to_institution, status="sent",
+                 reason="Doradztwo zawodowe"):
+        from datetime import date, timedelta
+
+        from ..db import utcnow
+        from ..referrals.models import Referral
+
+        with self._in(participant.partnership_id):
+            referral = Referral(participant_id=participant.id,
+                                from_institution_id=from_institution.id,
+                                to_institution_id=to_institution.id, reason=reason,
+                                status=status, sent_at=utcnow(),
+                                due_on=date.today() + timedelta(days=14))
+            db.session.add(referral)
+            db.session.commit()
+            return SimpleNamespace(id=referral.id, partnership_id=participant.partnership_id)
+
+
+class _Scoped:
+    """An app context working for one partnership."""
+
+    def __init__(self, app, partnership_id):
+        self.app = app
+        self.partnership_id = partnership_id
+
+    def __enter__(self):
+        self._ctx = self.app.app_context()
+        self._ctx.push()
+        self._scope = partnership_scope(self.partnership_id)
+        self._scope.__enter__()
+
+    def __exit__(self, *exc):
+        self._scope.__exit__(*exc)
+        self._ctx.pop()

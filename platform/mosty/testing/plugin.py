@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from .. import create_app
 from ..app import MIGRATIONS_DIR
 from ..extensions import db
-from .factories import Factory, login
+from .factories import Factory, RegistryFactory, login
 from .postgres import create_test_database, drop_test_database, truncate_all
 
 BASE_CONFIG = {
@@ -111,12 +111,12 @@ def client(app):
 
 @pytest.fixture
 def factory(app):
-    return Factory(app)
+    return RegistryFactory(app)
 
 
 def build_two_partnerships(app):
     """Partnerships A and B, each with two institutions, an admin and a caseworker."""
-    f = Factory(app)
+    f = RegistryFactory(app)
     world = {}
     for key in ("a", "b"):
         p = f.partnership(slug=f"part-{key}")

@@ -1,0 +1,90 @@
+"""Form base and fields of the admin screens."""
+
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.form import BaseForm
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectMultipleField
+from wtforms.validators import Length, Optional, ValidationError
+
+from ..auth.passwords import MIN_PASSWORD_LENGTH
+from ..auth.service import normalise_email
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..partnerships.models import Partnership
+
+
+class AdminForm(BaseForm, FlaskForm):
+    """Flask-Admin's form base with Flask-WTF's CSRF token, so the app's global CSRFProtect
+    accepts every admin POST (Flask-Admin's own ``SecureForm`` clashes with it)."""
+
+
+def strip_lower(value):
+    return normalise_email(value) if isinstance(value, str) else value
+
+
+def _required_for_a_new_account(form, field):
+    if getattr(form, "_obj", None) is None and not field.data:
+        raise ValidationError(_l("Give the new account a password."))
+
+
+class NewPasswordField(PasswordField):
+    """A password typed by an administrator, kept only as a hash (``User.set_password``).
+
+    Empty on an existing account means "unchanged"; the hash is never shown.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        validators = [_required_for_a_new_account, Optional(),
+                      Length(min=MIN_PASSWORD_LENGTH, max=200), *(validators or [])]
+        super().__init__(label, validators, **kwargs)
+
+    def populate_obj(self, obj, name):
+        if self.data:
+            obj.set_password(self.data)
+
+
+class PartnershipField(QuerySelectField):
+    """Picks a partnership and stores its id in ``partnership_id``.
+
+    Named ``partnership_id`` in forms, so it works for models with only the column too.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("query_factory", _partnerships)
+        super().__init__(label, validators, **kwargs)
+
+    def process_data(self, value):
+        if isinstance(value, int):
+            value = db.session.get(Partnership, value)
+        super().process_data(value)
+
+    def populate_obj(self, obj, name):
+        obj.partnership_id = self.data.id if self.data is not None else None
+
+
+def _partnerships():
+    from .scoping import visible
+
+    return visible(Partnership, db.session.query(Partnership)).order_by(Partnership.name)
+
+
+class FormOnlyMixin:
+    """A field the view reads itself; it is not copied onto the model."""
+
+    def populate_obj(self, obj, name):
+        pass
+
+
+class FormOnlyQuerySelectField(FormOnlyMixin, QuerySelectField):
+    pass
+
+
+class RolesField(SelectMultipleField):
+    """Role keys of a membership; the view fills in the choices (core and module roles)."""
+
+    def process_data(self, value):
+        super().process_data(list(value) if value else [])
+
+
+class FormOnlyRolesField(FormOnlyMixin, RolesField):
+    pass

@@ -1,0 +1,572 @@
+"""The admin screens: model views limited to the administrator's scope, and the Modules page.
+
+Every row a view shows, counts, exports, opens or offers in a picker comes through
+``scoping.visible`` on top of the ORM wall; anything else is 404.
+"""
+
+import logging
+
+from flask import abort, flash, redirect, request
+from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.contrib.sqla import ModelView, tools
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_login import current_user, login_user
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import RelationshipProperty
+from wtforms import SelectField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from .. import audit
+from ..auth.models import Membership, User
+from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+from ..partnerships.labels import INSTITUTION_KIND_LABELS, INSTITUTION_ROLE_LABELS
+from ..partnerships.models import Agreement, AgreementParty, Institution, Partnership
+from ..plugins.manager import get_registry
+from ..plugins.models import ModuleGrant, PartnershipModule
+from ..plugins.roles import available_roles
+from ..tenancy import NoPartnershipContext, TenancyViolation, current_partnership_id
+from . import module_settings
+from .forms import (
+    AdminForm,
+    FormOnlyQuerySelectField,
+    FormOnlyRolesField,
+    NewPasswordField,
+    PartnershipField,
+    RolesField,
+    strip_lower,
+)
+from .scoping import current_admin, may_change_account, visible, working_partnership
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = [("pl", "Polski"), ("en", "English")]
+KIND_CHOICES = list(INSTITUTION_KIND_LABELS.items())
+INSTITUTION_ROLE_CHOICES = list(INSTITUTION_ROLE_LABELS.items())
+ACCESS_CHOICES = [("read", _l("Read")), ("write", _l("Write"))]
+GRANT_LABELS = {"none": _l("No access"), "read": _l("Read"), "write": _l("Write")}
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail address."))
+TERYT = Regexp(r"^\d{2}(\d{2}(\d{3})?)?$",
+               message=_l("A TERYT code has 2, 4 or 7 digits."))
+
+COLUMN_LABELS = {
+    "slug": _l("Address (slug)"),
+    "name": _l("Name"),
+    "programme": _l("Programme"),
+    "region": _l("Region"),
+    "default_locale": _l("Default language"),
+    "created_at": _l("Created"),
+    "updated_at": _l("Changed"),
+    "changed_at": _l("Changed"),
+    "partnership": _l("Partnership"),
+    "partnership_id": _l("Partnership"),
+    "short_name": _l("Short name"),
+    "kind": _l("Kind"),
+    "role": _l("Role"),
+    "teryt": _l("TERYT code"),
+    "locality": _l("Locality"),
+    "address": _l("Address"),
+    "email": _l("E-mail"),
+    "phone": _l("Phone"),
+    "website": _l("Website"),
+    "title": _l("Title"),
+    "signed_on": _l("Signed on"),
+    "valid_from": _l("Valid from"),
+    "valid_to": _l("Valid to"),
+    "purpose": _l("Purpose"),
+    "parties": _l("Parties"),
+    "institution": _l("Institution"),
+    "contribution": _l("Contribution"),
+    "user": _l("User"),
+    "user.email": _l("E-mail"),
+    "user.name": _l("Name"),
+    "institution.name": _l("Institution"),
+    "roles": _l("Roles"),
+    "active": _l("Active"),
+    "new_password": _l("Password"),
+    "locale": _l("Language"),
+    "is_platform_admin": _l("Platform administrator"),
+    "last_login_at": _l("Last sign-in"),
+    "memberships": _l("Memberships"),
+    "membership_institution": _l("Works for (institution)"),
+    "membership_roles": _l("Roles in this partnership"),
+    "module_key": _l("Module"),
+    "enabled": _l("On"),
+    "access": _l("Access"),
+}
+
+# Audit entries name the fields that changed; these are renamed or left out.
+AUDIT_FIELD_NAMES = {"password_hash": "password"}
+AUDIT_SKIPPED = {"id", "session_version", "created_at", "updated_at", "changed_at"}
+
+
+class AdminRefusal(Exception):
+    """The administrator asked for something their role does not allow; the text says why."""
+
+
+def changed_fields(model, is_created):
+    """Names of the fields that change with this save (never their values)."""
+    state = inspect(model)
+    names = []
+    for attr in state.mapper.attrs:
+        history = state.attrs[attr.key].history
+        if is_created:
+            changed = any(value not in (None, "", [], ()) for value in history.added)
+        else:
+            changed = history.has_changes()
+        if (not changed and isinstance(attr, RelationshipProperty) and attr.uselist
+                and attr.key in state.dict):
+            changed = any(db.session.is_modified(child) for child in state.dict[attr.key])
+        if not changed or attr.key in AUDIT_SKIPPED:
+            continue
+        name = AUDIT_FIELD_NAMES.get(attr.key, attr.key)
+        name = name.removesuffix("_id")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def institution_label(institution):
+    context = current_admin()
+    if context is not None and context.platform:
+        return f"{institution} ({institution.partnership.slug})"
+    return str(institution)
+
+
+def _scoped_institutions():
+    return visible(Institution, db.session.query(Institution)).order_by(Institution.name)
+
+
+def role_choices(current=()):
+    """Every role an administrator may assign, plus any a record still carries."""
+    roles = available_roles()
+    choices = [(key, str(role.name)) for key, role in roles.items()]
+    choices += [(key, key) for key in current or () if key not in roles]
+    return choices
+
+
+def _format_roles(view, context, model, name):
+    roles = available_roles()
+    return ", ".join(str(roles[key].name) if key in roles else key for key in model.roles or ())
+
+
+def _format_module(view, context, model, name):
+    module = get_registry().modules.get(model.module_key)
+    return str(module.name) if module is not None else model.module_key
+
+
+def _format_partnership(view, context, model, name):
+    partnership = db.session.get(Partnership, model.partnership_id)
+    return partnership.name if partnership is not None else ""
+
+
+def _is_integer_key(model, value):
+    keys = model.__mapper__.primary_key
+    if len(keys) != 1 or keys[0].type.python_type is not int:
+        return True
+    return str(value).isdigit()
+
+
+class ScopedConverter(AdminModelConverter):
+    """Every relationship picker offers only what the administrator may see."""
+
+    def _model_select_field(self, prop, multiple, remote_model, **kwargs):
+        if "query_factory" not in kwargs:
+            kwargs["query_factory"] = lambda: visible(remote_model, db.session.query(remote_model))
+        if remote_model is Institution:
+            kwargs.setdefault("get_label", institution_label)
+        return super()._model_select_field(prop, multiple, remote_model, **kwargs)
+
+
+class AdminAccessMixin:
+    """Reached only through ``scoping.enter_admin_request``, which answers anyone else."""
+
+    def is_accessible(self):
+        return current_admin() is not None
+
+    def inaccessible_callback(self, name, **kwargs):
+        abort(403)
+
+
+class HomeView(AdminAccessMixin, AdminIndexView):
+    pass
+
+
+# Which ``can_*`` flag each view method needs, and where it finds the record id.
+_WRITE_FLAGS = {"create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete"}
+_RECORD_ID = {"edit_view": "args", "details_view": "args", "delete_view": "form"}
+
+
+class ScopedModelView(AdminAccessMixin, ModelView):
+    """A model view that lists, counts, opens, exports and offers only the administrator's rows,
+    and writes every change to the audit log."""
+
+    form_base_class = AdminForm
+    model_form_converter = ScopedConverter
+    can_view_details = True
+    can_export = True
+    export_types = ["csv"]
+    export_max_rows = 0
+    page_size = 50
+    column_labels = COLUMN_LABELS
+    column_display_all_relations = False
+    form_extra_fields = {
+        "partnership_id": PartnershipField(_l("Partnership"), validators=[DataRequired()]),
+    }
+    # Fields only a platform admin gets: a partnership admin's records are stamped with theirs.
+    platform_only_fields = ("partnership_id",)
+    # Fields only on the create form: records never move between partnerships.
+    create_only_fields = ("partnership_id",)
+    audit_actions = {"create": "create", "update": "update", "delete": "delete"}
+
+    def __init__(self, model, *args, **kwargs):
+        super().__init__(model, db, *args, **kwargs)
+
+    # --- what the administrator sees -----------------------------------------------------
+
+    def get_query(self):
+        return visible(self.model, super().get_query())
+
+    def get_count_query(self):
+        return visible(self.model, super().get_count_query())
+
+    def get_one(self, id):
+        """The record, or 404 when it is outside the administrator's scope (or not there)."""
+        if not _is_integer_key(self.model, id):
+            abort(404)
+        record = tools.get_query_for_ids(self.get_query(), self.model, [id]).one_or_none()
+        if record is None:
+            abort(404)
+        return record
+
+    def _handle_view(self, name, **kwargs):
+        response = super()._handle_view(name, **kwargs)
+        if response is not None:
+            return response
+        source = _RECORD_ID.get(name)
+        record_id = getattr(request, source).get("id") if source else None
+        if record_id is not None:
+            self.get_one(record_id)
+        flag = _WRITE_FLAGS.get(name)
+        if flag is not None and not getattr(self, flag):
+            abort(403)
+        return None
+
+    # --- forms ---------------------------------------------------------------------------
+
+    def create_form(self, obj=None):
+        return self._prepare_form(super().create_form(obj), created=True)
+
+    def edit_form(self, obj=None):
+        return self._prepare_form(super().edit_form(obj), created=False)
+
+    def _prepare_form(self, form, created):
+        dropped = set() if created else set(self.create_only_fields)
+        if not current_admin().platform:
+            dropped |= set(self.platform_only_fields)
+        for name in dropped:
+            if name in form:
+                del form[name]
+        self.fill_choices(form, created)
+        return form
+
+    def fill_choices(self, form, created):
+        """Set the choices that depend on the app or the request (modules, roles)."""
+
+    # --- changes -------------------------------------------------------------------------
+
+    def check_change(self, form, model, is_created):
+        """Refuse (``AdminRefusal``) or complete a change before it is saved."""
+
+    def check_delete(self, model):
+        """Refuse (``AdminRefusal``) a deletion."""
+
+    def on_model_change(self, form, model, is_created):
+        fields = changed_fields(model, is_created)
+        self.check_change(form, model, is_created)
+        db.session.flush()
+        if is_created or fields:
+            action = self.audit_actions["create" if is_created else "update"]
+            audit.record(action, model, detail={"fields": fields})
+
+    def on_model_delete(self, model):
+        self.check_delete(model)
+        audit.record(self.audit_actions["delete"], model, detail={"fields": []})
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, AdminRefusal):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(_("This clashes with a record that already exists (a value that must be "
+                    "unique, or a link to a missing record)."), "error")
+            return True
+        if isinstance(exc, TenancyViolation | NoPartnershipContext):
+            log.warning("Admin change refused by the tenancy wall: %s", exc)
+            flash(_("This change would cross the partnership wall and was not saved."), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+class PartnershipView(ScopedModelView):
+    """Platform admins create and edit partnerships; a partnership admin only views theirs."""
+
+    column_list = ["slug", "name", "region", "default_locale", "created_at"]
+    column_details_list = ["slug", "name", "programme", "region", "default_locale",
+                           "created_at", "updated_at"]
+    column_export_list = column_details_list
+    column_searchable_list = ["slug", "name"]
+    column_choices = {"default_locale": LANGUAGES}
+    form_columns = ["slug", "name", "programme", "region", "default_locale"]
+    form_choices = {"default_locale": LANGUAGES}
+    form_args = {
+        "slug": {"validators": [DataRequired(), Length(max=40),
+                                Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l(
+                                    "Use lower-case letters, digits and hyphens."))]},
+        "name": {"validators": [DataRequired(), Length(max=200)]},
+    }
+    # An append-only audit log refers to the partnership; it cannot be deleted here.
+    can_delete = False
+
+    @property
+    def can_create(self):
+        context = current_admin()
+        return context is None or context.platform
+
+    can_edit = can_create
+
+
+class InstitutionView(ScopedModelView):
+    column_list = ["name", "short_name", "kind", "role", "locality", "partnership"]
+    column_details_list = ["name", "short_name", "kind", "role", "teryt", "locality", "address",
+                           "email", "phone", "website", "partnership", "created_at", "updated_at"]
+    column_export_list = column_details_list
+    column_searchable_list = ["name", "short_name", "locality"]
+    column_choices = {"kind": KIND_CHOICES, "role": INSTITUTION_ROLE_CHOICES}
+    column_default_sort = "name"
+    form_columns = ["partnership_id", "name", "short_name", "kind", "role", "teryt", "locality",
+                    "address", "email", "phone", "website"]
+    form_choices = {"kind": KIND_CHOICES, "role": INSTITUTION_ROLE_CHOICES}
+    form_args = {
+        "name": {"validators": [DataRequired(), Length(max=200)]},
+        "teryt": {"validators": [Optional(), TERYT]},
+        "email": {"validators": [Optional(), EMAIL, Length(max=200)], "filters": [strip_lower]},
+    }
+
+
+class AgreementView(ScopedModelView):
+    column_list = ["title", "signed_on", "valid_from", "valid_to", "partnership"]
+    column_details_list = ["title", "signed_on", "valid_from", "valid_to", "purpose", "parties",
+                           "partnership", "created_at", "updated_at"]
+    column_export_list = ["title", "signed_on", "valid_from", "valid_to", "purpose",
+                          "partnership"]
+    column_searchable_list = ["title"]
+    form_columns = ["partnership_id", "title", "signed_on", "valid_from", "valid_to", "purpose"]
+    form_args = {"title": {"validators": [DataRequired(), Length(max=200)]}}
+    inline_models = [(AgreementParty, {
+        "form_columns": ["id", "institution", "contribution"],
+        "column_labels": COLUMN_LABELS,
+        "form_label": _l("Parties"),
+    })]
+
+    def check_change(self, form, model, is_created):
+        partnership_id = model.partnership_id or current_partnership_id()
+        model.partnership_id = partnership_id
+        for party in model.parties:
+            if party.institution is not None and party.institution.partnership_id != partnership_id:
+                raise AdminRefusal(_("Every party must be an institution of the agreement's "
+                                     "partnership."))
+            party.partnership_id = partnership_id
+
+
+class UserView(ScopedModelView):
+    """Accounts; a partnership admin sees those with a membership in their partnership and
+    changes only those that work nowhere else."""
+
+    column_list = ["email", "name", "active", "is_platform_admin", "last_login_at"]
+    column_details_list = ["email", "name", "active", "is_platform_admin", "locale",
+                           "memberships", "last_login_at", "created_at", "updated_at"]
+    column_export_list = ["email", "name", "active", "is_platform_admin", "locale",
+                          "last_login_at", "created_at"]
+    column_searchable_list = ["email", "name"]
+    column_filters = ["active"]
+    column_default_sort = "email"
+    column_choices = {"locale": LANGUAGES}
+    form_columns = ["email", "name", "new_password", "active", "locale", "is_platform_admin",
+                    "membership_institution", "membership_roles"]
+    form_choices = {"locale": LANGUAGES}
+    form_args = {
+        "email": {"validators": [DataRequired(), EMAIL, Length(max=200)],
+                  "filters": [strip_lower]},
+        "name": {"validators": [DataRequired(), Length(max=200)]},
+    }
+    form_extra_fields = {
+        "new_password": NewPasswordField(
+            _l("Password"),
+            description=_l("At least 10 characters. Leave empty to keep the current one."),
+        ),
+        "membership_institution": FormOnlyQuerySelectField(
+            _l("Works for (institution)"), query_factory=_scoped_institutions,
+            get_label=institution_label, allow_blank=True,
+        ),
+        "membership_roles": FormOnlyRolesField(_l("Roles in this partnership")),
+    }
+    platform_only_fields = ("is_platform_admin",)
+    create_only_fields = ("membership_institution", "membership_roles")
+
+    def fill_choices(self, form, created):
+        if "membership_roles" in form:
+            form.membership_roles.choices = role_choices()
+        if created and not current_admin().platform:
+            # A partnership admin's new user must work somewhere in their partnership.
+            form.membership_institution.validators = [DataRequired()]
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        user = self.get_one(request.args.get("id", ""))
+        if not may_change_account(user):
+            flash(_("This account also works in another partnership or administers the "
+                    "platform; only a platform administrator can change it."), "error")
+            return redirect(self.get_url(".index_view"))
+        return super().edit_view()
+
+    def check_change(self, form, model, is_created):
+        if "membership_institution" not in form or form.membership_institution.data is None:
+            return
+        institution = form.membership_institution.data
+        db.session.flush()
+        membership = Membership(user_id=model.id, institution_id=institution.id,
+                                partnership_id=institution.partnership_id,
+                                roles=list(form.membership_roles.data or []), active=True)
+        db.session.add(membership)
+        db.session.flush()
+        audit.record("create", membership,
+                     detail={"fields": ["user", "institution", "roles", "active"]})
+
+    def check_delete(self, model):
+        if not may_change_account(model):
+            raise AdminRefusal(_("This account also works in another partnership or "
+                                 "administers the platform; only a platform administrator can "
+                                 "delete it."))
+
+    def after_model_change(self, form, model, is_created):
+        # A new password ends the user's other sessions; an administrator changing their own
+        # stays signed in here.
+        if (not is_created and model.id == current_user.id and "new_password" in form
+                and form.new_password.data):
+            login_user(model)
+
+
+class MembershipView(ScopedModelView):
+    column_list = ["user", "institution", "roles", "active", "partnership"]
+    column_details_list = ["user", "institution", "roles", "active", "partnership",
+                           "created_at", "updated_at"]
+    column_export_list = column_details_list
+    column_searchable_list = ["user.email", "user.name", "institution.name"]
+    column_filters = ["active"]
+    column_formatters = {"roles": _format_roles}
+    form_columns = ["user", "institution", "roles", "active"]
+    form_overrides = {"roles": RolesField}
+    platform_only_fields = ()
+    create_only_fields = ()
+
+    def fill_choices(self, form, created):
+        form.roles.choices = role_choices(form.roles.data)
+
+    def check_change(self, form, model, is_created):
+        if model.institution is not None:
+            # The institution decides the partnership (a platform admin picks from all).
+            model.partnership_id = model.institution.partnership_id
+
+
+class _ModuleRecordView(ScopedModelView):
+    """Module switches and grants as plain records (the Modules page is the friendly way)."""
+
+    column_formatters = {"partnership_id": _format_partnership, "module_key": _format_module}
+    column_sortable_list = ["module_key"]
+    form_overrides = {"module_key": SelectField}
+
+    def fill_choices(self, form, created):
+        modules = get_registry().modules
+        current = [form.module_key.data] if form.module_key.data not in (None, *modules) else []
+        form.module_key.choices = [(key, str(m.name)) for key, m in modules.items()] + [
+            (key, key) for key in current]
+
+
+class PartnershipModuleView(_ModuleRecordView):
+    column_list = ["module_key", "enabled", "changed_at", "partnership_id"]
+    column_details_list = column_list
+    column_export_list = column_list
+    form_columns = ["partnership_id", "module_key", "enabled"]
+
+
+class ModuleGrantView(_ModuleRecordView):
+    column_list = ["module_key", "role", "access", "partnership_id"]
+    column_details_list = column_list
+    column_export_list = column_list
+    column_choices = {"access": ACCESS_CHOICES}
+    form_columns = ["partnership_id", "module_key", "role", "access"]
+    form_overrides = {"module_key": SelectField, "role": SelectField}
+    form_choices = {"access": ACCESS_CHOICES}
+    audit_actions = {"create": "grant", "update": "grant", "delete": "revoke"}
+
+    def fill_choices(self, form, created):
+        super().fill_choices(form, created)
+        form.role.choices = role_choices([form.role.data] if form.role.data else [])
+
+
+class ModulesView(AdminAccessMixin, BaseView):
+    """Every installed module: on or off for the partnership, and which roles may use it."""
+
+    @expose("/")
+    def index(self):
+        context = current_admin()
+        if context.partnership is None:
+            return self.render("admin/mosty/modules.html", states=None)
+        with working_partnership():
+            states = module_settings.module_states(get_registry().modules)
+        return self.render("admin/mosty/modules.html", states=states,
+                           partnership=context.partnership, roles=available_roles(),
+                           access_choices=list(GRANT_LABELS.items()))
+
+    @expose("/<key>/switch", methods=("POST",))
+    def switch(self, key):
+        module = self._module(key)
+        wanted = request.form.get("enabled")
+        if wanted not in ("on", "off"):
+            abort(400)
+        with working_partnership():
+            module_settings.switch_module(module, wanted == "on")
+            db.session.commit()
+        if wanted == "on":
+            flash(_("%(module)s is on.", module=module.name), "success")
+        else:
+            flash(_("%(module)s is off.", module=module.name), "success")
+        return redirect(self.get_url(".index"))
+
+    @expose("/<key>/grants", methods=("POST",))
+    def grants(self, key):
+        module = self._module(key)
+        wanted = {}
+        for role in available_roles():
+            access = request.form.get(f"access-{role}")
+            if access is None:
+                continue
+            if access not in module_settings.GRANT_CHOICES:
+                abort(400)
+            wanted[role] = access
+        with working_partnership():
+            changed = [role for role, access in wanted.items()
+                       if module_settings.set_grant(module.key, role, access)]
+            db.session.commit()
+        if changed:
+            flash(_("Access to %(module)s saved.", module=module.name), "success")
+        return redirect(self.get_url(".index"))
+
+    def _module(self, key):
+        module = get_registry().modules.get(key)
+        if module is None or current_admin().partnership is None:
+            abort(404)
+        return module
