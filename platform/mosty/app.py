@@ -78,12 +78,16 @@ def _register_blueprints(app):
 
 def _case_registry_blueprints():
     from .audit.blueprint import bp as audit_bp
+    from .consents.blueprint import bp as consents_bp
+    from .enrollment.blueprint import bp as enrollment_bp
     from .families.blueprint import bp as families_bp
+    from .outcomes.blueprint import bp as outcomes_bp
     from .participants.blueprint import bp as participants_bp
     from .referrals.blueprint import bp as referrals_bp
     from .services.blueprint import bp as services_bp
 
-    return (participants_bp, families_bp, referrals_bp, services_bp, audit_bp)
+    return (participants_bp, families_bp, consents_bp, referrals_bp, services_bp, enrollment_bp,
+            outcomes_bp, audit_bp)
 
 
 def _register_cli(app):
