@@ -4,7 +4,7 @@ from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.form import BaseForm
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectMultipleField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, StopValidation
 
 from ..auth.passwords import MIN_PASSWORD_LENGTH
 from ..auth.service import normalise_email
@@ -24,7 +24,8 @@ def strip_lower(value):
 
 def _required_for_a_new_account(form, field):
     if getattr(form, "_obj", None) is None and not field.data:
-        raise ValidationError(_l("Give the new account a password."))
+        # Stops the chain: the Optional() after it would clear the error.
+        raise StopValidation(_l("Give the new account a password."))
 
 
 class NewPasswordField(PasswordField):

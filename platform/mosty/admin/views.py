@@ -8,6 +8,8 @@ import logging
 
 from flask import abort, flash, redirect, request
 from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_login import current_user, login_user
@@ -18,14 +20,13 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .. import audit
-from ..auth.models import Membership, User
+from ..auth.models import Membership
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..partnerships.labels import INSTITUTION_KIND_LABELS, INSTITUTION_ROLE_LABELS
-from ..partnerships.models import Agreement, AgreementParty, Institution, Partnership
+from ..partnerships.models import AgreementParty, Institution, Partnership
 from ..plugins.manager import get_registry
-from ..plugins.models import ModuleGrant, PartnershipModule
 from ..plugins.roles import available_roles
 from ..tenancy import NoPartnershipContext, TenancyViolation, current_partnership_id
 from . import module_settings
@@ -152,6 +153,11 @@ def _format_roles(view, context, model, name):
     return ", ".join(str(roles[key].name) if key in roles else key for key in model.roles or ())
 
 
+def _format_role(view, context, model, name):
+    role = available_roles().get(model.role)
+    return str(role.name) if role is not None else model.role
+
+
 def _format_module(view, context, model, name):
     module = get_registry().modules.get(model.module_key)
     return str(module.name) if module is not None else model.module_key
@@ -162,11 +168,13 @@ def _format_partnership(view, context, model, name):
     return partnership.name if partnership is not None else ""
 
 
-def _is_integer_key(model, value):
+def _record_keys(model, values):
+    """Primary keys from the request as the column's type (PostgreSQL will not compare an
+    integer with text); values that cannot be keys are dropped."""
     keys = model.__mapper__.primary_key
     if len(keys) != 1 or keys[0].type.python_type is not int:
-        return True
-    return str(value).isdigit()
+        return list(values)
+    return [int(value) for value in values if str(value).isdigit()]
 
 
 class ScopedConverter(AdminModelConverter):
@@ -234,9 +242,10 @@ class ScopedModelView(AdminAccessMixin, ModelView):
 
     def get_one(self, id):
         """The record, or 404 when it is outside the administrator's scope (or not there)."""
-        if not _is_integer_key(self.model, id):
+        keys = _record_keys(self.model, [id])
+        if not keys:
             abort(404)
-        record = tools.get_query_for_ids(self.get_query(), self.model, [id]).one_or_none()
+        record = tools.get_query_for_ids(self.get_query(), self.model, keys).one_or_none()
         if record is None:
             abort(404)
         return record
@@ -253,6 +262,21 @@ class ScopedModelView(AdminAccessMixin, ModelView):
         if flag is not None and not getattr(self, flag):
             abort(403)
         return None
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        if self.can_export and export_type in self.export_types:
+            # Written before the rows are streamed: the log says who took which columns.
+            audit.record("export", object_type=self.model.__name__,
+                         detail={"fields": [name for name, _label in self._export_columns]})
+            db.session.commit()
+        return super().export(export_type)
+
+    @action("delete", admin_lazy_gettext("Delete"),
+            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        # Flask-Admin's bulk delete, limited by get_query, with ids of the key's type.
+        return super().action_delete(_record_keys(self.model, ids))
 
     # --- forms ---------------------------------------------------------------------------
 
@@ -288,8 +312,8 @@ class ScopedModelView(AdminAccessMixin, ModelView):
         self.check_change(form, model, is_created)
         db.session.flush()
         if is_created or fields:
-            action = self.audit_actions["create" if is_created else "update"]
-            audit.record(action, model, detail={"fields": fields})
+            audit_action = self.audit_actions["create" if is_created else "update"]
+            audit.record(audit_action, model, detail={"fields": fields})
 
     def on_model_delete(self, model):
         self.check_delete(model)
@@ -368,7 +392,7 @@ class AgreementView(ScopedModelView):
     inline_models = [(AgreementParty, {
         "form_columns": ["id", "institution", "contribution"],
         "column_labels": COLUMN_LABELS,
-        "form_label": _l("Parties"),
+        "form_label": _l("Party"),
     })]
 
     def check_change(self, form, model, is_created):
@@ -409,7 +433,7 @@ class UserView(ScopedModelView):
         ),
         "membership_institution": FormOnlyQuerySelectField(
             _l("Works for (institution)"), query_factory=_scoped_institutions,
-            get_label=institution_label, allow_blank=True,
+            get_label=institution_label, allow_blank=True, blank_text="—",
         ),
         "membership_roles": FormOnlyRolesField(_l("Roles in this partnership")),
     }
@@ -507,6 +531,7 @@ class ModuleGrantView(_ModuleRecordView):
     column_details_list = column_list
     column_export_list = column_list
     column_choices = {"access": ACCESS_CHOICES}
+    column_formatters = {**_ModuleRecordView.column_formatters, "role": _format_role}
     form_columns = ["partnership_id", "module_key", "role", "access"]
     form_overrides = {"module_key": SelectField, "role": SelectField}
     form_choices = {"access": ACCESS_CHOICES}
