@@ -44,3 +44,37 @@ DEPENDANT_TYPE_LABELS = {
 
 def labour_status_label(status):
     return LABOUR_STATUS_LABELS.get(status, status)
+
+# Care services a carer already uses for a dependant (CareRelation.care_services).
+CARE_SERVICE_LABELS = {
+    "nursery": _l("nursery or children's club"),
+    "kindergarten": _l("kindergarten"),
+    "day_care": _l("day care centre"),
+    "home_care": _l("care services at home"),
+    "respite_care": _l("respite care"),
+    "nanny": _l("nanny"),
+    "assistant": _l("personal assistant"),
+    "other": _l("other"),
+}
+# A family member's relation to the head of the household (FamilyMember.relation).
+RELATION_LABELS = {
+    "head": _l("head of household"),
+    "spouse": _l("spouse"),
+    "partner": _l("partner"),
+    "sibling": _l("sibling"),
+    "parent": _l("parent"),
+    "parent_in_law": _l("parent-in-law"),
+    "grandparent": _l("grandparent"),
+    "child": _l("child"),
+    "child_in_law": _l("son- or daughter-in-law"),
+    "grandchild": _l("grandchild"),
+    "other": _l("other"),
+}
+# Generations relative to the head (mosty.families.models.RELATIONS).
+GENERATION_LABELS = {
+    -2: _l("grandparents"),
+    -1: _l("parents"),
+    0: _l("head's generation"),
+    1: _l("children"),
+    2: _l("grandchildren"),
+}

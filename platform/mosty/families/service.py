@@ -1,0 +1,161 @@
+"""Finding and registering families, their members at a glance, and unemployment across
+generations; members the institution may not see appear without personal data."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..consents.access import family_visible_to, participant_visible_to
+from ..extensions import db
+from ..participants import service as participants
+from ..participants.models import Participant
+from .models import Family, FamilyMember
+
+SORT_COLUMNS = {
+    "name": Family.name,
+    "locality": Family.locality,
+    "registered": Family.created_at,
+}
+CANDIDATES_SHOWN = 20
+
+
+def visible_families(institution_id):
+    return select(Family).where(family_visible_to(institution_id))
+
+
+def search(institution_id, text, order):
+    """Families the institution may see whose name or locality contains every word."""
+    query = visible_families(institution_id).options(
+        selectinload(Family.institution), selectinload(Family.members))
+    for word in (text or "").split():
+        query = query.where(or_(Family.name.icontains(word, autoescape=True),
+                                Family.locality.icontains(word, autoescape=True)))
+    return query.order_by(order, Family.id)
+
+
+def get_visible(family_id, institution_id):
+    return db.first_or_404(visible_families(institution_id).where(Family.id == family_id))
+
+
+def get_editable(family_id, institution_id):
+    """Only the registering institution changes the household: 404 without access, 403 for
+    institutions that see it through one of its members."""
+    family = get_visible(family_id, institution_id)
+    if family.institution_id != institution_id:
+        abort(403)
+    return family
+
+
+def register(institution_id, values):
+    family = Family(institution_id=institution_id, **values)
+    db.session.add(family)
+    db.session.flush()
+    audit.record("create", family, detail={"fields": sorted(k for k, v in values.items() if v)})
+    return family
+
+
+def add_member(family, participant, relation):
+    member = FamilyMember(family=family, participant_id=participant.id, relation=relation)
+    db.session.add(member)
+    db.session.flush()
+    audit.record("update", family, detail={"added_participant_id": participant.id,
+                                           "member_id": member.id})
+    return member
+
+
+def remove_member(family, member_id):
+    member = db.first_or_404(select(FamilyMember).where(
+        FamilyMember.id == member_id, FamilyMember.family_id == family.id))
+    audit.record("update", family, detail={"removed_participant_id": member.participant_id,
+                                           "member_id": member.id})
+    db.session.delete(member)
+
+
+def joinable_participant(family, participant_id, institution_id):
+    """A participant the institution may see who is not yet in the family, or None."""
+    return db.session.scalar(
+        select(Participant).where(
+            Participant.id == participant_id, participant_visible_to(institution_id),
+            Participant.id.not_in(select(FamilyMember.participant_id)
+                                  .where(FamilyMember.family_id == family.id)))
+    )
+
+
+def candidates(family, institution_id, text):
+    """Visible participants matching the search who are not members yet (a short list)."""
+    query = participants.search(institution_id, text, Participant.last_name.asc()).where(
+        Participant.id.not_in(select(FamilyMember.participant_id)
+                              .where(FamilyMember.family_id == family.id)))
+    return list(db.session.scalars(query.limit(CANDIDATES_SHOWN)))
+
+
+@dataclass
+class MemberRow:
+    """One line of the family table. ``participant`` is None when the institution may not
+    see the person: only the registering institution is then shown."""
+
+    member: FamilyMember
+    participant: Participant | None
+    institution: object
+    age: int | None = None
+    unemployed_months: int | None = None
+
+    @property
+    def relation(self):
+        return self.member.relation
+
+    @property
+    def generation(self):
+        return self.member.generation
+
+    @property
+    def unemployed(self):
+        return self.participant is not None and self.participant.is_unemployed
+
+
+def member_rows(family, institution_id, today=None):
+    """Every member, oldest generation first, with age and months of unemployment."""
+    today = today or date.today()
+    members = list(db.session.scalars(
+        select(FamilyMember).where(FamilyMember.family_id == family.id)
+        .options(selectinload(FamilyMember.participant).selectinload(Participant.institution))
+    ))
+    visible = set(db.session.scalars(select(Participant.id).where(
+        Participant.id.in_([m.participant_id for m in members]),
+        participant_visible_to(institution_id))))
+    rows = []
+    for member in members:
+        person = member.participant
+        if person.id not in visible:
+            rows.append(MemberRow(member, None, person.institution))
+            continue
+        rows.append(MemberRow(
+            member, person, person.institution,
+            age=participants.age(person.birth_date, today),
+            unemployed_months=(participants.months_between(person.unemployed_since, today)
+                               if person.is_unemployed and person.unemployed_since else None),
+        ))
+    return sorted(rows, key=lambda row: (row.generation, row.member.relation != "head",
+                                         row.member.id))
+
+
+@dataclass(frozen=True)
+class UnemploymentSummary:
+    generations: int
+    unemployed: int
+    hidden_members: int
+
+
+def unemployment_summary(rows):
+    """Unemployment across the members the institution may see (the others are counted apart,
+    so their status is not revealed)."""
+    unemployed = [row for row in rows if row.unemployed]
+    return UnemploymentSummary(
+        generations=len({row.generation for row in unemployed}),
+        unemployed=len(unemployed),
+        hidden_members=sum(1 for row in rows if row.participant is None),
+    )
