@@ -36,22 +36,29 @@ def _switch_session(partnership_id):
 
 
 @contextmanager
+def _scope(partnership_id, reason):
+    tokens = (_partnership_id.set(partnership_id), _system_reason.set(reason))
+    try:
+        _switch_session(partnership_id)
+        yield
+    except BaseException:
+        # Leave the database alone while an error is on its way out: the failed transaction
+        # is rolled back by the caller, and the next one begins with the restored setting.
+        _partnership_id.reset(tokens[0])
+        _system_reason.reset(tokens[1])
+        raise
+    _partnership_id.reset(tokens[0])
+    _system_reason.reset(tokens[1])
+    _switch_session(_partnership_id.get())
+
+
+@contextmanager
 def partnership_scope(partnership_id):
     """Work for one partnership: every query sees only its rows, every insert is stamped."""
     if partnership_id is None:
         raise NoPartnershipContext("partnership_scope() needs a partnership id")
-    previous = _partnership_id.get()
-    token = _partnership_id.set(int(partnership_id))
-    reason_token = _system_reason.set(None)
-    if previous != partnership_id:
-        _switch_session(partnership_id)
-    try:
+    with _scope(int(partnership_id), None):
         yield int(partnership_id)
-    finally:
-        _system_reason.reset(reason_token)
-        _partnership_id.reset(token)
-        if previous != partnership_id:
-            _switch_session(previous)
 
 
 def set_request_partnership(partnership_id):
@@ -83,12 +90,5 @@ def system_scope(reason):
     """
     if not reason:
         raise ValueError("system_scope() needs a reason")
-    token = _system_reason.set(reason)
-    pid_token = _partnership_id.set(None)
-    _switch_session(None)
-    try:
+    with _scope(None, reason):
         yield
-    finally:
-        _partnership_id.reset(pid_token)
-        _system_reason.reset(token)
-        _switch_session(_partnership_id.get())

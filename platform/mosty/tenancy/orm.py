@@ -26,11 +26,45 @@ def _owned_mappers(state):
     return [m for m in state.all_mappers if issubclass(m.class_, PartnershipOwned)]
 
 
+def _statement_values(statement):
+    """``{column name: value}`` written inline by an INSERT or UPDATE statement."""
+    values = {}
+    for source in (getattr(statement, "_values", None) or {},
+                   dict(getattr(statement, "_ordered_values", None) or ())):
+        for key, value in source.items():
+            values[getattr(key, "key", key)] = getattr(value, "value", value)
+    return values
+
+
+def _check_bulk_write(state, partnership_id):
+    """ORM bulk INSERT and UPDATE bypass the flush, so their partnership is checked here."""
+    if not _owned_mappers(state):
+        return
+    if partnership_id is None:
+        raise NoPartnershipContext("bulk write of partnership data with no partnership chosen")
+    inline = _statement_values(state.statement)
+    params = state.parameters
+    rows = params if isinstance(params, list | tuple) else [params or {}]
+    if state.is_update:
+        if "partnership_id" in inline or any("partnership_id" in row for row in rows
+                                             if "id" not in row):
+            raise TenancyViolation("rows may not move between partnerships")
+        return
+    named = [inline["partnership_id"]] if "partnership_id" in inline else []
+    named += [row.get("partnership_id") for row in rows if row]
+    if not named or any(value != partnership_id for value in named):
+        raise TenancyViolation(
+            "a bulk insert of partnership data must name the current partnership on every row"
+        )
+
+
 @event.listens_for(TenantSession, "do_orm_execute")
 def _limit_to_current_partnership(state):
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
     if in_system_scope():
+        return
+    if state.is_insert or state.is_update:
+        _check_bulk_write(state, current_partnership_id())
+    if not (state.is_select or state.is_update or state.is_delete):
         return
     partnership_id = current_partnership_id()
     if partnership_id is None:
@@ -100,19 +134,26 @@ def _set_database_partnership(session, transaction, connection):
 
 
 def on_partnership_switch(partnership_id):
-    """Forget objects of other partnerships and move the database setting along."""
+    """Forget objects the new scope may not see and move the database setting along."""
     if not has_app_context():
         return
     from ..extensions import db
 
     session = db.session()
-    if partnership_id is not None:
+    if not in_system_scope():
         for obj in list(session.identity_map.values()):
-            if isinstance(obj, PartnershipOwned) and obj.partnership_id != partnership_id:
-                if obj in session.dirty:
-                    raise TenancyViolation(
-                        f"unsaved changes to {type(obj).__name__} when switching partnership"
-                    )
-                session.expunge(obj)
-    if session.in_transaction():
+            if not isinstance(obj, PartnershipOwned) or obj not in session:
+                continue
+            # An expired object is not refreshed to learn its partnership: under the new
+            # setting the database would no longer show it. It is simply forgotten.
+            known = obj.__dict__.get("partnership_id")
+            if partnership_id is not None and known == partnership_id:
+                continue
+            if obj in session.dirty:
+                raise TenancyViolation(
+                    f"unsaved changes to {type(obj).__name__} when switching partnership"
+                )
+            session.expunge(obj)
+    transaction = session.get_transaction()
+    if transaction is not None and transaction.is_active:
         apply_database_setting(session.connection(), partnership_id, in_system_scope())
