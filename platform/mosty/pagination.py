@@ -15,8 +15,8 @@ def sort_order(columns, default):
     """``?sort=name`` or ``?sort=-name`` mapped through ``columns`` ({key: column}); unknown
     keys fall back to the default, so a hand-edited URL never fails."""
     key = request.args.get("sort", default)
-    descending = key.startswith("-")
-    column = columns.get(key.lstrip("-"))
+    descending, key = key.startswith("-"), key.lstrip("-")
+    column = columns.get(key)
     if column is None:
         key, descending = default.lstrip("-"), default.startswith("-")
         column = columns[key]

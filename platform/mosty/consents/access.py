@@ -1,9 +1,10 @@
 """Institution-level access inside a partnership.
 
 A participant's record is seen by the institution that registered it, by institutions named in
-an active consent and by institutions that accepted a referral about the person; everyone else
-in the partnership gets 404. A restricted record (GDPR art. 18) stays with the registering
-institution only. These are SQL conditions, so lists and single pages share one rule.
+an active consent for the purpose "support" and by institutions that accepted a referral about
+the person; everyone else in the partnership gets 404. A restricted record (GDPR art. 18) stays
+with the registering institution only. These are SQL conditions, so lists and single pages share
+one rule.
 """
 
 from datetime import date
@@ -53,7 +54,9 @@ def participant_visible_to(institution_id):
         Referral.to_institution_id == institution_id,
         Referral.status.in_(("accepted", "completed")),
     ))
-    shared = or_(consent_covers(institution_id), accepted_referral)
+    # A consent for "referral" alone lets only the referral's chosen fields through; seeing
+    # the record takes a consent for "support".
+    shared = or_(consent_covers(institution_id, purpose="support"), accepted_referral)
     return or_(
         Participant.institution_id == institution_id,
         and_(Participant.restricted.is_(False), shared),

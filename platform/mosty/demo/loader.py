@@ -14,6 +14,7 @@ from ..partnerships.models import (
 )
 from ..tenancy import partnership_scope, system_scope
 from .partnerships import PARTNERSHIPS, PLATFORM_ADMIN, USERS
+from .registry import load_registry_demo
 
 DEFAULT_PASSWORD = "mosty-demo-2026"
 
@@ -89,7 +90,10 @@ def load_demo(password=DEFAULT_PASSWORD, extra_loaders=()):
                     active=True)
             db.session.flush()
         logins.append((email, slug, ", ".join(roles)))
+    partnerships = {slug: p for slug, (p, _i) in loaded.items()}
+    # The case registry first: module loaders may build on its participants and families.
+    load_registry_demo(partnerships)
     for loader in extra_loaders:
-        loader({slug: p for slug, (p, _i) in loaded.items()})
+        loader(partnerships)
     db.session.commit()
     return logins

@@ -49,6 +49,9 @@ def assess_eligibility(enrollment, subject, actor_id, on=None):
     """Evaluate the target group's rule, record the verdict; eligible moves the stage on."""
     if enrollment.target_group is None:
         raise TransitionRefused(_l("Choose a target group first."))
+    if enrollment.status != "recruited":
+        # The verdict recorded at this stage stays as it was applied.
+        raise TransitionRefused(_l("This step is not possible from the current stage."))
     verdict = evaluate(subject, enrollment.target_group, today=on)
     enrollment.eligibility = verdict.as_dict()
     if verdict.eligible:
@@ -60,14 +63,17 @@ def assess_eligibility(enrollment, subject, actor_id, on=None):
     return verdict
 
 
+# Dates are set after _move has accepted the step, so a refused step changes nothing.
 def start(enrollment, actor_id, on=None):
+    _move(enrollment, {"eligible"}, "active", actor_id)
     enrollment.started_on = on or date.today()
-    return _move(enrollment, {"eligible"}, "active", actor_id)
+    return enrollment
 
 
 def complete(enrollment, actor_id, on=None):
+    _move(enrollment, {"active"}, "completed", actor_id)
     enrollment.ended_on = on or date.today()
-    return _move(enrollment, {"active"}, "completed", actor_id)
+    return enrollment
 
 
 def exit_programme(enrollment, reason, actor_id, on=None):
@@ -75,7 +81,7 @@ def exit_programme(enrollment, reason, actor_id, on=None):
 
     if reason not in EXIT_REASONS:
         raise TransitionRefused(_l("Choose a reason for leaving the programme."))
+    _move(enrollment, {"recruited", "eligible", "active"}, "exited", actor_id, reason=reason)
     enrollment.ended_on = on or date.today()
     enrollment.exit_reason = reason
-    return _move(enrollment, {"recruited", "eligible", "active"}, "exited", actor_id,
-                 reason=reason)
+    return enrollment

@@ -11,6 +11,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
+from ..services.models import Service
 from .models import SHAREABLE_FIELDS, Referral
 
 DEFAULT_ANSWER_DAYS = 14
@@ -38,6 +39,8 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
     unknown = set(shared_fields) - set(SHAREABLE_FIELDS)
     if unknown:
         raise ReferralRefused(_l("Unknown data field chosen for sharing."))
+    if service_id is not None and not _offers(to_institution_id, service_id):
+        raise ReferralRefused(_l("The chosen service is not offered by the chosen institution."))
     referral = Referral(
         participant_id=participant.id, family_id=family_id,
         from_institution_id=from_institution_id, to_institution_id=to_institution_id,
@@ -47,40 +50,50 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
     )
     db.session.add(referral)
     db.session.flush()
-    audit.record("create", referral, actor_id=actor_id,
+    audit.record("create", referral, actor_id=actor_id, institution_id=from_institution_id,
                  detail={"status": "sent", "shared_fields": list(shared_fields)})
     return referral
 
 
-def _answer(referral, institution_id, allowed_from, to, actor_id, **detail):
+def _offers(institution_id, service_id):
+    service = db.session.get(Service, service_id)
+    return service is not None and service.institution_id == institution_id and service.active
+
+
+def _answer(referral, institution_id, allowed_from, to, actor_id, changes, **detail):
+    # Every check comes before any change, so a refused answer leaves the referral untouched.
     if referral.to_institution_id != institution_id:
         raise ReferralRefused(_l("Only the receiving institution can answer a referral."))
     if referral.status not in allowed_from:
+        if to == "completed":
+            raise ReferralRefused(_l("Only an accepted referral can be completed."))
         raise ReferralRefused(_l("This referral has already been answered."))
     previous = referral.status
+    for name, value in changes.items():
+        setattr(referral, name, value)
     referral.status = to
-    referral.answered_by_id = actor_id
-    audit.record("transition", referral, actor_id=actor_id,
+    audit.record("transition", referral, actor_id=actor_id, institution_id=institution_id,
                  detail={"from": previous, "to": to, **detail})
     return referral
 
 
 def accept_referral(referral, *, institution_id, actor_id, service_id=None):
-    referral.answered_at = utcnow()
+    changes = {"answered_at": utcnow(), "answered_by_id": actor_id}
     if service_id is not None:
-        referral.service_id = service_id
-    return _answer(referral, institution_id, {"sent"}, "accepted", actor_id)
+        if not _offers(institution_id, service_id):
+            raise ReferralRefused(_l("Choose one of your institution's active services."))
+        changes["service_id"] = service_id
+    return _answer(referral, institution_id, {"sent"}, "accepted", actor_id, changes)
 
 
 def decline_referral(referral, *, institution_id, actor_id, reason):
     if not (reason or "").strip():
         raise ReferralRefused(_l("Give the reason for declining."))
-    referral.answered_at = utcnow()
-    referral.decline_reason = reason.strip()
-    return _answer(referral, institution_id, {"sent"}, "declined", actor_id)
+    changes = {"answered_at": utcnow(), "answered_by_id": actor_id,
+               "decline_reason": reason.strip()}
+    return _answer(referral, institution_id, {"sent"}, "declined", actor_id, changes)
 
 
 def complete_referral(referral, *, institution_id, actor_id, result):
-    referral.completed_at = utcnow()
-    referral.result = (result or "").strip()
-    return _answer(referral, institution_id, {"accepted"}, "completed", actor_id)
+    changes = {"completed_at": utcnow(), "result": (result or "").strip()}
+    return _answer(referral, institution_id, {"accepted"}, "completed", actor_id, changes)

@@ -1,0 +1,128 @@
+"""Recording and withdrawing consents; reading a participant's consents for their page.
+
+Only the registering institution records or withdraws a consent: it is the controller that
+collected the person's data and the one other institutions' access derives from.
+"""
+
+from datetime import date
+
+from flask import abort, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..auth.models import User
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..participants.models import Participant
+from ..partnerships.models import Institution
+from .access import participant_visible_to
+from .models import LAWFUL_BASES, PURPOSES, Consent, ConsentInstitution
+
+
+class ConsentRefused(Exception):
+    """The consent cannot be recorded or withdrawn; the message says why."""
+
+
+def visible_participant_or_404(participant_id, institution_id):
+    """The participant if the institution may see them; 404 otherwise (also for a bad id)."""
+    if not isinstance(participant_id, int):
+        abort(404)
+    participant = db.session.scalar(
+        select(Participant).where(Participant.id == participant_id,
+                                  participant_visible_to(institution_id))
+    )
+    if participant is None:
+        abort(404)
+    return participant
+
+
+def consent_of_visible_participant_or_404(consent_id, institution_id):
+    consent = db.session.scalar(
+        select(Consent).join(Participant, Participant.id == Consent.participant_id)
+        .where(Consent.id == consent_id, participant_visible_to(institution_id))
+    )
+    if consent is None:
+        abort(404)
+    return consent
+
+
+def may_record_consents(participant, institution_id):
+    return participant.institution_id == institution_id
+
+
+def institutions_to_name(institution_id):
+    """The other institutions of the partnership, the ones a consent can name."""
+    return list(db.session.scalars(
+        select(Institution).where(Institution.id != institution_id).order_by(Institution.name)
+    ))
+
+
+def record_consent(participant, *, institution_id, actor_id, lawful_basis, purposes,
+                   institution_ids, given_on):
+    if not may_record_consents(participant, institution_id):
+        raise ConsentRefused(_l("Only the institution that registered the person records "
+                                "their consents."))
+    if lawful_basis not in LAWFUL_BASES or not purposes or set(purposes) - set(PURPOSES):
+        raise ConsentRefused(_l("Choose a lawful basis and at least one purpose."))
+    if given_on > date.today():
+        raise ConsentRefused(_l("The date cannot be in the future."))
+    named = set(db.session.scalars(select(Institution.id).where(
+        Institution.id.in_(institution_ids), Institution.id != institution_id)))
+    if not institution_ids or named != set(institution_ids):
+        raise ConsentRefused(_l("Choose institutions of this partnership."))
+    consent = Consent(
+        participant_id=participant.id, institution_id=institution_id,
+        lawful_basis=lawful_basis, purposes=[p for p in PURPOSES if p in purposes],
+        given_on=given_on, recorded_by_id=actor_id,
+        shared_with=[ConsentInstitution(institution_id=i) for i in sorted(named)],
+    )
+    db.session.add(consent)
+    db.session.flush()
+    audit.record("create", consent, detail={
+        "participant_id": participant.id,
+        "fields": ["lawful_basis", "purposes", "given_on", "institutions"],
+        "institution_ids": sorted(named),
+    })
+    return consent
+
+
+def withdraw_consent(consent, *, institution_id, withdrawn_on):
+    """Withdraw from ``withdrawn_on`` (today at the latest): the named institutions lose access
+    at once, since access is computed from active consents on every request."""
+    if consent.participant.institution_id != institution_id:
+        raise ConsentRefused(_l("Only the institution that registered the person records "
+                                "their consents."))
+    if consent.withdrawn_on is not None:
+        raise ConsentRefused(_l("This consent has already been withdrawn."))
+    if withdrawn_on > date.today():
+        raise ConsentRefused(_l("The date cannot be in the future."))
+    if withdrawn_on < consent.given_on:
+        raise ConsentRefused(_l("A consent cannot be withdrawn before it was given."))
+    consent.withdrawn_on = withdrawn_on
+    audit.record("update", consent, detail={"participant_id": consent.participant_id,
+                                            "fields": ["withdrawn_on"]})
+    return consent
+
+
+def consents_of(participant_id):
+    """A participant's consents, newest first, with the institutions they name."""
+    return list(db.session.scalars(
+        select(Consent).where(Consent.participant_id == participant_id)
+        .options(selectinload(Consent.shared_with).selectinload(ConsentInstitution.institution),
+                 selectinload(Consent.institution))
+        .order_by(Consent.given_on.desc(), Consent.id.desc())
+    ))
+
+
+def user_names(user_ids):
+    """{user id: name} of the staff who recorded something (users are global, names only)."""
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+
+def participant_page_url(participant_id):
+    return url_for("participants.detail", participant_id=participant_id)

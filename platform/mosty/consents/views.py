@@ -1,0 +1,80 @@
+"""Recording a participant's consent and withdrawing it."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import audit
+from ..extensions import db
+from ..i18n import gettext
+from . import service
+from .access import require_case_access
+from .forms import ConsentForm, WithdrawConsentForm
+
+
+@login_required
+def new():
+    institution_id = require_case_access()
+    if not request.args.get("participant"):
+        return _choose_a_participant_first()
+    participant = service.visible_participant_or_404(
+        request.args.get("participant", type=int), institution_id)
+    if not service.may_record_consents(participant, institution_id):
+        abort(403)
+    form = ConsentForm(institutions=service.institutions_to_name(institution_id))
+    if form.validate_on_submit():
+        try:
+            service.record_consent(
+                participant, institution_id=institution_id, actor_id=current_user.id,
+                lawful_basis=form.lawful_basis.data, purposes=form.purposes.data,
+                institution_ids=form.institutions.data, given_on=form.given_on.data,
+            )
+        except service.ConsentRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(gettext("The consent has been recorded."), "success")
+            return redirect(service.participant_page_url(participant.id))
+    html = render_template("consents/new.html", form=form, participant=participant,
+                           back_url=service.participant_page_url(participant.id))
+    audit.record("read", participant, detail={"fields": ["first_name", "last_name"],
+                                              "form": "consent"})
+    db.session.commit()
+    return html, (422 if request.method == "POST" else 200)
+
+
+@login_required
+def withdraw(consent_id):
+    institution_id = require_case_access()
+    consent = service.consent_of_visible_participant_or_404(consent_id, institution_id)
+    participant = consent.participant
+    if not service.may_record_consents(participant, institution_id):
+        abort(403)
+    form = WithdrawConsentForm()
+    if consent.withdrawn_on is not None:
+        form.form_errors.append(gettext("This consent has already been withdrawn."))
+    elif form.validate_on_submit():
+        try:
+            service.withdraw_consent(consent, institution_id=institution_id,
+                                     withdrawn_on=form.withdrawn_on.data)
+        except service.ConsentRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(gettext("The consent has been withdrawn: the institutions it named no "
+                          "longer see the record."), "success")
+            return redirect(service.participant_page_url(participant.id))
+    names = service.user_names([consent.recorded_by_id])
+    html = render_template("consents/withdraw.html", form=form, consent=consent,
+                           participant=participant, recorded_by=names.get(consent.recorded_by_id),
+                           back_url=service.participant_page_url(participant.id))
+    audit.record("read", consent, detail={"participant_id": participant.id,
+                                          "form": "withdraw"})
+    db.session.commit()
+    return html, (422 if request.method == "POST" else 200)
+
+
+def _choose_a_participant_first():
+    flash(gettext("Open the participant's page and start from there."), "info")
+    return redirect(url_for("participants.index"))

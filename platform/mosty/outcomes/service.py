@@ -1,0 +1,171 @@
+"""Outcomes of participants (a job, a training, registration ended) and the follow-ups 3 and 6
+months after a programme path ends."""
+
+import calendar
+from datetime import date
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from .. import audit
+from ..enrollment.models import Enrollment
+from ..enrollment.service import ENDED_STATUSES, enrollment_visible_to
+from ..extensions import db
+from ..families.models import Family
+from ..i18n import lazy_gettext as _l
+from ..participants.models import Participant
+from ..partnerships.models import Institution
+from .models import FOLLOW_UP_MONTHS, FollowUp, Outcome
+
+OUTCOME_KIND_LABELS = {
+    "job_started": _l("job started"),
+    "training_completed": _l("training completed"),
+    "registration_ended": _l("registration as unemployed ended"),
+    "self_employment": _l("own business started"),
+}
+FOLLOW_UP_STATUS_LABELS = {
+    "employed": _l("employed"),
+    "self_employed": _l("self-employed"),
+    "unemployed": _l("unemployed"),
+    "inactive": _l("economically inactive"),
+    "in_education": _l("in education or training"),
+    "unknown": _l("not known (no contact)"),
+}
+# Aliases for sorting by name, so the visibility subqueries (on the plain tables) stay apart.
+_SortParticipant = aliased(Participant)
+_SortFamily = aliased(Family)
+DUE_SORTS = {
+    "ended": Enrollment.ended_on,
+    "name": func.coalesce(_SortParticipant.last_name, _SortFamily.name),
+}
+
+
+class FollowUpRefused(Exception):
+    """The follow-up cannot be recorded; the message is readable."""
+
+
+def add_months(day, months):
+    """``day`` moved by whole months, clamped to the end of a shorter month."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def institution_names(ids):
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {i.id: i.name for i in db.session.scalars(
+        select(Institution).where(Institution.id.in_(ids)))}
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+def record_outcome(participant, *, institution_id, values):
+    outcome = Outcome(participant_id=participant.id, institution_id=institution_id, **values)
+    db.session.add(outcome)
+    db.session.flush()
+    audit.record("create", outcome, detail={"fields": sorted(k for k, v in values.items() if v),
+                                            "participant_id": participant.id,
+                                            "kind": values["kind"]})
+    return outcome
+
+
+def outcomes_of(participant_id):
+    return list(db.session.scalars(
+        select(Outcome).where(Outcome.participant_id == participant_id)
+        .order_by(Outcome.occurred_on.desc(), Outcome.id.desc())))
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+
+def follow_ups_of(enrollment_id):
+    """``{months: FollowUp}`` of one enrollment."""
+    return {f.months: f for f in db.session.scalars(
+        select(FollowUp).where(FollowUp.enrollment_id == enrollment_id))}
+
+
+def follow_ups_of_enrollments(enrollment_ids):
+    """``{enrollment id: {months: FollowUp}}``."""
+    found = {}
+    if enrollment_ids:
+        for follow_up in db.session.scalars(
+                select(FollowUp).where(FollowUp.enrollment_id.in_(enrollment_ids))):
+            found.setdefault(follow_up.enrollment_id, {})[follow_up.months] = follow_up
+    return found
+
+
+def due_on(enrollment, months):
+    return add_months(enrollment.ended_on, months) if enrollment.ended_on else None
+
+
+def due_months(enrollment, recorded, today=None):
+    """The follow-ups of an ended enrollment that are due and not recorded yet."""
+    today = today or date.today()
+    if enrollment.status not in ENDED_STATUSES or enrollment.ended_on is None:
+        return []
+    return [m for m in FOLLOW_UP_MONTHS
+            if m not in recorded and due_on(enrollment, m) <= today]
+
+
+def due_follow_ups_query(institution_id, order, today=None):
+    """Enrollments the institution ran that ended at least 3 (or 6) months ago and lack that
+    follow-up; their participant or family must still be visible to the institution."""
+    today = today or date.today()
+
+    def missing(months):
+        return ~exists(select(FollowUp.id).where(FollowUp.enrollment_id == Enrollment.id,
+                                                 FollowUp.months == months))
+
+    due = [and_(Enrollment.ended_on <= add_months(today, -m), missing(m))
+           for m in FOLLOW_UP_MONTHS]
+    return (select(Enrollment)
+            .outerjoin(_SortParticipant, _SortParticipant.id == Enrollment.participant_id)
+            .outerjoin(_SortFamily, _SortFamily.id == Enrollment.family_id)
+            .where(Enrollment.institution_id == institution_id,
+                   Enrollment.status.in_(ENDED_STATUSES), Enrollment.ended_on.is_not(None),
+                   enrollment_visible_to(institution_id), or_(*due))
+            .order_by(order, Enrollment.id))
+
+
+def subjects_of(enrollments):
+    """``{enrollment id: participant or family}`` for a page of enrollments."""
+    participant_ids = {e.participant_id for e in enrollments if e.participant_id}
+    family_ids = {e.family_id for e in enrollments if e.family_id}
+    people = {p.id: p for p in db.session.scalars(
+        select(Participant).where(Participant.id.in_(participant_ids)))} if participant_ids else {}
+    families = {f.id: f for f in db.session.scalars(
+        select(Family).where(Family.id.in_(family_ids)))} if family_ids else {}
+    return {e.id: people.get(e.participant_id) if e.participant_id else families.get(e.family_id)
+            for e in enrollments}
+
+
+def record_follow_up(enrollment, *, months, status, checked_on, note):
+    if enrollment.status not in ENDED_STATUSES or enrollment.ended_on is None:
+        raise FollowUpRefused(_l("Follow-ups are recorded after the programme path has ended."))
+    if months not in FOLLOW_UP_MONTHS:
+        raise FollowUpRefused(_l("Choose 3 or 6 months."))
+    if months in follow_ups_of(enrollment.id):
+        raise FollowUpRefused(_l("The follow-up after %(months)s months is already recorded.",
+                                 months=months))
+    if checked_on < enrollment.ended_on:
+        raise FollowUpRefused(_l("The check cannot be before the end of the programme path."))
+    follow_up = FollowUp(enrollment_id=enrollment.id, months=months, status=status,
+                         checked_on=checked_on, note=note)
+    db.session.add(follow_up)
+    db.session.flush()
+    audit.record("create", follow_up, detail={"enrollment_id": enrollment.id, "months": months,
+                                              "fields": ["status", "checked_on", "note"]})
+    return follow_up
+
+
+def follow_ups_for(participant_id=None, family_id=None):
+    """``[(enrollment, {months: FollowUp})]`` of a participant's or family's ended paths."""
+    column, value = ((Enrollment.participant_id, participant_id) if participant_id is not None
+                     else (Enrollment.family_id, family_id))
+    enrollments = list(db.session.scalars(
+        select(Enrollment).where(column == value, Enrollment.status.in_(ENDED_STATUSES))
+        .order_by(Enrollment.ended_on.desc(), Enrollment.id.desc())))
+    recorded = follow_ups_of_enrollments([e.id for e in enrollments])
+    return [(e, recorded.get(e.id, {})) for e in enrollments]

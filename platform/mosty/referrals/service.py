@@ -1,0 +1,195 @@
+"""Reading referrals for the inbox and outbox, the referral page and the participant page.
+
+Every query goes through ``referral_visible_to``: only the sending and the receiving
+institution know a referral exists.
+"""
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
+
+from ..consents.access import consent_covers, participant_visible_to, referral_visible_to
+from ..extensions import db
+from ..families.models import Family, FamilyMember
+from ..i18n import gettext
+from ..participants.labels import (
+    AREA_LABELS,
+    CONTRACT_LABELS,
+    DEPENDANT_TYPE_LABELS,
+    DISABILITY_LABELS,
+    EDUCATION_LABELS,
+    LABOUR_STATUS_LABELS,
+)
+from ..participants.models import CareRelation, Participant
+from ..partnerships.models import Institution
+from ..services.models import Service
+from .forms import SHAREABLE_FIELD_LABELS
+from .models import SHAREABLE_FIELDS, STATUSES, Referral
+
+BOXES = ("inbox", "outbox")
+SORT_COLUMNS = {"sent": Referral.sent_at, "due": Referral.due_on, "status": Referral.status}
+OPEN_STATUSES = ("sent", "accepted")
+
+
+def other_institutions(institution_id):
+    """Institutions of the partnership one can refer to: all but one's own."""
+    return list(db.session.scalars(
+        select(Institution).where(Institution.id != institution_id).order_by(Institution.name)
+    ))
+
+
+def active_services(institution_ids):
+    return list(db.session.scalars(
+        select(Service).where(Service.active.is_(True), Service.institution_id.in_(institution_ids))
+        .options(joinedload(Service.institution))
+        .order_by(Service.institution_id, Service.name)
+    ))
+
+
+def _with_parties(query):
+    return query.options(joinedload(Referral.participant), joinedload(Referral.from_institution),
+                         joinedload(Referral.to_institution), joinedload(Referral.service))
+
+
+def referral_or_404(referral_id, institution_id):
+    referral = db.session.scalar(_with_parties(
+        select(Referral).where(Referral.id == referral_id, referral_visible_to(institution_id))
+    ))
+    if referral is None:
+        abort(404)
+    return referral
+
+
+def overdue_condition(today=None):
+    today = today or date.today()
+    return and_(Referral.status.in_(OPEN_STATUSES), Referral.due_on < today)
+
+
+def box_query(institution_id, box, *, status=None, overdue=False, order=None):
+    """Referrals received (``inbox``) or sent (``outbox``) by the institution."""
+    column = Referral.to_institution_id if box == "inbox" else Referral.from_institution_id
+    query = _with_parties(select(Referral).where(column == institution_id,
+                                                 referral_visible_to(institution_id)))
+    if status in STATUSES:
+        query = query.where(Referral.status == status)
+    if overdue:
+        query = query.where(overdue_condition())
+    if order is not None:
+        query = query.order_by(order)
+    return query.order_by(Referral.id.desc())
+
+
+def box_counts(institution_id):
+    """Waiting referrals in the inbox and open ones in the outbox, for the tabs."""
+    def count(*conditions):
+        return db.session.scalar(select(func.count(Referral.id)).where(*conditions))
+
+    return {
+        "inbox": count(Referral.to_institution_id == institution_id, Referral.status == "sent"),
+        "outbox": count(Referral.from_institution_id == institution_id,
+                        Referral.status.in_(OPEN_STATUSES)),
+        "overdue": count(Referral.to_institution_id == institution_id, overdue_condition()),
+    }
+
+
+def participant_referrals(participant_id, institution_id):
+    return list(db.session.scalars(_with_parties(
+        select(Referral).where(Referral.participant_id == participant_id,
+                               referral_visible_to(institution_id))
+        .order_by(Referral.sent_at.desc(), Referral.id.desc())
+    )))
+
+
+def family_referrals(family_id, institution_id):
+    """Referrals about the family or any of its members that the institution takes part in."""
+    members = select(FamilyMember.participant_id).where(FamilyMember.family_id == family_id)
+    return list(db.session.scalars(_with_parties(
+        select(Referral).where(
+            (Referral.family_id == family_id) | Referral.participant_id.in_(members),
+            referral_visible_to(institution_id),
+        ).order_by(Referral.sent_at.desc(), Referral.id.desc())
+    )))
+
+
+def participant_visible(participant_id, institution_id):
+    return db.session.scalar(select(
+        select(Participant.id).where(Participant.id == participant_id,
+                                     participant_visible_to(institution_id)).exists()
+    ))
+
+
+def consent_for_referral(participant_id, institution_id):
+    """Does an active consent let the participant be referred to the institution?"""
+    if institution_id is None:
+        return False
+    return db.session.scalar(select(consent_covers(institution_id, participant_id,
+                                                   purpose="referral")))
+
+
+def answer_clock(referral, today=None):
+    """How long the referral has waited and how long is left until it is due, in days."""
+    today = today or date.today()
+    sent = referral.sent_at.date()
+    clock = {"waiting": None, "due_in": None, "answered_after": None}
+    if referral.status == "sent":
+        clock["waiting"] = (today - sent).days
+    if referral.status in OPEN_STATUSES and referral.due_on is not None:
+        clock["due_in"] = (referral.due_on - today).days
+    if referral.answered_at is not None:
+        clock["answered_after"] = (referral.answered_at.date() - sent).days
+    return clock
+
+
+def shared_data(referral):
+    """[(label, [lines])] of the participant's data the sender chose to share, in form order."""
+    participant = referral.participant
+    chosen = set(referral.shared_fields or ())
+    return [(SHAREABLE_FIELD_LABELS[name], _shared_lines(name, participant))
+            for name in SHAREABLE_FIELDS if name in chosen]
+
+
+def _shared_lines(name, p):
+    if name == "contact":
+        return [value for value in (p.phone, p.email) if value] or [gettext("not given")]
+    if name == "address":
+        return [
+            gettext("actual address: %(locality)s (TERYT %(teryt)s, %(area)s)",
+                    locality=p.actual_locality, teryt=p.actual_teryt,
+                    area=AREA_LABELS.get(p.actual_area, p.actual_area)),
+            gettext("registered residence: %(locality)s (TERYT %(teryt)s)",
+                    locality=p.registered_locality, teryt=p.registered_teryt),
+        ]
+    if name == "labour_status":
+        lines = [str(LABOUR_STATUS_LABELS.get(p.labour_status, p.labour_status))]
+        if p.unemployed_since:
+            lines.append(gettext("unemployed since %(date)s", date=p.unemployed_since.isoformat()))
+        if p.long_term_unemployed:
+            lines.append(gettext("long-term unemployed"))
+        if p.contract_type:
+            lines.append(str(CONTRACT_LABELS.get(p.contract_type, p.contract_type)))
+        return lines
+    if name == "education":
+        return [str(EDUCATION_LABELS.get(p.education, p.education))]
+    if name == "disability":
+        return [str(DISABILITY_LABELS.get(p.disability_level, p.disability_level))]
+    if name == "care_load":
+        relations = db.session.scalars(
+            select(CareRelation).where(CareRelation.carer_id == p.id)
+            .options(joinedload(CareRelation.dependant)).order_by(CareRelation.id)
+        ).all()
+        return [gettext("%(type)s, %(hours)d h a week",
+                        type=DEPENDANT_TYPE_LABELS.get(r.dependant.dependant_type,
+                                                       r.dependant.dependant_type),
+                        hours=r.hours_per_week)
+                for r in relations] or [gettext("no care relations recorded")]
+    if name == "family":
+        memberships = db.session.scalars(
+            select(FamilyMember).where(FamilyMember.participant_id == p.id)
+            .options(joinedload(FamilyMember.family).selectinload(Family.members))
+        ).all()
+        return [gettext("%(family)s: %(count)d members", family=m.family.name,
+                        count=len(m.family.members))
+                for m in memberships] or [gettext("not in a registered family")]
+    return []
