@@ -10,13 +10,14 @@ import pytest
 from argon2 import PasswordHasher
 from flask_babel import force_locale, gettext
 from markupsafe import escape
+from sqlalchemy import select
+
 from mosty.audit.models import AuditEntry
 from mosty.auth import passwords
 from mosty.auth.models import User
 from mosty.extensions import db
 from mosty.tenancy import system_scope
 from mosty.testing.factories import Factory
-from sqlalchemy import select
 
 PASSWORD = "the right passphrase"
 CHEAP_HASHING = {"time_cost": 1, "memory_cost": 256, "parallelism": 1}

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import redis
-import task_samples
 from celery.result import AsyncResult
 
+import task_samples
 from mosty.extensions import db
 from mosty.tenancy import system_scope
 from mosty.testing.plugin import build_two_partnerships

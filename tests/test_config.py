@@ -4,6 +4,7 @@ import os
 import stat
 
 import pytest
+
 from mosty.config import ConfigError, load_config, normalise_database_url
 
 PG_URL = "postgresql://mosty_app:secret@db.example:5432/mosty"

@@ -5,15 +5,16 @@ migration, the database the app runs on is not the one the models describe, and 
 say how.
 """
 
-import mosty.models  # noqa: F401 - every core model is in the metadata
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from mosty.app import MIGRATIONS_DIR
-from mosty.extensions import db
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import ProgrammingError
+
+import mosty.models  # noqa: F401 - every core model is in the metadata
+from mosty.app import MIGRATIONS_DIR
+from mosty.extensions import db
 
 
 def schema_differences(url):

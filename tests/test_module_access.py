@@ -1,8 +1,8 @@
 """Modules per partnership and per role: off or not granted is 404, read-only cannot write."""
 
 import pytest
-import sample_module
 
+import sample_module
 from mosty.extensions import db
 from mosty.plugins.models import ModuleGrant, PartnershipModule
 from mosty.tenancy import partnership_scope

@@ -5,8 +5,12 @@ Every test runs on SQLite and on PostgreSQL (``any_app``). On PostgreSQL the dat
 both backends, because on SQLite it is the only wall there is.
 """
 
-import mosty.models  # noqa: F401 - every core model, so OWNED_MODELS sees them all
 import pytest
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+import mosty.models  # noqa: F401 - every core model, so OWNED_MODELS sees them all
 from mosty import audit
 from mosty.audit.models import AuditEntry
 from mosty.auth.models import Membership, User
@@ -32,9 +36,6 @@ from mosty.tenancy import (
 )
 from mosty.tenancy.context import clear_request_partnership
 from mosty.testing.plugin import build_two_partnerships
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 # Every partnership-owned model is checked; the world fixture fills these for both sides.
 OWNED_MODELS = sorted(

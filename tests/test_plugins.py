@@ -12,7 +12,6 @@ from datetime import date
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
-import pytest
 from flask import Blueprint, g
 from flask_migrate import upgrade
 from sqlalchemy import inspect as sa_inspect

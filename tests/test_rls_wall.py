@@ -5,6 +5,9 @@ whatever the ORM forgets, the database still shows a partnership only its own ro
 """
 
 import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
 from mosty import audit
 from mosty.extensions import db
 from mosty.partnerships.models import Agreement, AgreementParty, Institution
@@ -15,8 +18,6 @@ from mosty.tenancy.rls import apply_database_setting, tables_missing_the_wall
 from mosty.tenancy.roles import UnsafeDatabaseRole, unsafe_role_reasons
 from mosty.testing.factories import login
 from mosty.testing.plugin import build_two_partnerships
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 pytestmark = pytest.mark.postgres
 

@@ -4,10 +4,11 @@ import logging
 import re
 from pathlib import Path
 
-import mosty
 import pytest
 from flask_babel import force_locale, gettext
 from markupsafe import escape
+
+import mosty
 from mosty import errors
 
 POLISH_CATALOG = Path(mosty.__file__).parent / "translations/pl/LC_MESSAGES/messages.mo"

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-import task_samples
 from sqlalchemy import select
 
+import task_samples
 from mosty.auth.models import User
 from mosty.auth.tasks import deactivate_dormant_accounts
 from mosty.db import utcnow

@@ -7,6 +7,7 @@ from collections import Counter
 
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
 from mosty import catalogs
 
 PL_PO = catalogs.TRANSLATIONS_DIR / "pl" / "LC_MESSAGES" / "messages.po"

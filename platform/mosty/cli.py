@@ -43,7 +43,7 @@ def demo_command(password):
 
     password = password or DEFAULT_PASSWORD
     logins = load_demo(password=password, extra_loaders=demo_loaders(current_app))
-    click.echo("Demo data loaded. Logins (password: %s):" % password)
+    click.echo(f"Demo data loaded. Logins (password: {password}):")
     for email, partnership, roles in logins:
         click.echo(f"  {email:32} {partnership:8} {roles}")
 

@@ -13,13 +13,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from werkzeug.serving import make_server
+
 from mosty import create_app
 from mosty.demo import load_demo
 from mosty.extensions import db
 from mosty.plugins import demo_loaders
 from mosty.testing.plugin import BASE_CONFIG
 from mosty.testing.services import in_ci
-from werkzeug.serving import make_server
 
 HERE = Path(__file__).resolve().parent
 

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 import pytest
+
 from mosty.testing.services import in_ci
 
 try:

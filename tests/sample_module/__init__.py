@@ -7,7 +7,8 @@ with ``make_app(MOSTY_EXTRA_PLUGINS=[sample_module])``.
 from flask import Blueprint, render_template, request
 
 from mosty import toolkit
-from mosty.toolkit import hookimpl, lazy_gettext as _l
+from mosty.toolkit import hookimpl
+from mosty.toolkit import lazy_gettext as _l
 
 KEY = "sample"
 

@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from .. import create_app
 from ..app import MIGRATIONS_DIR
 from ..extensions import db
-from .factories import Factory, RegistryFactory, login
+from .factories import RegistryFactory, login
 from .postgres import create_test_database, drop_test_database, truncate_all
 
 BASE_CONFIG = {
