@@ -29,3 +29,15 @@ def paginate(query, per_page=None):
     return db.paginate(query, page=requested_page(),
                        per_page=per_page or current_app.config["MOSTY_PAGE_SIZE"],
                        error_out=False, count=True)
+
+
+def paginate_audited(query, object_type, **detail):
+    """A page of personal records, with the one audit entry the read of that page needs."""
+    from . import audit
+    from .extensions import db
+
+    page = paginate(query)
+    audit.record("read", object_type=object_type,
+                 detail={"ids": [row.id for row in page.items], "page": page.page, **detail})
+    db.session.commit()
+    return page

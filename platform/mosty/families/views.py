@@ -8,7 +8,7 @@ from ..consents.access import require_case_access
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..pagination import paginate, sort_order
+from ..pagination import paginate_audited, sort_order
 from ..participants import service as participants
 from ..participants.sections import FAMILY_SECTIONS, FAMILY_TIMELINE, sections_for, timeline_for
 from ..participants.views import LABELS, rendered_panels, search_text
@@ -24,11 +24,8 @@ def index():
     order, sort = sort_order(service.SORT_COLUMNS, "name")
     page = None
     if error is None:
-        page = paginate(service.search(institution_id, q, order))
-        audit.record("read", object_type="Family",
-                     detail={"ids": [f.id for f in page.items], "page": page.page,
-                             "search": bool(q)})
-        db.session.commit()
+        page = paginate_audited(service.search(institution_id, q, order), "Family",
+                                search=bool(q))
     return render_template("families/index.html", page=page, q=q, sort=sort, error=error,
                            labels=LABELS), (200 if error is None else 400)
 

@@ -12,7 +12,7 @@ from ..consents.access import require_case_access
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..pagination import paginate, sort_order
+from ..pagination import paginate_audited, sort_order
 from ..plugins.access import collect
 from . import labels, service
 from .forms import CareRelationForm, ParticipantForm
@@ -64,11 +64,8 @@ def index():
     order, sort = sort_order(service.SORT_COLUMNS, "name")
     page = None
     if error is None:
-        page = paginate(service.search(institution_id, q, order))
-        audit.record("read", object_type="Participant",
-                     detail={"ids": [p.id for p in page.items], "page": page.page,
-                             "search": bool(q)})
-        db.session.commit()
+        page = paginate_audited(service.search(institution_id, q, order), "Participant",
+                                search=bool(q))
     return render_template("participants/index.html", page=page, q=q, sort=sort,
                            error=error, labels=LABELS), (200 if error is None else 400)
 
