@@ -73,21 +73,41 @@ def test_downgrade_to_base_and_upgrade_again_on_sqlite(make_app):
     assert schema_differences(app.config["MOSTY_MIGRATION_DATABASE_URL"]) == []
 
 
+def _plugin_branches(app):
+    """Branch labels of the installed plugins' migration branches (every label but "core")."""
+    from alembic.script import ScriptDirectory
+
+    from mosty.extensions import migrate
+
+    with app.app_context():
+        script = ScriptDirectory.from_config(migrate.get_config(str(MIGRATIONS_DIR)))
+        labels = set()
+        for revision in script.walk_revisions():
+            labels.update(revision.branch_labels or ())
+    return sorted(labels - {"core"})
+
+
 def test_each_revision_downgrades_and_upgrades_one_step_at_a_time_on_sqlite(make_app):
     app = make_app()
     directory = str(MIGRATIONS_DIR)
+    branches = _plugin_branches(app)
     with app.app_context():
+        # Plugin branches depend on the core, so they go down first and come back last.
+        for branch in branches:
+            downgrade(directory=directory, revision=f"{branch}@base")
         steps = 0
         while True:
             with db.engine.connect() as connection:
                 heads = MigrationContext.configure(connection).get_current_heads()
             if not heads:
                 break
-            downgrade(directory=directory, revision="-1")
+            downgrade(directory=directory, revision="core@-1")
             steps += 1
             assert steps < 100, "downgrade -1 does not reach base"
         for _ in range(steps):
-            upgrade(directory=directory, revision="+1")
+            upgrade(directory=directory, revision="core@+1")
+        for branch in branches:
+            upgrade(directory=directory, revision=f"{branch}@head")
         db.engine.dispose()
     assert steps >= 1
     assert schema_differences(app.config["MOSTY_MIGRATION_DATABASE_URL"]) == []

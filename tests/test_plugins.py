@@ -198,7 +198,7 @@ def test_duplicate_module_key_is_refused_and_the_first_plugin_kept(make_app):
 
 def test_plugin_returning_something_else_than_modules_is_refused(make_app):
     plugin = make_plugin("mosty_stringly", mosty_modules=lambda: "stringly")
-    app = make_app(MOSTY_EXTRA_PLUGINS=[plugin, sample_module])
+    app = make_app(MOSTY_EXTRA_PLUGINS=[plugin, sample_module], MOSTY_LOAD_ENTRY_POINTS=False)
     assert "Module objects" in broken(app)["mosty_stringly"]
     assert list(get_registry(app).modules) == ["sample"]
 
@@ -260,7 +260,7 @@ def test_each_app_has_its_own_plugin_manager(make_app):
 
 
 def test_module_blueprints_are_mounted_under_partnership_and_key(make_app):
-    app = make_app(MOSTY_EXTRA_PLUGINS=[sample_module])
+    app = make_app(MOSTY_EXTRA_PLUGINS=[sample_module], MOSTY_LOAD_ENTRY_POINTS=False)
     sample_rules = {endpoint: rule for rule, endpoint in rules(app).items()
                     if endpoint.startswith("sample.")}
     assert sample_rules == {
@@ -339,9 +339,10 @@ def test_demo_loaders_are_the_plugins_loaders(make_app):
 
     with_loader = make_plugin("mosty_demo", mosty_demo_data=lambda: load)
     without = make_plugin("mosty_nodemo", mosty_demo_data=lambda: None)
-    app = make_app(MOSTY_EXTRA_PLUGINS=[with_loader, without, sample_module])
+    app = make_app(MOSTY_EXTRA_PLUGINS=[with_loader, without, sample_module],
+                   MOSTY_LOAD_ENTRY_POINTS=False)
     assert demo_loaders(app) == [load]
-    assert demo_loaders(make_app()) == []
+    assert demo_loaders(make_app(MOSTY_LOAD_ENTRY_POINTS=False)) == []
 
 
 # The toolkit is the surface plugins use.

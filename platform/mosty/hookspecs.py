@@ -53,6 +53,16 @@ def mosty_exchange_formats():
 
 
 @hookspec
+def mosty_personal_data(participant):
+    """Return PersonalDataSections: what the plugin holds about ``participant`` (access requests)."""
+
+
+@hookspec
+def mosty_anonymise_participant(participant):
+    """Blank what the plugin holds that identifies ``participant``; keep what statistics count."""
+
+
+@hookspec
 def mosty_admin_views():
     """Return Flask-Admin views for the plugin's own settings; each carries a ``module`` key."""
 

@@ -78,3 +78,16 @@ class ExchangeFormat:
     name: Any
     direction: str
     handler: Any = None
+
+
+@dataclass(frozen=True)
+class PersonalDataSection:
+    """What a module holds about one person, for a data-protection access request.
+
+    ``records`` is a tuple of dicts (field label -> value), one per row the module keeps about the
+    person; values must be the person's own data only, never a third party's.
+    """
+
+    module: str
+    title: Any
+    records: tuple = ()
