@@ -242,3 +242,31 @@ def test_the_verdict_is_stored_as_plain_data_with_the_day_it_was_made(app, facto
     assert recorded["eligible"] is True
     assert recorded["evaluated_on"] == date.today().isoformat()
     assert all(set(r) == {"ok", "text"} for r in recorded["reasons"])
+
+
+# --- criteria are data an admin may edit: a typo never breaks a caseworker's page ---------------
+
+
+def test_criteria_errors_name_unknown_rules_and_accept_the_defaults(app):
+    from mosty.enrollment.eligibility import criteria_errors
+
+    with app.test_request_context(), force_locale("en"):
+        for groups in DEFAULT_TARGET_GROUPS.values():
+            for group in groups:
+                assert criteria_errors(group["criteria"]) == [], group["name"]
+        errors = criteria_errors([{"rule": "age_between", "min": 18},
+                                  {"any_of": [{"rule": "is_carer"}, {"rule": "is_karer"}]}])
+        assert [str(e) for e in errors] == ['Criterion 2: unknown rule "is_karer".']
+        assert [str(e) for e in criteria_errors({"rule": "x"})] == ["The criteria must be a list."]
+
+
+def test_an_unknown_rule_makes_the_verdict_not_eligible_with_a_reason(app, factory, krakow):
+    person = carer(factory, krakow.institution, registered_teryt="1206114",
+                   registered_locality="Wieliczka", labour_status="inactive")
+    with app.app_context(), partnership_scope(krakow.id):
+        group = db.session.scalar(select(TargetGroup).where(TargetGroup.code == "1"))
+        group.criteria = [*group.criteria, {"rule": "has_unicorn"}]
+        db.session.commit()
+    verdict = verdict_for(app, krakow, "1", participant=person)
+    assert not verdict.eligible
+    assert 'criterion "has_unicorn" cannot be checked (unknown rule)' in reasons(verdict, ok=False)

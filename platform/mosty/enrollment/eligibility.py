@@ -113,6 +113,37 @@ def _family_generations(verdict, family, params, today):
                                    count=count, needed=needed))
 
 
+def criteria_errors(criteria):
+    """What is wrong with a target group's criteria (unknown rules, malformed entries), in words.
+
+    Criteria are data an administrator may edit, so a typo must be caught when it is saved,
+    not turn into an error on a caseworker's screen.
+    """
+    errors = []
+    if not isinstance(criteria, list):
+        return [_("The criteria must be a list.")]
+    for position, criterion in enumerate(criteria, start=1):
+        alternatives = criterion.get("any_of") if isinstance(criterion, dict) else None
+        entries = alternatives if isinstance(alternatives, list) else [criterion]
+        for entry in entries:
+            name = entry.get("rule") if isinstance(entry, dict) else None
+            if name not in RULES:
+                errors.append(_("Criterion %(position)s: unknown rule \"%(rule)s\".",
+                                position=position, rule=name))
+    return errors
+
+
+def _apply(verdict, criterion, subject, today):
+    rule_function = RULES.get(criterion.get("rule"))
+    if rule_function is None:
+        # Fail closed and say why, instead of an error page: nobody is found eligible by a
+        # criterion the platform cannot check.
+        verdict.add(False, _("criterion \"%(rule)s\" cannot be checked (unknown rule)",
+                             rule=criterion.get("rule")))
+        return
+    rule_function(verdict, subject, criterion, today)
+
+
 def evaluate(subject, target_group, today=None):
     """The verdict for a participant or family against a target group, with its reasons."""
     today = today or date.today()
@@ -126,12 +157,12 @@ def evaluate(subject, target_group, today=None):
     for criterion in target_group.criteria:
         if criterion.get("any_of"):
             continue
-        RULES[criterion["rule"]](verdict, subject, criterion, today)
+        _apply(verdict, criterion, subject, today)
     for group in any_of:
         # At least one alternative must hold (e.g. two unemployed members OR two generations).
         trial = [Verdict() for _alt in group["any_of"]]
         for alt, sub in zip(group["any_of"], trial, strict=True):
-            RULES[alt["rule"]](sub, subject, alt, today)
+            _apply(sub, alt, subject, today)
         best = next((v for v in trial if v.eligible), trial[0])
         for reason in best.reasons:
             verdict.add(reason["ok"], reason["text"])
