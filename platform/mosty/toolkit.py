@@ -4,11 +4,16 @@ anything not re-exported is a core internal and may change without notice."""
 from flask import g
 
 from . import audit
+from .consents.access import consent_covers, participant_visible_to
 from .db import Base, TimestampMixin, utcnow
 from .extensions import db
 from .hookspecs import hookimpl
 from .i18n import gettext, lazy_gettext, ngettext
-from .partnerships.models import Institution, Partnership
+from .outcomes.models import Outcome
+from .outcomes.service import add_months, record_outcome
+from .participants.labels import CONTRACT_LABELS, DEPENDANT_TYPE_LABELS, SEX_LABELS
+from .participants.models import CONTRACT_TYPES, CareRelation, Dependant, Participant
+from .partnerships.models import Institution, Partnership, TerritoryUnit
 from .plugins.access import can_use, module_access, requires_write
 from .plugins.contributions import (
     ExchangeFormat,
@@ -40,7 +45,20 @@ def record_audit(action, obj=None, **kwargs):
 
 
 __all__ = [
+    "CONTRACT_LABELS",
+    "CONTRACT_TYPES",
+    "DEPENDANT_TYPE_LABELS",
+    "SEX_LABELS",
     "Base",
+    "CareRelation",
+    "Dependant",
+    "Outcome",
+    "Participant",
+    "TerritoryUnit",
+    "add_months",
+    "consent_covers",
+    "participant_visible_to",
+    "record_outcome",
     "ExchangeFormat",
     "Institution",
     "MenuItem",
