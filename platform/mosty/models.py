@@ -5,10 +5,12 @@ from .auth.models import Membership, User
 from .consents.models import Consent, ConsentInstitution
 from .enrollment.models import Enrollment, TargetGroup
 from .families.models import Family, FamilyMember
+from .notes.models import CaseNote
 from .outcomes.models import FollowUp, Outcome
 from .participants.models import CareRelation, Dependant, Participant
 from .partnerships.models import Agreement, AgreementParty, Institution, Partnership, TerritoryUnit
 from .plugins.models import ModuleGrant, PartnershipModule
+from .privacy.models import ErasureRequest, Rectification, RestrictionChange
 from .referrals.models import Referral
 from .services.models import Service, ServiceDelivery
 from .task_receipts import TaskReceipt
@@ -18,10 +20,12 @@ __all__ = [
     "AgreementParty",
     "AuditEntry",
     "CareRelation",
+    "CaseNote",
     "Consent",
     "ConsentInstitution",
     "Dependant",
     "Enrollment",
+    "ErasureRequest",
     "Family",
     "FamilyMember",
     "FollowUp",
@@ -32,7 +36,9 @@ __all__ = [
     "Participant",
     "Partnership",
     "PartnershipModule",
+    "Rectification",
     "Referral",
+    "RestrictionChange",
     "Service",
     "ServiceDelivery",
     "TargetGroup",

@@ -1,9 +1,9 @@
 """Participant, Dependant and CareRelation."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db import Base, TimestampMixin
 from ..partnerships.models import Institution
@@ -54,8 +54,17 @@ class Participant(TimestampMixin, PartnershipOwned, Base):
     disability_level: Mapped[str] = mapped_column(String(10), default="none")
     labour_office_case_no: Mapped[str] = mapped_column(String(40), default="")
     social_assistance_case_no: Mapped[str] = mapped_column(String(40), default="")
-    # Restriction of processing (GDPR art. 18): the record stays but is not used or shared.
-    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Restriction of processing (GDPR art. 18): the record stays but is not used or shared
+    # (mosty.privacy.restriction sets and lifts it, with the reason and who did it).
+    processing_restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    restriction_reason: Mapped[str] = mapped_column(Text, default="")
+    restricted_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    restricted_by_id: Mapped[int | None] = mapped_column(Integer)
+    # The earlier name of the flag, still used by the registry's access rule.
+    restricted = synonym("processing_restricted")
+    # Set when the retention period ended or an erasure request was carried out
+    # (mosty.privacy.retention): names, identifiers, contact data and free text are blank.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     institution: Mapped[Institution] = relationship()
     care_relations: Mapped[list["CareRelation"]] = relationship(
@@ -64,7 +73,8 @@ class Participant(TimestampMixin, PartnershipOwned, Base):
 
     @property
     def full_name(self):
-        return f"{self.first_name} {self.last_name}"
+        # An anonymised record has no name left: its number stands in for it.
+        return f"{self.first_name} {self.last_name}".strip() or f"#{self.id}"
 
     @property
     def is_unemployed(self):
