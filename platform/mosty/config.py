@@ -87,11 +87,23 @@ def load_config(instance_path):
         "MOSTY_LOCALES": ["pl", "en"],
         "MOSTY_PAGE_SIZE": int(_env("PAGE_SIZE", "25")),
         "MOSTY_DORMANT_DAYS": int(_env("DORMANT_DAYS", "180")),
+        # Reports that leave the partnership hide cells of fewer people than this (never < 3).
+        "MOSTY_REPORT_MIN_CELL": _report_min_cell(),
+        # smtp://user:password@host:port (STARTTLS with ?starttls=1) or smtps://...; unset:
+        # scheduled reports are stored but not mailed.
+        "MOSTY_SMTP_URL": _env("SMTP_URL"),
+        "MOSTY_MAIL_FROM": _env("MAIL_FROM", "mosty@localhost"),
         # Tasks run in process unless a broker is configured.
         "MOSTY_TASKS_EAGER": _env_flag("TASKS_EAGER", default=redis_url is None),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     return config
+
+
+def _report_min_cell():
+    from .reports.suppression import check_threshold
+
+    return check_threshold(_env("REPORT_MIN_CELL", "5"))
 
 
 def normalise_database_url(url):

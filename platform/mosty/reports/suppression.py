@@ -1,0 +1,186 @@
+"""Small-cell suppression for reports that leave the partnership.
+
+A table of people counts is published with its row totals, column totals and grand total.
+Cells with fewer than ``threshold`` people (but more than none) are hidden: *primary*
+suppression. Hiding one cell of a row is not enough: the row total minus the published cells
+gives it back. So more cells are hidden until every row and column with a hidden cell has at
+least two (*secondary* or complementary suppression), and until every hidden cell lies on a
+cycle of hidden cells (rows and columns alternating): a hidden cell that does not is recovered
+by adding up the totals of the rows and columns on one side of it. Totals are never hidden.
+
+Hidden cells are all shown the same way, so a reader cannot tell the small ones from the
+cells hidden to protect them. Everything here is a pure function of lists of integers.
+"""
+
+from ..config import ConfigError
+
+DEFAULT_THRESHOLD = 5
+MINIMUM_THRESHOLD = 3
+
+
+class ThresholdTooLow(ConfigError, ValueError):
+    """A threshold below the minimum would publish cells that identify people."""
+
+
+def check_threshold(threshold):
+    """The threshold as an int; refuses values below ``MINIMUM_THRESHOLD``."""
+    try:
+        value = int(threshold)
+    except (TypeError, ValueError) as error:
+        raise ThresholdTooLow(f"MOSTY_REPORT_MIN_CELL must be a whole number, got {threshold!r}") \
+            from error
+    if value < MINIMUM_THRESHOLD:
+        raise ThresholdTooLow(
+            f"MOSTY_REPORT_MIN_CELL must be at least {MINIMUM_THRESHOLD}, got {value}: smaller "
+            "cells identify people."
+        )
+    return value
+
+
+def published_margins(n_rows, n_columns):
+    """Which totals a table publishes: (row totals, column totals, grand total).
+
+    A row total of a one-column table *is* its cell, so it is not published, and likewise
+    column totals of a one-row table.
+    """
+    rows = n_columns >= 2
+    columns = n_rows >= 2
+    return rows, columns, rows or columns
+
+
+def suppress(cells, threshold=DEFAULT_THRESHOLD):
+    """The set of ``(row, column)`` positions to hide in the table ``cells`` (a list of rows)."""
+    threshold = check_threshold(threshold)
+    n_rows = len(cells)
+    n_columns = len(cells[0]) if cells else 0
+    if any(len(row) != n_columns for row in cells):
+        raise ValueError("every row of a table needs the same number of cells")
+    hidden = {(r, c) for r in range(n_rows) for c in range(n_columns)
+              if 0 < cells[r][c] < threshold}
+    if not hidden:
+        return hidden
+    check_rows, check_columns, _ = published_margins(n_rows, n_columns)
+    while True:
+        changed = _complete_lines(cells, hidden, check_rows, check_columns)
+        if check_rows and check_columns:
+            changed = _close_bridges(cells, hidden) or changed
+        if not changed:
+            return hidden
+
+
+def _cheapest(cells, candidates):
+    """The candidate to hide that costs least: the smallest count, people before empty cells."""
+    return min(candidates, key=lambda rc: (cells[rc[0]][rc[1]] == 0, cells[rc[0]][rc[1]], rc))
+
+
+def _complete_lines(cells, hidden, check_rows, check_columns):
+    """Hide one more cell in every published row/column that hides exactly one; until stable."""
+    n_rows, n_columns = len(cells), len(cells[0])
+    changed = False
+    stable = False
+    while not stable:
+        stable = True
+        lines = []
+        if check_rows:
+            lines += [[(r, c) for c in range(n_columns)] for r in range(n_rows)]
+        if check_columns:
+            lines += [[(r, c) for r in range(n_rows)] for c in range(n_columns)]
+        for line in lines:
+            if sum(1 for rc in line if rc in hidden) == 1:
+                hidden.add(_cheapest(cells, [rc for rc in line if rc not in hidden]))
+                stable = False
+                changed = True
+    return changed
+
+
+def _close_bridges(cells, hidden):
+    """Put every hidden cell on a cycle of hidden cells; True when a cell was added.
+
+    Rows and columns are the nodes of a graph whose edges are the hidden cells. The totals of
+    the rows and columns on one side of a bridge (an edge on no cycle) add up to the bridge's
+    value, so each bridge gets a new hidden cell joining its two sides.
+    """
+    for bridge in sorted(_bridges(hidden)):
+        rest = hidden - {bridge}
+        side = _component(rest, ("r", bridge[0]))
+        candidates = [(r, c) for r in range(len(cells)) for c in range(len(cells[0]))
+                      if ("r", r) not in side and ("c", c) in side and (r, c) not in hidden]
+        if candidates:
+            hidden.add(_cheapest(cells, candidates))
+            return True
+    return False
+
+
+def _neighbours(hidden):
+    graph = {}
+    for r, c in hidden:
+        graph.setdefault(("r", r), []).append((("c", c), (r, c)))
+        graph.setdefault(("c", c), []).append((("r", r), (r, c)))
+    return graph
+
+
+def _component(hidden, start):
+    graph = _neighbours(hidden)
+    seen = {start}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for other, _edge in graph.get(node, ()):
+            if other not in seen:
+                seen.add(other)
+                stack.append(other)
+    return seen
+
+
+def _bridges(hidden):
+    """Hidden cells that lie on no cycle (Tarjan's bridge search, iterative)."""
+    graph = _neighbours(hidden)
+    order, low, bridges = {}, {}, set()
+    counter = 0
+    for root in sorted(graph):
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, None, iter(graph[root]))]
+        while stack:
+            node, via, edges = stack[-1]
+            advanced = False
+            for other, edge in edges:
+                if edge == via:
+                    continue
+                if other in order:
+                    low[node] = min(low[node], order[other])
+                else:
+                    order[other] = low[other] = counter
+                    counter += 1
+                    stack.append((other, edge, iter(graph[other])))
+                    advanced = True
+                    break
+            if not advanced:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.add(via)
+    return bridges
+
+
+def publish(cells, threshold=DEFAULT_THRESHOLD):
+    """The table as published outside: hidden cells as ``None``, totals always given.
+
+    Returns ``(cells, row_totals, column_totals, grand_total)``; a margin the table does not
+    publish (see ``published_margins``) is ``None``.
+    """
+    hidden = suppress(cells, threshold)
+    n_rows = len(cells)
+    n_columns = len(cells[0]) if cells else 0
+    rows, columns, grand = published_margins(n_rows, n_columns)
+    shown = [[None if (r, c) in hidden else cells[r][c] for c in range(n_columns)]
+             for r in range(n_rows)]
+    row_totals = [sum(row) for row in cells] if rows else None
+    column_totals = [sum(cells[r][c] for r in range(n_rows)) for c in range(n_columns)] \
+        if columns else None
+    grand_total = sum(map(sum, cells)) if grand else None
+    return shown, row_totals, column_totals, grand_total
