@@ -28,6 +28,13 @@ from .plugins.contributions import (
 from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
 from .tenancy.rls import disable_partnership_wall, enable_partnership_wall
 
+from .referrals import transitions as referral_transitions  # noqa: E402
+from .referrals.models import Referral  # noqa: E402
+# The referral registry's reading side, for the labour office's inbox (labour module).
+from .pagination import paginate  # noqa: E402
+from .referrals import service as referral_service  # noqa: E402
+from .services.models import Service  # noqa: E402
+
 
 def current_partnership():
     """The partnership of the current request (``None`` outside one)."""
@@ -45,6 +52,11 @@ def record_audit(action, obj=None, **kwargs):
 
 
 __all__ = [
+    "Referral",
+    "referral_transitions",
+    "Service",
+    "paginate",
+    "referral_service",
     "CONTRACT_LABELS",
     "CONTRACT_TYPES",
     "DEPENDANT_TYPE_LABELS",

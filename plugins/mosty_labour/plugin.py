@@ -24,7 +24,7 @@ from .blueprint import KEY, bp
 CLERK = "labour_clerk"
 
 # Add a part here when its sub-package exists (each has ``hooks.py`` and ``views.py``).
-PARTS = ()
+PARTS = ("registration", "activation", "inbox")
 
 
 def _parts(module_name):

@@ -1,0 +1,3 @@
+"""Activation instrument pages."""
+
+from . import models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Participant-page panels, timeline entries, personal data and demo data of this part."""

@@ -1,0 +1,79 @@
+"""A person's file at a labour office and its registration periods."""
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mosty import toolkit
+
+# "Bezrobotny" and "poszukujący pracy" (ustawa o promocji zatrudnienia): only the first counts
+# towards long-term unemployment.
+PERIOD_STATUSES = ("unemployed", "job_seeker")
+# Why a registration period ended. "status_changed" closes a period when the person passes
+# between unemployed and job seeker; a new period starts the same day.
+DEREGISTRATION_REASONS = ("employment", "business", "refused_offer", "no_show", "own_request",
+                          "pension", "education", "other", "status_changed")
+
+
+class LabourRegistration(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolkit.Base):
+    """One person's file at one labour office: the office's case number and benefit."""
+
+    __tablename__ = "labour_registration"
+    __table_args__ = (UniqueConstraint("participant_id", "institution_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    case_no: Mapped[str] = mapped_column(String(40), default="")
+    benefit_entitled: Mapped[bool] = mapped_column(Boolean, default=False)
+    benefit_until: Mapped[date | None] = mapped_column(Date)
+
+    participant: Mapped[toolkit.Participant] = relationship()
+    institution: Mapped[toolkit.Institution] = relationship()
+    periods: Mapped[list["RegistrationPeriod"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan",
+        order_by="(RegistrationPeriod.registered_on, RegistrationPeriod.id)")
+
+    @property
+    def open_period(self):
+        return next((p for p in self.periods if p.deregistered_on is None), None)
+
+    @property
+    def last_period(self):
+        return self.periods[-1] if self.periods else None
+
+
+class RegistrationPeriod(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolkit.Base):
+    """Registered as unemployed (or as a job seeker) from ``registered_on`` until the day
+    before ``deregistered_on``; an open period has no deregistration date."""
+
+    __tablename__ = "labour_registration_period"
+    __table_args__ = (
+        CheckConstraint("deregistered_on IS NULL OR deregistered_on >= registered_on",
+                        name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("labour_registration.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    registered_on: Mapped[date] = mapped_column(Date)
+    deregistered_on: Mapped[date | None] = mapped_column(Date)
+    deregistration_reason: Mapped[str] = mapped_column(String(20), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(Integer)
+
+    registration: Mapped[LabourRegistration] = relationship(back_populates="periods")
+
+    @property
+    def is_open(self):
+        return self.deregistered_on is None

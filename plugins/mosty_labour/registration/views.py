@@ -1,0 +1,3 @@
+"""Registration status pages."""
+
+from . import models  # noqa: F401
