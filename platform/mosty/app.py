@@ -41,6 +41,9 @@ def create_app(config=None):
     _register_cli(app)
     tasks.init_app(app)
     from .auth import tasks as _auth_tasks  # noqa: F401 - registers the account tasks
+    from . import exchange
+
+    exchange.init_app(app)
 
     with app.app_context():
         configure_sqlite(db.engine)
@@ -72,6 +75,9 @@ def _register_blueprints(app):
     app.register_blueprint(partnerships_bp)
     for blueprint in _case_registry_blueprints():
         app.register_blueprint(blueprint, url_prefix=f"/<partnership:partnership>/{blueprint.name}")
+    from .jobs.blueprint import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp, url_prefix="/<partnership:partnership>/jobs")
     mount_module_blueprints(app)
     init_admin(app)
 
@@ -80,6 +86,7 @@ def _case_registry_blueprints():
     from .audit.blueprint import bp as audit_bp
     from .consents.blueprint import bp as consents_bp
     from .enrollment.blueprint import bp as enrollment_bp
+    from .exchange.blueprint import bp as exchange_bp
     from .families.blueprint import bp as families_bp
     from .outcomes.blueprint import bp as outcomes_bp
     from .participants.blueprint import bp as participants_bp
@@ -87,7 +94,7 @@ def _case_registry_blueprints():
     from .services.blueprint import bp as services_bp
 
     return (participants_bp, families_bp, consents_bp, referrals_bp, services_bp, enrollment_bp,
-            outcomes_bp, audit_bp)
+            outcomes_bp, audit_bp, exchange_bp)
 
 
 def _register_cli(app):

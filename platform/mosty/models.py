@@ -4,7 +4,15 @@ from .audit.models import AuditEntry
 from .auth.models import Membership, User
 from .consents.models import Consent, ConsentInstitution
 from .enrollment.models import Enrollment, TargetGroup
+from .exchange.models import (
+    ApiToken,
+    DeliveryAttempt,
+    OutboxEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from .families.models import Family, FamilyMember
+from .jobs.models import Job
 from .notes.models import CaseNote
 from .outcomes.models import FollowUp, Outcome
 from .participants.models import CareRelation, Dependant, Participant
@@ -18,11 +26,13 @@ from .task_receipts import TaskReceipt
 __all__ = [
     "Agreement",
     "AgreementParty",
+    "ApiToken",
     "AuditEntry",
     "CareRelation",
     "CaseNote",
     "Consent",
     "ConsentInstitution",
+    "DeliveryAttempt",
     "Dependant",
     "Enrollment",
     "ErasureRequest",
@@ -30,9 +40,11 @@ __all__ = [
     "FamilyMember",
     "FollowUp",
     "Institution",
+    "Job",
     "Membership",
     "ModuleGrant",
     "Outcome",
+    "OutboxEvent",
     "Participant",
     "Partnership",
     "PartnershipModule",
@@ -45,4 +57,6 @@ __all__ = [
     "TaskReceipt",
     "TerritoryUnit",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

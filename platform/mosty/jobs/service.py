@@ -1,0 +1,123 @@
+"""Starting jobs from a request, and which jobs a member may see.
+
+A job belongs to the institution of the member who started it: its result is personal data
+of that institution like any record. The member who started it sees it; so do the
+institution's coordinators and partnership administrators. Everyone else gets 404.
+"""
+
+import json
+import logging
+
+from flask import abort, g
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from .handlers import handler_for
+from .models import Job
+from .progress import live_values
+
+log = logging.getLogger(__name__)
+
+OVERSEER_ROLES = ("coordinator", "partnership_admin")
+TITLE_LENGTH = 200
+
+
+class JobRefused(Exception):
+    """A job cannot be started; the message says why, in the user's language."""
+
+
+def start_job(kind, title, params, *, return_url=""):
+    """Record a job of ``kind`` for the signed-in member's institution and hand it to a worker
+    (run at once, in this process, without Redis). Returns the ``Job``.
+
+    ``params`` must be JSON (ids and choices, never personal data). ``return_url`` is where
+    the job page sends the member once the job has finished.
+    """
+    if handler_for(kind) is None:
+        raise ValueError(f"no handler for job kind {kind!r}")
+    membership = g.get("membership")
+    if membership is None or not current_user.is_authenticated:
+        raise JobRefused(_l("Only members of an institution of this partnership can start "
+                            "jobs."))
+    json.dumps(params)  # a TypeError here beats an unreadable task message later
+    # Ids are read before the commit: afterwards the request's objects are expired, and
+    # reloading them would hold a read lock that an in-process (SQLite) job waits for.
+    partnership_id, actor_id = g.partnership.id, current_user.id
+    job = Job(kind=kind, title=str(title)[:TITLE_LENGTH], params=dict(params),
+              institution_id=membership.institution_id, actor_id=actor_id,
+              return_url=return_url or "")
+    db.session.add(job)
+    db.session.flush()
+    job_id = job.id
+    db.session.commit()
+    _enqueue(partnership_id, actor_id, job_id)
+    return db.session.get(Job, job_id)
+
+
+def _enqueue(partnership_id, actor_id, job_id):
+    from .runner import run_job
+
+    try:
+        run_job.apply_async(args=(partnership_id, actor_id), kwargs={
+            "job_id": job_id, "idempotency_key": f"mosty.jobs.run:{job_id}"})
+    except Exception:
+        # The broker is unreachable, or the in-process run broke outside the handler:
+        # the job must not wait forever as "queued".
+        log.exception("job %s could not be run", job_id)
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        if job is not None and not job.finished:
+            job.state = "failed"
+            job.message = str(_l("The job could not be handed to the background worker. "
+                                 "Try again in a moment; if it happens again, tell your "
+                                 "administrator."))
+            db.session.commit()
+
+
+def may_oversee(membership):
+    return membership.has_role(*OVERSEER_ROLES)
+
+
+def visible_jobs(membership, user_id, scope="mine"):
+    """Jobs of the member (``mine``) or of their institution (``institution``, overseers)."""
+    query = select(Job).where(Job.institution_id == membership.institution_id)
+    if scope != "institution" or not may_oversee(membership):
+        query = query.where(Job.actor_id == user_id)
+    return query.order_by(Job.created_at.desc(), Job.id.desc())
+
+
+def job_or_404(job_id):
+    membership = g.get("membership")
+    if membership is None:
+        abort(404)
+    job = db.session.scalar(visible_jobs(membership, current_user.id, "institution")
+                            .where(Job.id == job_id))
+    if job is None:
+        abort(404)
+    return job
+
+
+def require_member():
+    membership = g.get("membership")
+    if membership is None:
+        abort(404)
+    return membership
+
+
+def progress_of(job):
+    """State and progress as the page shows them, live values of this process included."""
+    state, done, total = job.state, job.progress_done, job.progress_total
+    if not job.finished:
+        live = live_values(job.id)
+        state = live.get("state", state)
+        done = live.get("progress_done", done)
+        total = live.get("progress_total", total)
+    if state == "done":
+        percent = 100
+    elif total:
+        percent = min(100, int(100 * done / total))
+    else:
+        percent = 0
+    return {"state": state, "done": done, "total": total, "percent": percent}
