@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import audit
 from ..consents.access import consent_covers
 from ..db import utcnow
+from ..exchange.outbox import publish_referral
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
@@ -52,6 +53,7 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
     db.session.flush()
     audit.record("create", referral, actor_id=actor_id, institution_id=from_institution_id,
                  detail={"status": "sent", "shared_fields": list(shared_fields)})
+    publish_referral("referral.sent", referral)
     return referral
 
 
@@ -74,6 +76,8 @@ def _answer(referral, institution_id, allowed_from, to, actor_id, changes, **det
     referral.status = to
     audit.record("transition", referral, actor_id=actor_id, institution_id=institution_id,
                  detail={"from": previous, "to": to, **detail})
+    # Partner systems of both institutions hear of it (ids and statuses only).
+    publish_referral("status.changed" if to == "completed" else "referral.answered", referral)
     return referral
 
 

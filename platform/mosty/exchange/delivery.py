@@ -1,0 +1,269 @@
+"""Delivering outbox events to webhooks: dispatch (one delivery row per event and endpoint),
+then one task per delivery that signs, posts, logs the attempt and retries with back-off.
+
+Idempotency: a delivery row is unique per (event, endpoint), and its task carries the
+idempotency key ``exchange-delivery-<uuid>``, whose receipt is committed together with the
+"delivered" state. A task redelivered by the broker after a worker died finds the receipt and
+does nothing. What cannot be excluded is a worker dying after the partner system answered but
+before our commit; the retry then posts the same ``X-Mosty-Delivery`` id again, on which the
+receiver dedupes (documented in docs/exchange.md).
+"""
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+
+from celery import current_task
+from flask import current_app, g, has_request_context
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..db import utcnow
+from ..extensions import db
+from ..participants.models import Participant
+from ..tasks import RETRY_BACKOFF_MAX, VISIBILITY_TIMEOUT, partnership_task, system_task
+from ..tenancy import partnership_scope
+from . import signatures
+from .models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
+
+log = logging.getLogger(__name__)
+
+# The actor of deliveries started by the beat sweep rather than by a person's change.
+SYSTEM_ACTOR_ID = 0
+# 8 attempts: back-off 30 s, 60 s, 120 s, ... capped at 10 minutes, well below the broker's
+# visibility timeout, so a waiting retry is never redelivered as lost.
+MAX_ATTEMPTS = 8
+RETRY_BACKOFF_BASE = 30
+REQUEST_TIMEOUT = 10
+DISPATCH_BATCH = 500
+USER_AGENT = "Mosty-Webhooks/1"
+
+
+class DeliveryFailed(Exception):
+    """The partner system did not take the event; the task is retried later."""
+
+
+def is_restricted(participant):
+    """Restriction of processing (GDPR art. 18): such people's events are held back."""
+    if participant is None:
+        return False
+    return bool(getattr(participant, "processing_restricted", False)
+                or getattr(participant, "restricted", False))
+
+
+def _event_restricted(event):
+    if event.participant_id is None:
+        return False
+    return is_restricted(db.session.get(Participant, event.participant_id))
+
+
+def create_deliveries():
+    """Turn pending events of the current partnership into delivery rows (not committed).
+
+    Events about a restricted person stay pending (held) and are looked at again by the next
+    dispatch, so lifting the restriction releases them.
+    """
+    created = []
+    events = db.session.scalars(
+        select(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None))
+        .order_by(OutboxEvent.id).limit(DISPATCH_BATCH)
+    ).all()
+    endpoints_by_institution = {}
+    for event in events:
+        if _event_restricted(event):
+            continue
+        if event.institution_id not in endpoints_by_institution:
+            endpoints_by_institution[event.institution_id] = db.session.scalars(
+                select(WebhookEndpoint).where(WebhookEndpoint.institution_id == event.institution_id,
+                                              WebhookEndpoint.active.is_(True))
+            ).all()
+        for endpoint in endpoints_by_institution[event.institution_id]:
+            if endpoint.wants(event.kind):
+                delivery = WebhookDelivery(event_id=event.id, endpoint_id=endpoint.id,
+                                           delivery_uuid=str(uuid.uuid4()), state="pending")
+                db.session.add(delivery)
+                created.append(delivery)
+        event.dispatched_at = utcnow()
+    db.session.flush()
+    return created
+
+
+def stale_deliveries():
+    """Pending deliveries whose task must have been lost (older than any retry schedule)."""
+    cutoff = utcnow() - timedelta(seconds=VISIBILITY_TIMEOUT * 2)
+    return db.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.state == "pending",
+                                      WebhookDelivery.created_at < cutoff)
+        .limit(DISPATCH_BATCH)
+    ).all()
+
+
+def idempotency_key(delivery):
+    return f"exchange-delivery-{delivery.delivery_uuid}"
+
+
+@partnership_task("mosty.exchange.dispatch")
+def dispatch(partnership_id, actor_id):
+    """Create the deliveries of pending events and enqueue one task per delivery.
+
+    Unlike most tasks this one commits before it returns: the delivery rows must be visible
+    to the workers that pick up the enqueued tasks. Creating them is idempotent by itself
+    (unique per event and endpoint), so it needs no receipt.
+    """
+    try:
+        created = create_deliveries()
+        db.session.commit()
+    except IntegrityError:
+        # Another dispatch created the same deliveries first and enqueues them itself.
+        db.session.rollback()
+        return {"deliveries": 0}
+    todo = [(d.id, idempotency_key(d)) for d in created + stale_deliveries()]
+    for delivery_id, key in todo:
+        deliver.apply_async(args=(partnership_id, actor_id, delivery_id),
+                            kwargs={"idempotency_key": key})
+    return {"deliveries": len(todo)}
+
+
+def _body(delivery, event):
+    return json.dumps({
+        "id": delivery.delivery_uuid,
+        "event": event.kind,
+        "event_id": event.id,
+        "created_at": event.created_at.isoformat(),
+        "institution_id": event.institution_id,
+        "data": event.payload,
+    }, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def post(url, body, headers, timeout=REQUEST_TIMEOUT):
+    """POST the body; (status code or None, error text)."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked in forms
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code}"
+    except urllib.error.URLError as error:
+        return None, str(error.reason)[:500]
+    except (OSError, ValueError) as error:
+        return None, str(error)[:500] or type(error).__name__
+
+
+def _current_retries():
+    request = current_task.request if current_task else None
+    return (request.retries or 0) if request is not None else 0
+
+
+@partnership_task("mosty.exchange.deliver", autoretry_for=(DeliveryFailed,),
+                  retry_backoff=RETRY_BACKOFF_BASE, retry_backoff_max=RETRY_BACKOFF_MAX,
+                  retry_jitter=True, max_retries=MAX_ATTEMPTS - 1)
+def deliver(partnership_id, actor_id, delivery_id):
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.state != "pending":
+        return {"state": delivery.state if delivery else "missing"}
+    event, endpoint = delivery.event, delivery.endpoint
+    number = delivery.attempts + 1
+    if not endpoint.active or _event_restricted(event):
+        reason = ("the endpoint is switched off" if not endpoint.active
+                  else "held: processing of the person's data is restricted")
+        delivery.state = "failed"
+        db.session.add(DeliveryAttempt(delivery_id=delivery.id, number=number, error=reason))
+        return {"state": "failed"}
+    body = _body(delivery, event)
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        signatures.DELIVERY_HEADER: delivery.delivery_uuid,
+        signatures.EVENT_HEADER: event.kind,
+        signatures.TIMESTAMP_HEADER: str(timestamp),
+        signatures.SIGNATURE_HEADER: signatures.sign(endpoint.secret, timestamp, body),
+    }
+    started = time.monotonic()
+    status, error = post(endpoint.url, body, headers,
+                         timeout=current_app.config.get("MOSTY_WEBHOOK_TIMEOUT", REQUEST_TIMEOUT))
+    duration_ms = int((time.monotonic() - started) * 1000)
+    ok = status is not None and 200 <= status < 300
+    delivery.attempts = number
+    delivery.last_status_code = status
+    db.session.add(DeliveryAttempt(delivery_id=delivery.id, number=number, status_code=status,
+                                   error="" if ok else error, duration_ms=duration_ms))
+    if ok:
+        delivery.state = "delivered"
+        delivery.delivered_at = utcnow()
+        return {"state": "delivered", "attempts": number}
+    if _current_retries() >= MAX_ATTEMPTS - 1:
+        delivery.state = "failed"
+        return {"state": "failed", "attempts": number}
+    # The attempt stays in the log although the task fails and is retried.
+    db.session.commit()
+    raise DeliveryFailed(error or f"HTTP {status}")
+
+
+@system_task("mosty.exchange.sweep",
+             reason="beat fan-out: partnerships with undelivered outbox events")
+def sweep():
+    """Every minute: dispatch for each partnership that has undelivered events."""
+    pending = select(OutboxEvent.partnership_id).where(OutboxEvent.dispatched_at.is_(None))
+    stale = select(WebhookDelivery.partnership_id).where(
+        WebhookDelivery.state == "pending",
+        WebhookDelivery.created_at < utcnow() - timedelta(seconds=VISIBILITY_TIMEOUT * 2))
+    partnership_ids = sorted(set(db.session.scalars(pending.distinct()))
+                             | set(db.session.scalars(stale.distinct())))
+    for partnership_id in partnership_ids:
+        dispatch.apply_async(args=(partnership_id, SYSTEM_ACTOR_ID))
+    return {"partnerships": len(partnership_ids)}
+
+
+def _actor_id():
+    if has_request_context():
+        from flask_login import current_user
+
+        token_user = g.get("api_token_user_id")
+        if token_user:
+            return token_user
+        if current_user and current_user.is_authenticated:
+            return current_user.id
+    return SYSTEM_ACTOR_ID
+
+
+def on_events_committed(partnership_ids):
+    """After a commit that published events: dispatch now (broker) or at the request's end."""
+    celery = current_app.extensions.get("celery")
+    if celery is None:
+        return
+    actor_id = _actor_id()
+    if celery.conf.task_always_eager:
+        # A task run here would use the session that is just finishing its commit.
+        if has_request_context():
+            g.setdefault("exchange_dispatch", set()).update(partnership_ids)
+        return
+    for partnership_id in partnership_ids:
+        try:
+            dispatch.apply_async(args=(partnership_id, actor_id))
+        except Exception:  # noqa: BLE001 - the commit stands; the beat sweep dispatches later
+            log.exception("could not enqueue the outbox dispatch of partnership %s",
+                          partnership_id)
+
+
+def dispatch_at_request_end(response):
+    """Embedded mode (tasks in process): deliver the request's events after its response."""
+    partnership_ids = g.pop("exchange_dispatch", None)
+    if not partnership_ids:
+        return response
+    actor_id = _actor_id()
+    # The view has committed its work; release its connection before the task takes one
+    # (SQLite allows one writer, and the task runs in an app context of its own).
+    db.session.close()
+    for partnership_id in sorted(partnership_ids):
+        try:
+            with partnership_scope(partnership_id):
+                dispatch.delay(partnership_id, actor_id)
+        except Exception:  # noqa: BLE001 - delivery problems never spoil the user's answer
+            db.session.rollback()
+            log.exception("webhook dispatch failed for partnership %s", partnership_id)
+    return response

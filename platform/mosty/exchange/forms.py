@@ -1,0 +1,57 @@
+"""Forms of the exchange pages: API tokens and webhook endpoints."""
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..consents.forms import CheckboxesField, ChoiceField
+from ..i18n import lazy_gettext as _l
+from .models import EVENT_KINDS
+
+EVENT_KIND_LABELS = {
+    "referral.sent": _l("referral sent"),
+    "referral.answered": _l("referral answered (accepted or declined)"),
+    "status.changed": _l("status changed (referral completed)"),
+}
+
+
+def _institution_choices(institutions):
+    return [(i.id, i.name) for i in institutions]
+
+
+class TokenForm(FlaskForm):
+    institution = ChoiceField(_l("Institution"), coerce=int)
+    name = StringField(_l("Name of the token"), validators=[
+        DataRequired(message=_l("Name the token, e.g. after the system that will use it.")),
+        Length(max=120, message=_l("At most %(max)d characters."))],
+        description=_l("For example: case management system of the labour office."))
+
+    def __init__(self, *args, institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution.choices = _institution_choices(institutions)
+
+
+def check_url(form, field):
+    parts = urlsplit(field.data or "")
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ValidationError(_l("Give a full address starting with https://."))
+
+
+class WebhookForm(FlaskForm):
+    institution = ChoiceField(_l("Institution"), coerce=int)
+    name = StringField(_l("Name"), validators=[
+        DataRequired(message=_l("Name the receiving system.")),
+        Length(max=120, message=_l("At most %(max)d characters."))])
+    url = StringField(_l("Address (URL)"), validators=[
+        DataRequired(message=_l("Give the address the events are sent to.")),
+        Length(max=500, message=_l("At most %(max)d characters.")), check_url])
+    event_kinds = CheckboxesField(
+        _l("Events"), choices=[(k, EVENT_KIND_LABELS[k]) for k in EVENT_KINDS],
+        validators=[DataRequired(message=_l("Choose at least one kind of event."))])
+    active = BooleanField(_l("Active"), default=True)
+
+    def __init__(self, *args, institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution.choices = _institution_choices(institutions)

@@ -1,0 +1,90 @@
+"""The outbox: events written in the transaction of the change they announce.
+
+``publish`` only adds rows to the session, so an event exists exactly when its cause was
+committed. Delivery to webhooks happens afterwards, by a task (see ``delivery.py``): right after
+the commit when a broker is configured, otherwise at the end of the request, and in any case by
+the beat sweep that picks up whatever is still pending.
+"""
+
+from sqlalchemy import event
+
+from ..extensions import db
+from ..tenancy import current_partnership_id
+from .models import EVENT_KINDS, OutboxEvent
+
+_PENDING_KEY = "mosty_exchange_published"
+
+
+def publish(kind, subject, institution_ids, payload, *, participant_id=None):
+    """Add one event per institution to their outboxes, in the caller's transaction.
+
+    ``subject`` is the ORM object the event is about (its type and id are recorded);
+    ``payload`` holds ids, statuses and dates only, never more personal data than every one of
+    ``institution_ids`` may see.
+    """
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    if subject.id is None:
+        db.session.flush()
+    events = []
+    for institution_id in dict.fromkeys(i for i in institution_ids if i is not None):
+        row = OutboxEvent(institution_id=institution_id, kind=kind,
+                          subject_type=type(subject).__name__, subject_id=subject.id,
+                          participant_id=participant_id, payload=dict(payload))
+        db.session.add(row)
+        events.append(row)
+    partnership_id = current_partnership_id() or getattr(subject, "partnership_id", None)
+    if partnership_id is not None and events:
+        db.session.info.setdefault(_PENDING_KEY, set()).add(partnership_id)
+    return events
+
+
+def referral_payload(referral):
+    """What partner systems learn of a referral: ids, status and dates, no personal values."""
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    return {
+        "referral_id": referral.id,
+        "status": referral.status,
+        "from_institution_id": referral.from_institution_id,
+        "to_institution_id": referral.to_institution_id,
+        "service_id": referral.service_id,
+        "due_on": iso(referral.due_on),
+        "sent_at": iso(referral.sent_at),
+        "answered_at": iso(referral.answered_at),
+        "completed_at": iso(referral.completed_at),
+    }
+
+
+def publish_referral(kind, referral):
+    """Both institutions of the referral hear of it, each in its own outbox."""
+    return publish(kind, referral,
+                   [referral.to_institution_id, referral.from_institution_id],
+                   referral_payload(referral), participant_id=referral.participant_id)
+
+
+def take_published(session):
+    """Partnerships with events committed since the last call (and forget them)."""
+    return session.info.pop(_PENDING_KEY, set())
+
+
+def init_session_events(on_commit):
+    """Call ``on_commit(partnership_ids)`` after a commit that published events."""
+    from sqlalchemy.orm import Session
+
+    if getattr(init_session_events, "_done", False):
+        return
+    init_session_events._done = True
+
+    @event.listens_for(Session, "after_commit")
+    def _after_commit(session):
+        published = take_published(session)
+        if published:
+            on_commit(published)
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _after_rollback(session, previous_transaction):
+        # Rolled-back events were never written; nothing to deliver.
+        if previous_transaction.parent is None:
+            session.info.pop(_PENDING_KEY, None)

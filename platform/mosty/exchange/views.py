@@ -1,0 +1,120 @@
+"""Exchange pages: a partnership admin manages API tokens and webhooks of every institution;
+a coordinator sees those of their own institution and its delivery log."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..i18n import gettext
+from ..pagination import paginate
+from . import service, tokens
+from .forms import EVENT_KIND_LABELS, TokenForm, WebhookForm
+from .models import ApiToken, WebhookEndpoint
+
+
+class Access:
+    def __init__(self, institution_ids, can_manage):
+        self.institution_ids = institution_ids  # None: every institution of the partnership
+        self.can_manage = can_manage
+
+    def covers(self, institution_id):
+        return self.institution_ids is None or institution_id in self.institution_ids
+
+
+def exchange_access():
+    membership = g.get("membership")
+    if membership is not None and membership.has_role("partnership_admin"):
+        return Access(None, True)
+    if membership is not None and membership.has_role("coordinator"):
+        return Access([membership.institution_id], False)
+    abort(404)
+
+
+def _manager():
+    access = exchange_access()
+    if not access.can_manage:
+        abort(403)
+    return access
+
+
+def _own(model, object_id, access):
+    row = db.session.get(model, object_id)
+    if row is None or not access.covers(row.institution_id):
+        abort(404)
+    return row
+
+
+@login_required
+def index():
+    access = exchange_access()
+    return render_template(
+        "exchange/index.html", access=access,
+        tokens=tokens.institution_tokens(access.institution_ids),
+        webhooks=service.webhooks(access.institution_ids),
+        pending=service.pending_events(access.institution_ids),
+        kind_labels=EVENT_KIND_LABELS,
+    )
+
+
+@login_required
+def new_token():
+    access = _manager()
+    form = TokenForm(institutions=service.institutions())
+    if form.validate_on_submit():
+        token, plaintext = tokens.create_token(
+            institution_id=form.institution.data, name=form.name.data.strip(),
+            actor_id=current_user.id, partnership_id=g.partnership.id)
+        db.session.commit()
+        # Shown once, on this answer only: only its hash is kept.
+        return render_template("exchange/token_created.html", token=token, plaintext=plaintext)
+    return render_template("exchange/token_form.html", form=form, access=access), \
+        (422 if request.method == "POST" else 200)
+
+
+@login_required
+def revoke_token(token_id):
+    access = _manager()
+    token = _own(ApiToken, token_id, access)
+    tokens.revoke_token(token, actor_id=current_user.id)
+    db.session.commit()
+    flash(gettext("The token has been revoked: it no longer opens the API."), "success")
+    return redirect(url_for("exchange.index"))
+
+
+@login_required
+def new_webhook():
+    _manager()
+    form = WebhookForm(institutions=service.institutions())
+    if form.validate_on_submit():
+        endpoint = service.create_webhook(
+            institution_id=form.institution.data, name=form.name.data, url=form.url.data,
+            event_kinds=form.event_kinds.data, active=form.active.data,
+            actor_id=current_user.id)
+        db.session.commit()
+        return render_template("exchange/webhook_created.html", endpoint=endpoint)
+    return render_template("exchange/webhook_form.html", form=form), \
+        (422 if request.method == "POST" else 200)
+
+
+@login_required
+def webhook(webhook_id):
+    access = exchange_access()
+    endpoint = _own(WebhookEndpoint, webhook_id, access)
+    page = paginate(service.deliveries_query(endpoint.id))
+    attempts = service.attempts_of([d.id for d in page.items])
+    return render_template("exchange/webhook.html", endpoint=endpoint, page=page,
+                           attempts=attempts, access=access, kind_labels=EVENT_KIND_LABELS,
+                           list_url=lambda **a: url_for("exchange.webhook",
+                                                        webhook_id=endpoint.id, **a))
+
+
+@login_required
+def webhook_active(webhook_id):
+    access = _manager()
+    endpoint = _own(WebhookEndpoint, webhook_id, access)
+    service.set_webhook_active(endpoint, request.form.get("active") == "1",
+                               actor_id=current_user.id)
+    db.session.commit()
+    flash(gettext("The webhook is now active.") if endpoint.active
+          else gettext("The webhook has been switched off."), "success")
+    return redirect(url_for("exchange.webhook", webhook_id=endpoint.id))
