@@ -88,13 +88,14 @@ def _case_registry_blueprints():
     from .enrollment.blueprint import bp as enrollment_bp
     from .exchange.blueprint import bp as exchange_bp
     from .families.blueprint import bp as families_bp
+    from .instruments.blueprint import bp as instruments_bp
     from .outcomes.blueprint import bp as outcomes_bp
     from .participants.blueprint import bp as participants_bp
     from .referrals.blueprint import bp as referrals_bp
     from .services.blueprint import bp as services_bp
 
     return (participants_bp, families_bp, consents_bp, referrals_bp, services_bp, enrollment_bp,
-            outcomes_bp, audit_bp, exchange_bp)
+            outcomes_bp, audit_bp, exchange_bp, instruments_bp)
 
 
 def _register_cli(app):

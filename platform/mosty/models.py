@@ -12,6 +12,7 @@ from .exchange.models import (
     WebhookEndpoint,
 )
 from .families.models import Family, FamilyMember
+from .instruments.models import Administration, FamilyRound, Instrument, InstrumentVersion
 from .jobs.models import Job
 from .notes.models import CaseNote
 from .outcomes.models import FollowUp, Outcome
@@ -25,6 +26,7 @@ from .task_receipts import TaskReceipt
 
 __all__ = [
     "Agreement",
+    "Administration",
     "AgreementParty",
     "ApiToken",
     "AuditEntry",
@@ -38,8 +40,11 @@ __all__ = [
     "ErasureRequest",
     "Family",
     "FamilyMember",
+    "FamilyRound",
     "FollowUp",
     "Institution",
+    "Instrument",
+    "InstrumentVersion",
     "Job",
     "Membership",
     "ModuleGrant",

@@ -28,6 +28,14 @@ from .plugins.contributions import (
 from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
 from .tenancy.rls import disable_partnership_wall, enable_partnership_wall
 
+# The case registry for the animator module: the records it references and the domain rules it
+# goes through (institution access, eligibility, enrolment, referrals), never around.
+from .auth.models import Membership, User  # noqa: E402
+from .consents.access import family_visible_to  # noqa: E402
+from .enrollment import transitions as enrollment_transitions  # noqa: E402
+from .enrollment.eligibility import evaluate as evaluate_eligibility  # noqa: E402
+from .enrollment.models import Enrollment, TargetGroup  # noqa: E402
+from .families.models import Family, FamilyMember  # noqa: E402
 from .referrals import transitions as referral_transitions  # noqa: E402
 from .referrals.models import Referral  # noqa: E402
 # The referral registry's reading side, for the labour office's inbox (labour module).
@@ -52,7 +60,16 @@ def record_audit(action, obj=None, **kwargs):
 
 
 __all__ = [
+    "Enrollment",
+    "Family",
+    "FamilyMember",
+    "Membership",
     "Referral",
+    "TargetGroup",
+    "User",
+    "enrollment_transitions",
+    "evaluate_eligibility",
+    "family_visible_to",
     "referral_transitions",
     "Service",
     "paginate",

@@ -1,0 +1,220 @@
+"""The animator's records about a family. Personal data stays in the registry: these rows hold
+ids of families, participants, institutions and users, plus the animator's own notes."""
+
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mosty import toolkit
+
+# Recruitment (nabór): where a family came from, and the stages of the board, in order.
+SOURCES = ("welfare_centre", "club", "self", "parish", "school", "other")
+STAGES = ("lead", "contacted", "visited", "eligible", "not_eligible", "enrolled")
+CONTACT_KINDS = ("phone", "home_visit", "office", "club", "letter", "other")
+WHO_KINDS = ("member", "animator", "institution")
+ACTION_STATUSES = ("planned", "in_progress", "done", "refused", "cancelled")
+REQUEST_STATUSES = ("open", "answered")
+
+
+class Case(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
+    """A family on the animator's recruitment board, and then in work with the animator."""
+
+    __tablename__ = "animator_case"
+    __table_args__ = (UniqueConstraint("partnership_id", "family_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id", ondelete="CASCADE"),
+                                           index=True)
+    # The institution running the case (the animator's employer): only its staff see it.
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    animator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    source: Mapped[str] = mapped_column(String(20), default="other")
+    stage: Mapped[str] = mapped_column(String(20), default="lead")
+    lead_on: Mapped[date] = mapped_column(Date)
+    contacted_on: Mapped[date | None] = mapped_column(Date)
+    visited_on: Mapped[date | None] = mapped_column(Date)
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    enrolled_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # The registry's verdict with its readable reasons, as it stood when assessed.
+    eligibility: Mapped[dict] = mapped_column(JSON, default=dict)
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollment.id", ondelete="SET NULL"))
+    advisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    advisor_since: Mapped[date | None] = mapped_column(Date)
+
+    family: Mapped[toolkit.Family] = relationship()
+    animator: Mapped[toolkit.User | None] = relationship(foreign_keys=[animator_id])
+    advisor: Mapped[toolkit.User | None] = relationship(foreign_keys=[advisor_id])
+
+
+class Contact(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
+    """One contact with the family: a phone call, a home visit, a meeting."""
+
+    __tablename__ = "animator_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
+                                         index=True)
+    on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    present: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(String(300), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Plan(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
+    """The family work plan, written together with the family and signed by both sides."""
+
+    __tablename__ = "animator_plan"
+    __table_args__ = (UniqueConstraint("case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"))
+    review_every_days: Mapped[int] = mapped_column(Integer, default=30)
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    family_signed_on: Mapped[date | None] = mapped_column(Date)
+    family_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    animator_signed_on: Mapped[date | None] = mapped_column(Date)
+    animator_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    case: Mapped[Case] = relationship()
+    goals: Mapped[list["Goal"]] = relationship(back_populates="plan", order_by="Goal.id",
+                                               cascade="all, delete-orphan")
+    reviews: Mapped[list["Review"]] = relationship(order_by="Review.held_on.desc()",
+                                                   cascade="all, delete-orphan")
+    family_signed_by: Mapped[toolkit.Participant | None] = relationship()
+    animator_signed_by: Mapped[toolkit.User | None] = relationship()
+
+    @property
+    def signed(self):
+        return self.family_signed_on is not None and self.animator_signed_on is not None
+
+
+class Goal(toolkit.PartnershipOwned, toolkit.Base):
+    """A goal of the family as a whole (no member) or of one member."""
+
+    __tablename__ = "animator_goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("animator_plan.id", ondelete="CASCADE"),
+                                         index=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # per cent, from the last review
+
+    plan: Mapped[Plan] = relationship(back_populates="goals")
+    participant: Mapped[toolkit.Participant | None] = relationship()
+    actions: Mapped[list["Action"]] = relationship(
+        back_populates="goal", order_by="Action.due_on", cascade="all, delete-orphan")
+
+
+class Agreement(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
+    """An agreement with an institution: its commitment covers plan actions, and concluding it
+    sends a referral through the registry (whose answer then drives those actions)."""
+
+    __tablename__ = "animator_agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
+                                         index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    commitment: Mapped[str] = mapped_column(Text)
+    concluded_on: Mapped[date] = mapped_column(Date)
+    concluded_by_id: Mapped[int | None] = mapped_column(Integer)
+    referral_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referral.id", ondelete="SET NULL"))
+
+    institution: Mapped[toolkit.Institution] = relationship()
+    participant: Mapped[toolkit.Participant] = relationship()
+    referral: Mapped[toolkit.Referral | None] = relationship()
+
+
+# How the registry's referral status reads as the status of the actions it covers.
+REFERRAL_TO_ACTION = {"sent": "planned", "accepted": "in_progress", "declined": "refused",
+                      "completed": "done"}
+
+
+class Action(toolkit.PartnershipOwned, toolkit.Base):
+    """What is to be done for a goal, by whom and by when."""
+
+    __tablename__ = "animator_action"
+    __table_args__ = (Index("ix_animator_action_due", "partnership_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("animator_goal.id", ondelete="CASCADE"),
+                                         index=True)
+    what: Mapped[str] = mapped_column(Text)
+    who_kind: Mapped[str] = mapped_column(String(12))
+    who_participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    who_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("animator_agreement.id", ondelete="SET NULL"))
+
+    goal: Mapped[Goal] = relationship(back_populates="actions")
+    who_participant: Mapped[toolkit.Participant | None] = relationship()
+    who_institution: Mapped[toolkit.Institution | None] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
+
+    @property
+    def effective_status(self):
+        """An action under an agreement follows the institution's answer to the referral, so
+        the plan shows the answer without the registry knowing about plans."""
+        referral = self.agreement.referral if self.agreement is not None else None
+        if referral is not None and self.status not in ("cancelled",):
+            return REFERRAL_TO_ACTION.get(referral.status, self.status)
+        return self.status
+
+    def is_overdue(self, today=None):
+        today = today or date.today()
+        return (self.due_on is not None and self.due_on < today
+                and self.effective_status in ("planned", "in_progress"))
+
+
+class Review(toolkit.PartnershipOwned, toolkit.Base):
+    """A periodic review of the plan: notes and the progress of each goal at that date."""
+
+    __tablename__ = "animator_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("animator_plan.id", ondelete="CASCADE"),
+                                         index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    progress: Mapped[dict] = mapped_column(JSON, default=dict)  # {goal id: per cent}
+    recorded_by_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class InfoRequest(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
+    """A question to the information operators (job offers, training, transport...)."""
+
+    __tablename__ = "animator_info_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    asked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    asked_by: Mapped[toolkit.User | None] = relationship(foreign_keys=[asked_by_id])
+    answered_by: Mapped[toolkit.User | None] = relationship(foreign_keys=[answered_by_id])
+
+    def is_overdue(self, today=None):
+        return self.status == "open" and self.deadline < (today or date.today())

@@ -1,0 +1,260 @@
+"""Reading the animator's records: who may see which case, the board, the plan at a glance,
+the dashboard. Access rules:
+
+- **Animator staff** (role ``animator`` or ``caseworker``) see the cases run by their own
+  institution, and only for families the registry lets that institution see.
+- **Peer advisors** (role ``peer_advisor``) see the card of a family assigned to them, nothing
+  else: every other family, the plan, the contacts and the notes answer 404.
+- **Information operators** (role ``information_operator``) see and answer information requests.
+"""
+
+from collections import Counter
+from datetime import date, timedelta
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from mosty import toolkit
+
+from .models import STAGES, Action, Agreement, Case, Contact, Goal, InfoRequest, Plan
+
+STAFF_ROLES = ("animator", "caseworker")
+ADVISOR_ROLE = "peer_advisor"
+OPERATOR_ROLE = "information_operator"
+
+
+def membership():
+    return toolkit.current_membership()
+
+
+def staff_institution_id():
+    """The member's institution if they work with families here; otherwise 404."""
+    member = membership()
+    if member is None or not member.has_role(*STAFF_ROLES):
+        abort(404)
+    return member.institution_id
+
+
+def is_operator():
+    member = membership()
+    return member is not None and member.has_role(OPERATOR_ROLE)
+
+
+def visible_cases(institution_id):
+    family_ok = select(toolkit.Family.id).where(toolkit.family_visible_to(institution_id))
+    return select(Case).where(Case.institution_id == institution_id,
+                              Case.family_id.in_(family_ok))
+
+
+def case_or_404(family_id):
+    """The case of a family for animator staff (404 for everyone else)."""
+    institution_id = staff_institution_id()
+    case = toolkit.db.session.scalar(visible_cases(institution_id).where(
+        Case.family_id == family_id).options(selectinload(Case.family)))
+    if case is None:
+        abort(404)
+    return case
+
+
+def advisor_case_or_404(family_id):
+    """The card of a family for its peer advisor, or for the staff running the case."""
+    member = membership()
+    if member is not None and member.has_role(*STAFF_ROLES):
+        return case_or_404(family_id)
+    if member is None or not member.has_role(ADVISOR_ROLE):
+        abort(404)
+    case = toolkit.db.session.scalar(select(Case).where(
+        Case.family_id == family_id, Case.advisor_id == current_user.id))
+    if case is None:
+        abort(404)
+    return case
+
+
+def advisor_cases():
+    """A peer advisor's own families; for animator staff, their institution's families that
+    have a peer advisor (404 for everyone else)."""
+    member = membership()
+    if member is not None and member.has_role(*STAFF_ROLES):
+        query = visible_cases(member.institution_id).where(Case.advisor_id.is_not(None))
+    elif member is not None and member.has_role(ADVISOR_ROLE):
+        query = select(Case).where(Case.advisor_id == current_user.id)
+    else:
+        abort(404)
+    return list(toolkit.db.session.scalars(
+        query
+        .options(selectinload(Case.family)).order_by(Case.advisor_since.desc(), Case.id)))
+
+
+# --- territory ----------------------------------------------------------------------------------
+
+def counties_and_communes():
+    units = toolkit.db.session.scalars(
+        select(toolkit.TerritoryUnit).order_by(toolkit.TerritoryUnit.teryt)).all()
+    return ([u for u in units if len(u.teryt) == 4], [u for u in units if len(u.teryt) == 7])
+
+
+# --- the recruitment board --------------------------------------------------------------------
+
+def board(institution_id, *, county="", commune="", animator_id=None):
+    """Cases by stage, filtered by the family's county or commune (TERYT) and the animator."""
+    query = visible_cases(institution_id).join(toolkit.Family, toolkit.Family.id == Case.family_id)
+    if commune:
+        query = query.where(toolkit.Family.teryt == commune)
+    elif county:
+        query = query.where(toolkit.Family.teryt.startswith(county, autoescape=True))
+    if animator_id:
+        query = query.where(Case.animator_id == animator_id)
+    cases = toolkit.db.session.scalars(
+        query.options(selectinload(Case.family).selectinload(toolkit.Family.members),
+                      selectinload(Case.animator))
+        .order_by(Case.lead_on.desc(), Case.id.desc())).all()
+    columns = {stage: [] for stage in STAGES}
+    for case in cases:
+        columns[case.stage].append(case)
+    return columns
+
+
+def animators(institution_id):
+    """Members of the institution who work with families (for the board filter)."""
+    members = toolkit.db.session.scalars(
+        select(toolkit.Membership).where(toolkit.Membership.institution_id == institution_id,
+                                         toolkit.Membership.active.is_(True))
+        .options(selectinload(toolkit.Membership.user))).all()
+    return sorted((m.user for m in members if m.has_role("animator")), key=lambda u: u.name)
+
+
+def families_without_case(institution_id):
+    """Registry families the institution sees that are not on the board yet."""
+    on_board = select(Case.family_id)
+    return list(toolkit.db.session.scalars(
+        select(toolkit.Family).where(toolkit.family_visible_to(institution_id),
+                                     toolkit.Family.id.not_in(on_board))
+        .order_by(toolkit.Family.name).limit(200)))
+
+
+def family_target_groups():
+    return list(toolkit.db.session.scalars(
+        select(toolkit.TargetGroup).where(toolkit.TargetGroup.applies_to == "family")
+        .order_by(toolkit.TargetGroup.code)))
+
+
+def peer_advisors(case):
+    """Peer advisors of the family's county club: members with the role whose institution is
+    in the family's county (or has no county recorded, e.g. a partnership-wide club)."""
+    county = (case.family.teryt or "")[:4]
+    members = toolkit.db.session.scalars(
+        select(toolkit.Membership).where(toolkit.Membership.active.is_(True))
+        .options(selectinload(toolkit.Membership.user),
+                 selectinload(toolkit.Membership.institution))).all()
+    return sorted(
+        (m for m in members if m.has_role(ADVISOR_ROLE)
+         and (not m.institution.teryt or not county or m.institution.teryt.startswith(county))),
+        key=lambda m: m.user.name)
+
+
+# --- a case -----------------------------------------------------------------------------------
+
+def contacts(case):
+    return list(toolkit.db.session.scalars(
+        select(Contact).where(Contact.case_id == case.id)
+        .order_by(Contact.on.desc(), Contact.id.desc())))
+
+
+def plan_of(case):
+    return toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case.id).options(
+        selectinload(Plan.goals).selectinload(Goal.actions).selectinload(Action.agreement)
+        .selectinload(Agreement.referral)))
+
+
+def agreements(case):
+    return list(toolkit.db.session.scalars(
+        select(Agreement).where(Agreement.case_id == case.id)
+        .options(selectinload(Agreement.referral), selectinload(Agreement.institution),
+                 selectinload(Agreement.participant))
+        .order_by(Agreement.concluded_on.desc(), Agreement.id.desc())))
+
+
+def plan_actions(plan):
+    return [action for goal in plan.goals for action in goal.actions]
+
+
+def at_a_glance(plan, today=None, days_ahead=14):
+    """Overdue actions, and open actions due in the next two weeks, in date order."""
+    today = today or date.today()
+    actions = plan_actions(plan)
+    overdue = sorted((a for a in actions if a.is_overdue(today)), key=lambda a: a.due_on)
+    upcoming = sorted(
+        (a for a in actions if a.effective_status in ("planned", "in_progress")
+         and a.due_on is not None and today <= a.due_on <= today + timedelta(days=days_ahead)),
+        key=lambda a: a.due_on)
+    return overdue, upcoming
+
+
+def action_or_404(action_id):
+    action = toolkit.db.session.get(Action, action_id)
+    if action is None:
+        abort(404)
+    case = case_or_404(action.goal.plan.case.family_id)  # 404 unless the case is the member's
+    return action, case
+
+
+def goal_or_404(goal_id):
+    goal = toolkit.db.session.get(Goal, goal_id)
+    if goal is None:
+        abort(404)
+    case = case_or_404(goal.plan.case.family_id)
+    return goal, case
+
+
+def member_names(case):
+    return {m.participant_id: m.participant.full_name for m in case.family.members}
+
+
+# --- information requests ---------------------------------------------------------------------
+
+def requests_for_member():
+    """Operators see every request of the partnership; staff see those of their institution."""
+    query = select(InfoRequest).options(selectinload(InfoRequest.asked_by))
+    if not is_operator():
+        query = query.where(InfoRequest.institution_id == staff_institution_id())
+    return list(toolkit.db.session.scalars(
+        query.order_by(InfoRequest.status, InfoRequest.deadline, InfoRequest.id)))
+
+
+def request_or_404(request_id):
+    request = toolkit.db.session.get(InfoRequest, request_id)
+    if request is None:
+        abort(404)
+    if not is_operator() and request.institution_id != staff_institution_id():
+        abort(404)
+    return request
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+def dashboard(institution_id, user_id, today=None):
+    today = today or date.today()
+    cases = toolkit.db.session.scalars(visible_cases(institution_id).where(
+        Case.animator_id == user_id).options(selectinload(Case.family))).all()
+    by_stage = Counter(case.stage for case in cases)
+    case_ids = [case.id for case in cases]
+    plans = toolkit.db.session.scalars(select(Plan).where(Plan.case_id.in_(case_ids)).options(
+        selectinload(Plan.case).selectinload(Case.family),
+        selectinload(Plan.goals).selectinload(Goal.actions).selectinload(Action.agreement)
+        .selectinload(Agreement.referral))).all() if case_ids else []
+    overdue = sorted(((plan.case, action) for plan in plans for action in plan_actions(plan)
+                      if action.is_overdue(today)), key=lambda pair: pair[1].due_on)
+    week_end = today + timedelta(days=6 - today.weekday())
+    reviews_due = sorted((plan for plan in plans if plan.signed and plan.next_review_on
+                          and plan.next_review_on <= week_end),
+                         key=lambda plan: plan.next_review_on)
+    agreements_total = toolkit.db.session.scalar(
+        select(func.count(Agreement.id)).where(Agreement.case_id.in_(case_ids))) if case_ids else 0
+    done = sum(1 for plan in plans for action in plan_actions(plan)
+               if action.effective_status == "done")
+    return {"stages": [(stage, by_stage.get(stage, 0)) for stage in STAGES],
+            "overdue": overdue, "reviews_due": reviews_due, "families": len(cases),
+            "plans_signed": sum(1 for plan in plans if plan.signed),
+            "agreements": agreements_total, "actions_done": done}

@@ -1,0 +1,351 @@
+"""The animator's rules: one function per step, each checking where it may start from and
+writing one audit entry (ids and stage names only). Views call these and commit.
+
+Recruitment (nabór): lead → contacted → visited (home visit done) → eligible / not eligible
+(the registry's eligibility rule decides, with its reasons) → enrolled. A family found not
+eligible can be visited again when its situation changes.
+
+Plan: actions planned → in progress → done, or refused / cancelled; the plan is signed by the
+family and by the animator; reviews at set intervals record progress per goal.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
+
+from .models import (
+    ACTION_STATUSES,
+    CONTACT_KINDS,
+    SOURCES,
+    WHO_KINDS,
+    Action,
+    Agreement,
+    Case,
+    Contact,
+    Goal,
+    InfoRequest,
+    Plan,
+    Review,
+)
+
+
+class Refused(Exception):
+    """A step that does not apply; the message says why, in the user's language."""
+
+
+def audit(action, obj, **detail):
+    return toolkit.record_audit(action, obj, object_type=obj.__tablename__, detail=detail)
+
+
+def _move(case, allowed_from, to, **detail):
+    if case.stage not in allowed_from:
+        raise Refused(_l("This step is not possible from the family's current stage."))
+    previous = case.stage
+    case.stage = to
+    audit("transition", case, **{"from": previous, "to": to, **detail})
+    return case
+
+
+# --- recruitment -----------------------------------------------------------------------------
+
+def add_lead(*, family, institution_id, animator_id, source, note="", on=None):
+    """Put a registry family on the board as a lead."""
+    if source not in SOURCES:
+        raise Refused(_l("Choose where the family came from."))
+    taken = toolkit.db.session.scalar(select(Case.id).where(Case.family_id == family.id))
+    if taken is not None:
+        raise Refused(_l("This family is already on the recruitment board."))
+    case = Case(family_id=family.id, institution_id=institution_id, animator_id=animator_id,
+                source=source, stage="lead", lead_on=on or date.today(), note=note.strip())
+    toolkit.db.session.add(case)
+    toolkit.db.session.flush()
+    audit("create", case, stage="lead", family_id=family.id, source=source)
+    return case
+
+
+def mark_contacted(case, on=None):
+    _move(case, {"lead"}, "contacted")
+    case.contacted_on = on or date.today()
+    return case
+
+
+def mark_visited(case, on=None):
+    """The home visit has been done (a family found not eligible may be visited again)."""
+    _move(case, {"contacted", "not_eligible"}, "visited")
+    case.visited_on = on or date.today()
+    return case
+
+
+def assess(case, target_group, actor_id, on=None):
+    """Apply the registry's eligibility rule for the target group to the whole family.
+
+    The family's path through the programme starts in the registry (an Enrollment recruited
+    for the target group) and the registry records the verdict; the board keeps a copy of the
+    reasons to show them.
+    """
+    if case.stage != "visited":
+        raise Refused(_l("This step is not possible from the family's current stage."))
+    if target_group is None or target_group.applies_to != "family":
+        raise Refused(_l("Choose a target group for families."))
+    transitions = toolkit.enrollment_transitions
+    enrollment = (toolkit.db.session.get(toolkit.Enrollment, case.enrollment_id)
+                  if case.enrollment_id else None)
+    if enrollment is None or enrollment.status != "recruited":
+        enrollment = transitions.recruit(institution_id=case.institution_id, actor_id=actor_id,
+                                         family=case.family, target_group=target_group, on=on)
+        case.enrollment_id = enrollment.id
+    else:
+        enrollment.target_group = target_group
+    try:
+        verdict = transitions.assess_eligibility(enrollment, case.family, actor_id, on=on)
+    except transitions.TransitionRefused as refused:
+        raise Refused(str(refused)) from refused
+    case.eligibility = verdict.as_dict()
+    case.assessed_on = on or date.today()
+    _move(case, {"visited"}, "eligible" if verdict.eligible else "not_eligible",
+          enrollment_id=enrollment.id)
+    return verdict
+
+
+def enroll(case, actor_id, on=None):
+    """The eligible family starts the programme (the registry's enrollment becomes active)."""
+    if case.stage != "eligible":
+        raise Refused(_l("This step is not possible from the family's current stage."))
+    enrollment = toolkit.db.session.get(toolkit.Enrollment, case.enrollment_id)
+    transitions = toolkit.enrollment_transitions
+    try:
+        transitions.start(enrollment, actor_id, on=on)
+    except (transitions.TransitionRefused, AttributeError) as refused:
+        raise Refused(_l("The family's programme path cannot be started.")) from refused
+    _move(case, {"eligible"}, "enrolled", enrollment_id=enrollment.id)
+    case.enrolled_on = on or date.today()
+    return case
+
+
+# --- contacts and home visits ----------------------------------------------------------------
+
+def log_contact(case, *, on, kind, present="", note="", next_step="", actor_id=None):
+    if kind not in CONTACT_KINDS:
+        raise Refused(_l("Choose the kind of contact."))
+    if on > date.today():
+        raise Refused(_l("A contact cannot be dated in the future."))
+    contact = Contact(case_id=case.id, on=on, kind=kind, present=present.strip(),
+                      note=note.strip(), next_step=next_step.strip(), recorded_by_id=actor_id)
+    toolkit.db.session.add(contact)
+    toolkit.db.session.flush()
+    audit("create", contact, case_id=case.id, kind=kind)
+    return contact
+
+
+# --- the family work plan --------------------------------------------------------------------
+
+def start_plan(case, review_every_days=30, on=None):
+    if case.stage != "enrolled":
+        raise Refused(_l("A work plan is written with an enrolled family."))
+    if toolkit.db.session.scalar(select(Plan.id).where(Plan.case_id == case.id)) is not None:
+        raise Refused(_l("The family already has a work plan."))
+    plan = Plan(case_id=case.id, review_every_days=review_every_days,
+                next_review_on=(on or date.today()) + timedelta(days=review_every_days))
+    toolkit.db.session.add(plan)
+    toolkit.db.session.flush()
+    audit("create", plan, case_id=case.id)
+    return plan
+
+
+def _member_ids(case):
+    return {m.participant_id for m in case.family.members}
+
+
+def add_goal(plan, *, text, participant_id=None):
+    if not text.strip():
+        raise Refused(_l("Describe the goal."))
+    if participant_id is not None and participant_id not in _member_ids(plan.case):
+        raise Refused(_l("Choose a member of this family."))
+    goal = Goal(plan=plan, text=text.strip(), participant_id=participant_id)
+    toolkit.db.session.add(goal)
+    toolkit.db.session.flush()
+    audit("create", goal, plan_id=plan.id, member_goal=participant_id is not None)
+    return goal
+
+
+def add_action(goal, *, what, who_kind, who_participant_id=None, who_institution_id=None,
+               due_on=None):
+    if not what.strip():
+        raise Refused(_l("Say what is to be done."))
+    if who_kind not in WHO_KINDS:
+        raise Refused(_l("Choose who does it."))
+    if who_kind == "member" and who_participant_id not in _member_ids(goal.plan.case):
+        raise Refused(_l("Choose a member of this family."))
+    if who_kind == "institution" and (
+            who_institution_id is None
+            or toolkit.db.session.get(toolkit.Institution, who_institution_id) is None):
+        raise Refused(_l("Choose an institution of this partnership."))
+    action = Action(goal=goal, what=what.strip(), who_kind=who_kind,
+                    who_participant_id=who_participant_id if who_kind == "member" else None,
+                    who_institution_id=who_institution_id if who_kind == "institution" else None,
+                    due_on=due_on, status="planned")
+    toolkit.db.session.add(action)
+    toolkit.db.session.flush()
+    audit("create", action, goal_id=goal.id, who_kind=who_kind)
+    return action
+
+
+def _set_status(action, allowed_from, to):
+    if action.agreement is not None and action.agreement.referral is not None and to != "cancelled":
+        # The institution's answer to the referral moves these actions, not the animator.
+        raise Refused(_l("This action follows the institution's answer to the agreement's "
+                         "referral."))
+    if action.status not in allowed_from:
+        raise Refused(_l("This step is not possible from the action's current status."))
+    previous = action.status
+    action.status = to
+    audit("transition", action, **{"from": previous, "to": to})
+    return action
+
+
+def start_action(action):
+    return _set_status(action, {"planned"}, "in_progress")
+
+
+def complete_action(action):
+    return _set_status(action, {"planned", "in_progress"}, "done")
+
+
+def refuse_action(action):
+    return _set_status(action, {"planned", "in_progress"}, "refused")
+
+
+def cancel_action(action):
+    return _set_status(action, {"planned", "in_progress"}, "cancelled")
+
+
+ACTION_STEPS = {"start": start_action, "complete": complete_action, "refuse": refuse_action,
+                "cancel": cancel_action}
+assert set(ACTION_STATUSES) >= {"planned", "in_progress", "done", "refused", "cancelled"}
+
+
+def sign_by_family(plan, participant_id, on=None):
+    """A member of the family signs the plan on its behalf."""
+    if plan.family_signed_on is not None:
+        raise Refused(_l("The family has already signed the plan."))
+    if not plan.goals:
+        raise Refused(_l("Add at least one goal before the plan is signed."))
+    if participant_id not in _member_ids(plan.case):
+        raise Refused(_l("Choose a member of this family."))
+    plan.family_signed_on = on or date.today()
+    plan.family_signed_by_id = participant_id
+    audit("transition", plan, signed="family", participant_id=participant_id)
+    return plan
+
+
+def sign_by_animator(plan, user_id, on=None):
+    if plan.animator_signed_on is not None:
+        raise Refused(_l("The animator has already signed the plan."))
+    if not plan.goals:
+        raise Refused(_l("Add at least one goal before the plan is signed."))
+    plan.animator_signed_on = on or date.today()
+    plan.animator_signed_by_id = user_id
+    audit("transition", plan, signed="animator", user_id=user_id)
+    return plan
+
+
+def record_review(plan, *, held_on, notes, progress, actor_id=None):
+    """A review: notes, progress per goal (0–100 %), and the next review date."""
+    if not plan.signed:
+        raise Refused(_l("A plan is reviewed once both sides have signed it."))
+    if held_on > date.today():
+        raise Refused(_l("A review cannot be dated in the future."))
+    goals = {goal.id: goal for goal in plan.goals}
+    clean = {}
+    for goal_id, value in progress.items():
+        if goal_id not in goals or not 0 <= value <= 100:
+            raise Refused(_l("Progress is a number from 0 to 100 for a goal of this plan."))
+        clean[str(goal_id)] = value
+    review = Review(plan_id=plan.id, held_on=held_on, notes=notes.strip(), progress=clean,
+                    recorded_by_id=actor_id)
+    for goal_id, value in clean.items():
+        goals[int(goal_id)].progress = value
+    plan.next_review_on = held_on + timedelta(days=plan.review_every_days)
+    toolkit.db.session.add(review)
+    toolkit.db.session.flush()
+    audit("create", review, plan_id=plan.id, goals=sorted(goals))
+    return review
+
+
+# --- agreements with institutions -------------------------------------------------------------
+
+def conclude_agreement(case, *, institution_id, participant_id, commitment, action_ids,
+                       from_institution_id, actor_id, on=None):
+    """The institution commits to the chosen actions; the registry gets a referral of the
+    member to it (the registry checks the consent and refuses without one)."""
+    if not commitment.strip():
+        raise Refused(_l("Describe what the institution commits to."))
+    if participant_id not in _member_ids(case):
+        raise Refused(_l("Choose a member of this family."))
+    plan = toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case.id))
+    actions = [a for goal in (plan.goals if plan else []) for a in goal.actions
+               if a.id in set(action_ids)]
+    if not actions or len(actions) != len(set(action_ids)):
+        raise Refused(_l("Choose the plan actions the agreement covers."))
+    if any(a.agreement_id is not None for a in actions):
+        raise Refused(_l("An action is already covered by another agreement."))
+    participant = toolkit.db.session.get(toolkit.Participant, participant_id)
+    referrals = toolkit.referral_transitions
+    try:
+        referral = referrals.send_referral(
+            participant=participant, from_institution_id=from_institution_id,
+            to_institution_id=institution_id, reason=commitment.strip(), actor_id=actor_id,
+            family_id=case.family_id)
+    except referrals.ReferralRefused as refused:
+        raise Refused(str(refused)) from refused
+    agreement = Agreement(case_id=case.id, institution_id=institution_id,
+                          participant_id=participant_id, commitment=commitment.strip(),
+                          concluded_on=on or date.today(), concluded_by_id=actor_id,
+                          referral_id=referral.id)
+    toolkit.db.session.add(agreement)
+    toolkit.db.session.flush()
+    for action in actions:
+        action.agreement_id = agreement.id
+        action.agreement = agreement
+    audit("create", agreement, case_id=case.id, referral_id=referral.id,
+          action_ids=sorted(a.id for a in actions))
+    return agreement
+
+
+# --- peer advisors and information operators ---------------------------------------------------
+
+def assign_advisor(case, advisor_id, on=None):
+    previous = case.advisor_id
+    case.advisor_id = advisor_id
+    case.advisor_since = (on or date.today()) if advisor_id else None
+    audit("update", case, fields=["advisor_id"], advisor_id=advisor_id, previous=previous)
+    return case
+
+
+def ask_operators(*, institution_id, asked_by_id, question, deadline):
+    if not question.strip():
+        raise Refused(_l("Write the question."))
+    if deadline < date.today():
+        raise Refused(_l("The deadline cannot be in the past."))
+    request = InfoRequest(institution_id=institution_id, asked_by_id=asked_by_id,
+                          question=question.strip(), deadline=deadline, status="open")
+    toolkit.db.session.add(request)
+    toolkit.db.session.flush()
+    audit("create", request)
+    return request
+
+
+def answer_request(request, *, answer, answered_by_id, on=None):
+    if request.status != "open":
+        raise Refused(_l("This request has already been answered."))
+    if not answer.strip():
+        raise Refused(_l("Write the answer."))
+    request.answer = answer.strip()
+    request.answered_on = on or date.today()
+    request.answered_by_id = answered_by_id
+    request.status = "answered"
+    audit("transition", request, **{"from": "open", "to": "answered"})
+    return request
