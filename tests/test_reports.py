@@ -112,3 +112,64 @@ def test_period_presets():
     assert previous_month(date(2026, 11, 1)).key == "2026-10"
     with pytest.raises(ValueError):
         Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+# --- files -----------------------------------------------------------------------------------
+
+def _files(app, partnership_id, external=False):
+
+    from mosty.reports.files import render_pdf, render_xlsx
+
+    report = report_of(app, partnership_id)
+    with app.app_context(), force_locale("pl"):
+        if external:
+            report = external_copy(report, 5)
+        return render_xlsx(report), render_pdf(report), report
+
+
+def test_xlsx_has_one_sheet_per_section_with_the_numbers(app):
+    import io
+
+    from openpyxl import load_workbook
+
+    a = build_partnership(RegistryFactory(app), "alfa")
+    data, _pdf, _report = _files(app, a.partnership.id)
+    book = load_workbook(io.BytesIO(data))
+    assert len(book.sheetnames) == 4
+    sheet = book[book.sheetnames[0]]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert any(r[:6] == ("G2: Opiekunowie pracujący", "Kraków (1261)", "35–44", 2, 0, 2)
+               for r in rows)
+    services = book[book.sheetnames[1]]
+    values = [row for row in services.iter_rows(values_only=True)]
+    assert ("Stowarzyszenie alfa", 2, 0, 2) in [tuple(v[:4]) for v in values]
+
+
+def test_external_xlsx_shows_dashes_and_totals(app):
+    import io
+
+    from openpyxl import load_workbook
+
+    a = build_partnership(RegistryFactory(app), "alfa")
+    data, _pdf, _report = _files(app, a.partnership.id, external=True)
+    rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    body = [r for r in rows if r[0] and str(r[0]).startswith("G")]
+    assert len(body) == 4
+    # Every non-zero cell of the participants table counts fewer than 5 people: all hidden.
+    assert all(v in ("—", 0) for r in body for v in r[3:5])
+    assert [r[5] for r in body] == [1, 1, 2, 1]                 # row totals stay
+    assert any(r[0] in ("Razem", "Total") and tuple(r[3:6]) == (3, 2, 5) for r in rows)
+
+
+def test_pdf_is_a_pdf_with_the_report_text(app):
+    import io
+
+    from pypdf import PdfReader
+
+    a = build_partnership(RegistryFactory(app), "alfa")
+    _xlsx, data, _report = _files(app, a.partnership.id)
+    assert data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Opiekunowie pracujący" in text
+    assert "Stowarzyszenie alfa" in text
+    assert "Partnerstwo alfa" in text

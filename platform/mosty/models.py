@@ -21,6 +21,7 @@ from .partnerships.models import Agreement, AgreementParty, Institution, Partner
 from .plugins.models import ModuleGrant, PartnershipModule
 from .privacy.models import ErasureRequest, Rectification, RestrictionChange
 from .referrals.models import Referral
+from .reports.models import ReportRecipient, StoredReport, StoredReportFile
 from .services.models import Service, ServiceDelivery
 from .task_receipts import TaskReceipt
 
@@ -55,9 +56,12 @@ __all__ = [
     "PartnershipModule",
     "Rectification",
     "Referral",
+    "ReportRecipient",
     "RestrictionChange",
     "Service",
     "ServiceDelivery",
+    "StoredReport",
+    "StoredReportFile",
     "TargetGroup",
     "TaskReceipt",
     "TerritoryUnit",
