@@ -41,6 +41,9 @@ FOREIGN_OBJECTS = {
     "relation_id": lambda world: world.b.care_relation_id,  # a participant's CareRelation
     "member_id": lambda world: world.b.family_member_id,  # a FamilyMember of the family
     "enrollment_id": lambda world: world.b.enrollment_id,
+    "instrument_id": lambda world: world.b.instrument_id,
+    "administration_id": lambda world: world.b.administration_id,  # a finished one
+    "round_id": lambda world: world.b.round_id,  # an instrument given to the family
 }
 
 # Query-string arguments that name objects, by endpoint (``/consents/new?participant=<id>``):
@@ -48,6 +51,7 @@ FOREIGN_OBJECTS = {
 FOREIGN_QUERY_ARGS = {
     "consents.new": lambda world: {"participant": world.b.participant.id},
     "enrollment.new": lambda world: {"participant": world.b.participant.id},
+    "instruments.new": lambda world: {"participant": world.b.participant.id},
     "outcomes.new": lambda world: {"participant": world.b.participant.id},
     "outcomes.new_follow_up": lambda world: {"enrollment": world.b.enrollment_id},
     "referrals.new": lambda world: {"participant": world.b.participant.id},
@@ -94,6 +98,21 @@ def add_registry_objects(world, side):
         side.care_relation_id = relation.id
         side.family_member_id = db.session.scalar(
             select(FamilyMember.id).where(FamilyMember.family_id == side.family.id))
+    add_instrument_objects(world, side)
+
+
+def add_instrument_objects(world, side):
+    """The family motivation test, a finished administration of the participant and a
+    family round with a draft."""
+    from mosty.instruments.factories import InstrumentFactory
+
+    instruments = InstrumentFactory(world.app)
+    version = instruments.definition(side.partnership.id)
+    side.instrument_id = version.instrument_id
+    side.administration_id = instruments.administration(version, side.participant,
+                                                        side.other).id
+    side.round_id = instruments.family_round(version, side.family, side.other,
+                                             [side.participant]).id
 
 
 def build_world(app):

@@ -16,6 +16,8 @@ CORE_CASE_PAGES = (
 CORE_ADMIN_PAGES = (
     MenuItem("core", _l("Audit log"), "audit.index", order=90),
 )
+# Instruments: given by those who work with cases, defined by partnership admins.
+INSTRUMENTS_PAGE = MenuItem("core", _l("Instruments"), "instruments.index", order=45)
 
 
 def partnership_menu():
@@ -26,6 +28,8 @@ def partnership_menu():
         items.extend(CORE_CASE_PAGES)
     if g.membership.has_role("partnership_admin"):
         items.extend(CORE_ADMIN_PAGES)
+    if current_institution_id() is not None or g.membership.has_role("partnership_admin"):
+        items.append(INSTRUMENTS_PAGE)
     # Pages of the core that are not installed in this build are simply not offered.
     items = [i for i in items if i.endpoint in current_app.view_functions]
     return sorted(items + module_menu(), key=lambda item: (item.order, str(item.label)))

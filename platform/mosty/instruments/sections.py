@@ -1,0 +1,45 @@
+"""The instruments section and timeline entries of the participant page, and the section of
+the family page listing the family rounds."""
+
+from flask import url_for
+
+from ..i18n import lazy_gettext as _l
+from ..participants.sections import family_section, participant_section, participant_timeline
+from ..plugins.contributions import Panel, TimelineEntry
+from . import service
+
+MODULE = "instruments"
+
+
+@participant_section
+def instruments_section(participant, institution_id):
+    return Panel(
+        module=MODULE, title=_l("Instruments"), template="instruments/_section.html", order=35,
+        context={"participant_id": participant.id, "restricted": participant.restricted,
+                 "administrations": service.participant_administrations(participant.id,
+                                                                        institution_id),
+                 "institution_id": institution_id,
+                 "can_start": bool(service.usable_instruments())},
+    )
+
+
+@family_section
+def family_instruments_section(family, institution_id):
+    return Panel(
+        module=MODULE, title=_l("Instruments given to the family"),
+        template="instruments/_family_section.html", order=35,
+        context={"family_id": family.id, "rounds": service.family_rounds(family.id,
+                                                                          institution_id),
+                 "can_start": bool(service.usable_instruments())},
+    )
+
+
+@participant_timeline
+def instrument_events(participant, institution_id):
+    return [
+        TimelineEntry(module=MODULE, at=a.finished_at, title=_l("Instrument filled in"),
+                      detail=a.version.title,
+                      url=url_for("instruments.administration", administration_id=a.id))
+        for a in service.participant_administrations(participant.id, institution_id)
+        if a.finished_at is not None
+    ]
