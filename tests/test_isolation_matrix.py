@@ -44,6 +44,8 @@ FOREIGN_OBJECTS = {
     "instrument_id": lambda world: world.b.instrument_id,
     "administration_id": lambda world: world.b.administration_id,  # a finished one
     "round_id": lambda world: world.b.round_id,  # an instrument given to the family
+    "token_id": lambda world: world.b.api_token_id,  # an institution's API token
+    "webhook_id": lambda world: world.b.webhook_id,  # an institution's webhook endpoint
 }
 
 # Query-string arguments that name objects, by endpoint (``/consents/new?participant=<id>``):
@@ -64,6 +66,7 @@ GLOBAL_ENDPOINTS = (
     "auth.*",  # sign-in, sign-out, own password, language
     "partnerships.chooser",  # lists only the user's own partnerships
     "admin.*",  # the platform admin (Flask-Admin index), platform admins only
+    "exchange_api.*",  # /api/v1/: the bearer token names the partnership and institution
 )
 # Flask-Admin names a model view's endpoint after the view, not "admin.*"; its URLs are global.
 GLOBAL_RULE_PREFIXES = ("/admin/",)
@@ -96,9 +99,25 @@ def add_registry_objects(world, side):
         db.session.commit()
         side.enrollment_id = enrollment.id
         side.care_relation_id = relation.id
+        add_exchange_objects(side)
         side.family_member_id = db.session.scalar(
             select(FamilyMember.id).where(FamilyMember.family_id == side.family.id))
     add_instrument_objects(world, side)
+
+
+def add_exchange_objects(side):
+    """An API token and a webhook of the side's welfare centre (inside the partnership scope)."""
+    from mosty.exchange import service as exchange_service
+    from mosty.exchange import tokens
+
+    token, _plaintext = tokens.create_token(institution_id=side.other.id, name="System OPS",
+                                            actor_id=side.admin.id,
+                                            partnership_id=side.partnership.id)
+    webhook = exchange_service.create_webhook(
+        institution_id=side.other.id, name="System OPS", url="http://127.0.0.1:9/hook",
+        event_kinds=["referral.sent"], active=True, actor_id=side.admin.id)
+    db.session.commit()
+    side.api_token_id, side.webhook_id = token.id, webhook.id
 
 
 def add_instrument_objects(world, side):

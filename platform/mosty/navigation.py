@@ -18,6 +18,11 @@ CORE_ADMIN_PAGES = (
 )
 # Instruments: given by those who work with cases, defined by partnership admins.
 INSTRUMENTS_PAGE = MenuItem("core", _l("Instruments"), "instruments.index", order=45)
+# Imports register people, so they are for those who work with cases; everyone has jobs.
+IMPORTS_PAGE = MenuItem("core", _l("Import"), "imports.index", order=70)
+JOBS_PAGE = MenuItem("core", _l("Jobs"), "jobs.index", order=80)
+# Webhooks, API tokens and the delivery log: admins manage them, coordinators follow them.
+EXCHANGE_PAGE = MenuItem("core", _l("Data exchange"), "exchange.index", order=85)
 
 
 def partnership_menu():
@@ -30,6 +35,11 @@ def partnership_menu():
         items.extend(CORE_ADMIN_PAGES)
     if current_institution_id() is not None or g.membership.has_role("partnership_admin"):
         items.append(INSTRUMENTS_PAGE)
+    if g.membership.has_role("partnership_admin", "coordinator"):
+        items.append(EXCHANGE_PAGE)
+    if current_institution_id() is not None:
+        items.append(IMPORTS_PAGE)
+    items.append(JOBS_PAGE)
     # Pages of the core that are not installed in this build are simply not offered.
     items = [i for i in items if i.endpoint in current_app.view_functions]
     return sorted(items + module_menu(), key=lambda item: (item.order, str(item.label)))

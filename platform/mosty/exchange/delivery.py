@@ -116,12 +116,15 @@ def dispatch(partnership_id, actor_id):
     """
     try:
         created = create_deliveries()
+        # Read before the commit: afterwards nothing of this session may hold the database
+        # while the (possibly in-process) delivery tasks write.
+        todo = [(d.id, idempotency_key(d)) for d in created + stale_deliveries()]
         db.session.commit()
     except IntegrityError:
         # Another dispatch created the same deliveries first and enqueues them itself.
         db.session.rollback()
         return {"deliveries": 0}
-    todo = [(d.id, idempotency_key(d)) for d in created + stale_deliveries()]
+    db.session.close()
     for delivery_id, key in todo:
         deliver.apply_async(args=(partnership_id, actor_id, delivery_id),
                             kwargs={"idempotency_key": key})
@@ -153,18 +156,30 @@ def post(url, body, headers, timeout=REQUEST_TIMEOUT):
         return None, str(error)[:500] or type(error).__name__
 
 
-def _current_retries():
-    request = current_task.request if current_task else None
-    return (request.retries or 0) if request is not None else 0
-
-
 @partnership_task("mosty.exchange.deliver", autoretry_for=(DeliveryFailed,),
                   retry_backoff=RETRY_BACKOFF_BASE, retry_backoff_max=RETRY_BACKOFF_MAX,
-                  retry_jitter=True, max_retries=MAX_ATTEMPTS - 1)
+                  retry_jitter=True, max_retries=MAX_ATTEMPTS + 2)
 def deliver(partnership_id, actor_id, delivery_id):
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.state != "pending":
         return {"state": delivery.state if delivery else "missing"}
+    in_process = bool(current_task and current_task.request.is_eager)
+    while True:
+        state = attempt(delivery)
+        if state != "pending":
+            return {"state": state, "attempts": delivery.attempts}
+        # The attempt stays in the log although the task fails and is retried.
+        db.session.commit()
+        if not in_process:
+            raise DeliveryFailed(f"attempt {delivery.attempts} failed")
+        # In process (no broker to wait on) the next attempt follows at once, as Celery's
+        # own eager retries would.
+
+
+def attempt(delivery):
+    """One try: sign, post, log. Returns the delivery's state afterwards; "pending" means
+    another attempt is due. The number of attempts is counted on the delivery itself, so it
+    holds across redeliveries by the broker."""
     event, endpoint = delivery.event, delivery.endpoint
     number = delivery.attempts + 1
     if not endpoint.active or _event_restricted(event):
@@ -172,7 +187,7 @@ def deliver(partnership_id, actor_id, delivery_id):
                   else "held: processing of the person's data is restricted")
         delivery.state = "failed"
         db.session.add(DeliveryAttempt(delivery_id=delivery.id, number=number, error=reason))
-        return {"state": "failed"}
+        return delivery.state
     body = _body(delivery, event)
     timestamp = int(time.time())
     headers = {
@@ -195,13 +210,9 @@ def deliver(partnership_id, actor_id, delivery_id):
     if ok:
         delivery.state = "delivered"
         delivery.delivered_at = utcnow()
-        return {"state": "delivered", "attempts": number}
-    if _current_retries() >= MAX_ATTEMPTS - 1:
+    elif number >= MAX_ATTEMPTS:
         delivery.state = "failed"
-        return {"state": "failed", "attempts": number}
-    # The attempt stays in the log although the task fails and is retried.
-    db.session.commit()
-    raise DeliveryFailed(error or f"HTTP {status}")
+    return delivery.state
 
 
 @system_task("mosty.exchange.sweep",

@@ -1,0 +1,261 @@
+"""Webhooks: events of an institution's outbox delivered to a real local HTTP receiver, signed,
+retried after failures, logged attempt by attempt, delivered once per endpoint; restricted
+people's events held back; the delivery log visible to the institution's coordinator only."""
+
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from exchange_receiver import Receiver
+from mosty.exchange import service as exchange_service
+from mosty.exchange.delivery import MAX_ATTEMPTS, deliver, dispatch, idempotency_key
+from mosty.exchange.models import DeliveryAttempt, OutboxEvent, WebhookDelivery
+from mosty.exchange.outbox import publish_referral
+from mosty.extensions import db
+from mosty.participants.models import Participant
+from mosty.referrals.models import Referral
+from mosty.referrals.transitions import accept_referral, send_referral
+from mosty.tenancy import partnership_scope
+from mosty.testing.factories import login
+
+SECRET_NAMES = ("Anna", "Nowak", "600100200")
+
+
+@pytest.fixture
+def world(app, factory):
+    p = factory.partnership(slug="wymiana")
+    w = SimpleNamespace(app=app, f=factory, p=p)
+    w.mops = factory.institution(p, name="MOPS Wymiana", kind="ops")
+    w.gup = factory.institution(p, name="GUP Wymiana", kind="labour_office")
+    w.mops_worker = factory.staff(w.mops)
+    w.gup_worker = factory.staff(w.gup)
+    w.gup_coordinator = factory.staff(w.gup, roles=("coordinator",))
+    w.mops_coordinator = factory.staff(w.mops, roles=("coordinator",))
+    w.admin = factory.staff(w.mops, roles=("partnership_admin",))
+    w.anna = factory.participant(w.mops, first_name="Anna", last_name="Nowak",
+                                 phone="600100200")
+    factory.consent(w.anna, [w.gup])
+    return w
+
+
+def scoped(world):
+    return world.app.app_context(), partnership_scope(world.p.id)
+
+
+def add_webhook(world, institution, url, kinds=("referral.sent", "referral.answered",
+                                                "status.changed")):
+    app_ctx, scope = scoped(world)
+    with app_ctx, scope:
+        endpoint = exchange_service.create_webhook(
+            institution_id=institution.id, name="System partnera", url=url,
+            event_kinds=list(kinds), active=True, actor_id=world.admin.id)
+        db.session.commit()
+        return SimpleNamespace(id=endpoint.id, secret=endpoint.secret)
+
+
+def send(world):
+    app_ctx, scope = scoped(world)
+    with app_ctx, scope:
+        referral = send_referral(participant=db.session.get(Participant, world.anna.id),
+                                 from_institution_id=world.mops.id,
+                                 to_institution_id=world.gup.id, reason="Doradztwo",
+                                 actor_id=world.mops_worker.id, shared_fields=["contact"])
+        db.session.commit()
+        return referral.id
+
+
+def run_dispatch(world):
+    with world.app.app_context():
+        return dispatch.delay(world.p.id, world.admin.id).get()
+
+
+def rows(world, model, *where):
+    app_ctx, scope = scoped(world)
+    with app_ctx, scope:
+        return db.session.scalars(select(model).where(*where).order_by(model.id)).all()
+
+
+def test_a_delivery_is_retried_until_the_receiver_takes_it_signed_and_logged(world):
+    with Receiver(fail_first=2) as receiver:
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = hook.secret
+        referral_id = send(world)
+        assert run_dispatch(world) == {"deliveries": 1}
+
+    # Three tries of the same delivery, every one signed with the endpoint's secret.
+    assert len(receiver.requests) == 3
+    assert all(r["signature_ok"] for r in receiver.requests)
+    ids = {r["headers"]["X-Mosty-Delivery"] for r in receiver.requests}
+    assert len(ids) == 1
+    assert {r["headers"]["X-Mosty-Event"] for r in receiver.requests} == {"referral.sent"}
+    event = receiver.events()[-1]
+    assert event["event"] == "referral.sent" and event["id"] in ids
+    assert event["institution_id"] == world.gup.id
+    assert event["data"]["referral_id"] == referral_id
+    assert event["data"]["status"] == "sent"
+    assert event["data"]["to_institution_id"] == world.gup.id
+    # Ids and statuses only: no name, no phone.
+    body = receiver.requests[-1]["body"].decode()
+    assert not any(value in body for value in SECRET_NAMES)
+
+    (delivery,) = rows(world, WebhookDelivery)
+    assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("delivered", 3, 200)
+    attempts = rows(world, DeliveryAttempt, DeliveryAttempt.delivery_id == delivery.id)
+    assert [(a.number, a.status_code) for a in attempts] == [(1, 503), (2, 503), (3, 200)]
+    assert [a.error for a in attempts] == ["HTTP 503", "HTTP 503", ""]
+    assert all(a.duration_ms >= 0 for a in attempts)
+
+
+def test_a_signature_with_another_secret_or_a_changed_body_does_not_verify(world):
+    with Receiver() as receiver:
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = "whsec_not-the-right-one"
+        send(world)
+        run_dispatch(world)
+    assert [r["signature_ok"] for r in receiver.requests] == [False]
+    request = receiver.requests[0]
+    receiver.secret = hook.secret
+    assert receiver.verify(request["headers"], request["body"])
+    assert not receiver.verify(request["headers"], request["body"].replace(b"sent", b"done"))
+
+
+def test_an_event_is_delivered_once_per_endpoint_however_often_it_is_dispatched(world):
+    with Receiver() as receiver, Receiver() as other:
+        hook = add_webhook(world, world.gup, receiver.url)
+        second = add_webhook(world, world.gup, other.url, kinds=("referral.sent",))
+        receiver.secret, other.secret = hook.secret, second.secret
+        send(world)
+        assert run_dispatch(world) == {"deliveries": 2}
+        assert run_dispatch(world) == {"deliveries": 0}
+        # The broker delivering the same task again (acks_late after a lost worker).
+        (delivery,) = rows(world, WebhookDelivery, WebhookDelivery.endpoint_id == hook.id)
+        with world.app.app_context():
+            again = deliver.delay(world.p.id, world.admin.id, delivery.id,
+                                  idempotency_key=idempotency_key(delivery)).get()
+    assert again == {"skipped": True}
+    assert len(receiver.requests) == 1 and len(other.requests) == 1
+    assert receiver.requests[0]["signature_ok"] and other.requests[0]["signature_ok"]
+
+
+def test_a_receiver_that_never_answers_well_gets_a_capped_number_of_attempts(world):
+    with Receiver(fail_first=100, status=500) as receiver:
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = hook.secret
+        send(world)
+        run_dispatch(world)
+    assert len(receiver.requests) == MAX_ATTEMPTS
+    (delivery,) = rows(world, WebhookDelivery)
+    assert (delivery.state, delivery.attempts) == ("failed", MAX_ATTEMPTS)
+
+
+def test_an_unreachable_address_is_logged_with_its_error(world):
+    add_webhook(world, world.gup, "http://127.0.0.1:9/nobody-listens", kinds=("referral.sent",))
+    send(world)
+    run_dispatch(world)
+    (delivery,) = rows(world, WebhookDelivery)
+    assert delivery.state == "failed"
+    attempts = rows(world, DeliveryAttempt)
+    assert len(attempts) == MAX_ATTEMPTS
+    assert all(a.status_code is None and a.error for a in attempts)
+
+
+def test_each_institution_hears_only_its_own_outbox(world):
+    with Receiver() as gup_system, Receiver() as mops_system:
+        gup_hook = add_webhook(world, world.gup, gup_system.url, kinds=("referral.answered",))
+        mops_hook = add_webhook(world, world.mops, mops_system.url)
+        gup_system.secret, mops_system.secret = gup_hook.secret, mops_hook.secret
+        referral_id = send(world)
+        app_ctx, scope = scoped(world)
+        with app_ctx, scope:
+            accept_referral(db.session.get(Referral, referral_id), institution_id=world.gup.id,
+                            actor_id=world.gup_worker.id)
+            db.session.commit()
+        run_dispatch(world)
+    # The sender's system hears of both events; the receiver's asked for answers only.
+    assert sorted(e["event"] for e in mops_system.events()) == ["referral.answered",
+                                                                 "referral.sent"]
+    assert [e["event"] for e in gup_system.events()] == ["referral.answered"]
+    assert {e["institution_id"] for e in mops_system.events()} == {world.mops.id}
+    assert gup_system.events()[0]["data"]["status"] == "accepted"
+
+
+def test_a_rolled_back_change_publishes_nothing(world):
+    app_ctx, scope = scoped(world)
+    with app_ctx, scope:
+        referral = send_referral(participant=db.session.get(Participant, world.anna.id),
+                                 from_institution_id=world.mops.id,
+                                 to_institution_id=world.gup.id, reason="Doradztwo",
+                                 actor_id=world.mops_worker.id)
+        assert referral.id is not None
+        db.session.rollback()
+    assert rows(world, OutboxEvent) == []
+
+
+def test_a_restricted_persons_events_are_held_until_the_restriction_is_lifted(world):
+    with Receiver() as receiver:
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = hook.secret
+        app_ctx, scope = scoped(world)
+        with app_ctx, scope:
+            referral = world.f.referral(world.anna, world.mops, world.gup)
+            publish_referral("referral.sent", db.session.get(Referral, referral.id))
+            db.session.get(Participant, world.anna.id).processing_restricted = True
+            db.session.commit()
+        assert run_dispatch(world) == {"deliveries": 0}
+        assert receiver.requests == []
+        events = rows(world, OutboxEvent)
+        assert len(events) == 2 and all(e.dispatched_at is None for e in events)
+        app_ctx, scope = scoped(world)
+        with app_ctx, scope:
+            db.session.get(Participant, world.anna.id).processing_restricted = False
+            db.session.commit()
+        assert run_dispatch(world) == {"deliveries": 1}
+    assert len(receiver.requests) == 1
+
+
+def test_an_answer_in_the_browser_is_delivered_at_the_end_of_the_request(world):
+    """Without a broker (embedded mode) the request that published the event delivers it."""
+    referral_id = send(world)
+    with Receiver() as receiver:
+        hook = add_webhook(world, world.mops, receiver.url, kinds=("referral.answered",))
+        receiver.secret = hook.secret
+        client = login(world.app.test_client(), world.gup_worker)
+        response = client.post(f"/wymiana/referrals/{referral_id}/decline",
+                               data={"decline_reason": "Brak miejsc"})
+        assert response.status_code == 302
+    assert [(e["event"], e["data"]["status"]) for e in receiver.events()] == [
+        ("referral.answered", "declined")]
+    assert receiver.requests[0]["signature_ok"]
+    assert "Brak miejsc" not in receiver.requests[0]["body"].decode()
+
+
+def test_the_delivery_log_is_shown_to_the_institutions_coordinator_and_the_admin(world):
+    with Receiver(fail_first=1) as receiver:
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = hook.secret
+        send(world)
+        run_dispatch(world)
+    url = f"/wymiana/exchange/webhooks/{hook.id}/"
+    for user in (world.gup_coordinator, world.admin):
+        page = login(world.app.test_client(), user).get(url)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "HTTP 503" in html and "HTTP 200" in html
+        assert receiver.requests[0]["headers"]["X-Mosty-Delivery"] in html
+    # The other institution's coordinator and a caseworker do not find it.
+    assert login(world.app.test_client(), world.mops_coordinator).get(url).status_code == 404
+    assert login(world.app.test_client(), world.gup_worker).get(url).status_code == 404
+
+
+def test_outbox_events_carry_the_referral_transitions(world):
+    referral_id = send(world)
+    app_ctx, scope = scoped(world)
+    with app_ctx, scope:
+        accept_referral(db.session.get(Referral, referral_id), institution_id=world.gup.id,
+                        actor_id=world.gup_worker.id)
+        db.session.commit()
+        kinds = db.session.execute(
+            select(OutboxEvent.kind, func.count()).group_by(OutboxEvent.kind)).all()
+    # Each event goes to the outboxes of both institutions.
+    assert dict(kinds) == {"referral.sent": 2, "referral.answered": 2}
