@@ -24,7 +24,10 @@ from .blueprint import KEY, bp
 CLERK = "labour_clerk"
 
 # Add a part here when its sub-package exists (each has ``hooks.py`` and ``views.py``).
-PARTS = ("registration", "activation", "inbox")
+PARTS = ("registration", "activation", "inbox", "offers", "effectiveness")
+
+# Tables whose rows are linked to a person (the privacy export and anonymisation cover them).
+PERSONAL_TABLES = ("labour_skill", "labour_candidate")
 
 
 def _parts(module_name):

@@ -1,0 +1,1 @@
+"""Job offers from employers, matching suggestions, candidates referred to employers and hires."""

@@ -1,0 +1,150 @@
+"""Forms: a job offer, a person's skills, putting a person forward, the employer's answer."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Regexp,
+    ValidationError,
+)
+
+from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
+
+from .service import parse_skills
+
+INVALID_CHOICE = _l("Choose one of the options offered.")
+INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
+TOO_LONG = _l("At most %(max)d characters.")
+
+
+def optional_id(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _select(label, **kwargs):
+    kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
+    kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
+    return SelectField(label, **kwargs)
+
+
+class OfferForm(FlaskForm):
+    position = StringField(_l("Position"), validators=[
+        DataRequired(message=_l("Give the position.")),
+        Length(max=200, message=TOO_LONG)])
+    employer_id = _select(_l("Employer of the partnership"), coerce=optional_id)
+    employer_name = StringField(
+        _l("or the employer's name"), validators=[Length(max=200, message=TOO_LONG)],
+        description=_l("For an employer that is not a partner."))
+    commune_teryt = StringField(
+        _l("TERYT commune code of the workplace"),
+        validators=[DataRequired(message=_l("Give the TERYT code of the commune.")),
+                    Regexp(r"^\d{7}$", message=_l(
+                        "Enter the 7-digit TERYT code of the commune, e.g. 1261011."))])
+    locality = StringField(_l("Locality"), validators=[Length(max=120, message=TOO_LONG)])
+    hours_per_week = IntegerField(
+        _l("Hours a week"), invalid_value_message=_l("Enter a whole number."),
+        validators=[InputRequired(message=_l("Give the hours a week.")),
+                    NumberRange(min=1, max=60, message=_l("Between 1 and 60 hours a week."))])
+    contract_type = _select(_l("Contract type"), choices=[
+        SelectChoice(value=key, label=label) for key, label in toolkit.CONTRACT_LABELS.items()],
+        default="employment")
+    requirements = TextAreaField(
+        _l("Required skills"), render_kw={"rows": 3},
+        validators=[Length(max=1000, message=TOO_LONG)],
+        description=_l("One per line or separated by commas, e.g. driving licence B, "
+                       "forklift operation."))
+    part_time = BooleanField(_l("Part-time"))
+    flexible_hours = BooleanField(_l("Flexible hours"))
+    remote = BooleanField(_l("Remote work possible"))
+    vacancies = IntegerField(
+        _l("Vacancies"), default=1, invalid_value_message=_l("Enter a whole number."),
+        validators=[InputRequired(message=_l("Give the number of vacancies.")),
+                    NumberRange(min=1, max=500, message=_l("Between 1 and 500 vacancies."))])
+    posted_on = DateField(_l("Reported on"), default=date.today,
+                          invalid_value_message=INVALID_DATE,
+                          validators=[InputRequired(message=INVALID_DATE)])
+    description = TextAreaField(_l("Description"), render_kw={"rows": 4},
+                                validators=[Length(max=2000, message=TOO_LONG)])
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employer_id.choices = [SelectChoice(value="", label=_l("— a named employer below —"))] + [
+            SelectChoice(value=e.id, label=e.name) for e in employers]
+
+    def validate_employer_name(self, field):
+        if self.employer_id.data is None and not (field.data or "").strip():
+            raise ValidationError(_l("Choose an employer of the partnership or give the "
+                                     "employer's name."))
+
+    def values(self):
+        employer_id = self.employer_id.data
+        return {
+            "position": self.position.data.strip(),
+            "employer_id": employer_id,
+            "employer_name": "" if employer_id else self.employer_name.data.strip(),
+            "commune_teryt": self.commune_teryt.data,
+            "locality": (self.locality.data or "").strip(),
+            "hours_per_week": self.hours_per_week.data,
+            "contract_type": self.contract_type.data,
+            "requirements": parse_skills(self.requirements.data),
+            "part_time": bool(self.part_time.data),
+            "flexible_hours": bool(self.flexible_hours.data),
+            "remote": bool(self.remote.data),
+            "vacancies": self.vacancies.data,
+            "posted_on": self.posted_on.data,
+            "description": (self.description.data or "").strip(),
+        }
+
+    @classmethod
+    def for_offer(cls, offer, employers):
+        form = cls(obj=offer, employers=employers)
+        if not form.is_submitted():
+            form.requirements.data = ", ".join(offer.requirements or [])
+        return form
+
+
+class SkillsForm(FlaskForm):
+    skills = TextAreaField(
+        _l("Add skills"), render_kw={"rows": 2},
+        validators=[DataRequired(message=_l("Type at least one skill.")),
+                    Length(max=1000, message=TOO_LONG)],
+        description=_l("One per line or separated by commas."))
+
+
+class ReferCandidateForm(FlaskForm):
+    participant = HiddenField(validators=[
+        DataRequired(message=_l("Choose a person from the suggestions.")),
+        Regexp(r"^\d+$", message=_l("Choose a person from the suggestions."))])
+
+
+class HireForm(FlaskForm):
+    start_date = DateField(_l("Start date"), invalid_value_message=INVALID_DATE,
+                           validators=[InputRequired(message=INVALID_DATE)])
+
+
+class NotHiredForm(FlaskForm):
+    reason = TextAreaField(_l("Why not hired"), render_kw={"rows": 2}, validators=[
+        DataRequired(message=_l("Give the reason the person was not hired.")),
+        Length(max=2000, message=TOO_LONG)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (close, reopen, remove): only the CSRF token."""
+

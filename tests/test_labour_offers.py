@@ -1,0 +1,291 @@
+"""Labour office job offers: matching (locality, care, skills, consent), candidates put forward
+to employers, hires and their audit, and who may write."""
+
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from mosty.audit.models import AuditEntry
+from mosty.extensions import db
+from mosty.outcomes.models import Outcome
+from mosty.participants.models import CareRelation, Dependant, Participant
+from mosty.plugins.models import ModuleGrant, PartnershipModule
+from mosty.tenancy import partnership_scope
+from mosty_labour.offers import service, transitions
+from mosty_labour.offers.models import Candidate, JobOffer, Skill
+
+WAWRZENCZYCE, LUBORZYCA, KRAKOW = "1206032", "1206062", "1261011"
+
+
+def switch_on(app, partnership, grants):
+    with app.app_context(), partnership_scope(partnership.id):
+        db.session.add(PartnershipModule(module_key="labour", enabled=True))
+        for role, access in grants.items():
+            db.session.add(ModuleGrant(module_key="labour", role=role, access=access))
+        db.session.commit()
+
+
+@pytest.fixture
+def world(app, factory):
+    f = factory
+    p = f.partnership(slug="praca", territory=(("1261", "Kraków"), ("1206", "powiat krakowski")))
+    office = f.institution(p, name="Urząd Pracy Powiatu", kind="labour_office", teryt="1206")
+    mops = f.institution(p, name="GOPS Igołomia", kind="ops", teryt=WAWRZENCZYCE)
+    employer = f.institution(p, name="Piekarnia Sp. z o.o.", kind="employer")
+    clerk = f.staff(office, roles=("caseworker", "labour_clerk"))
+    caseworker = f.staff(mops, roles=("caseworker",))
+    switch_on(app, p, {"labour_clerk": "write", "caseworker": "read"})
+    return SimpleNamespace(app=app, f=f, p=p, office=office, mops=mops, employer=employer,
+                           clerk=clerk, caseworker=caseworker)
+
+
+def person(world, teryt, skills=(), consent=True, carer_of=None, **fields):
+    """A person registered by the welfare centre, with a consent naming the labour office."""
+    p = world.f.participant(world.mops, actual_teryt=teryt, registered_teryt=teryt, **fields)
+    if consent:
+        world.f.consent(p, [world.office], purposes=("support", "referral"))
+    with world.app.app_context(), partnership_scope(world.p.id):
+        for name in skills:
+            db.session.add(Skill(participant_id=p.id, name=name, institution_id=world.office.id))
+        if carer_of:
+            dependant = Dependant(first_name="Zosia", birth_year=2022, dependant_type=carer_of)
+            db.session.add(CareRelation(carer_id=p.id, dependant=dependant, hours_per_week=30))
+        db.session.commit()
+    return p
+
+
+def offer(world, commune=WAWRZENCZYCE, requirements=("obsługa klienta",), vacancies=1,
+          **flags):
+    values = dict(position="Sprzedawca", employer_id=world.employer.id, employer_name="",
+                  commune_teryt=commune, locality="", hours_per_week=40,
+                  contract_type="employment", requirements=list(requirements),
+                  part_time=False, flexible_hours=False, remote=False, vacancies=vacancies,
+                  description="", posted_on=date.today())
+    values.update(flags)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        o = transitions.create_offer(institution_id=world.office.id, actor_id=world.clerk.id,
+                                     values=values)
+        db.session.commit()
+        return o.id
+
+
+def suggested(world, offer_id):
+    """{participant id: [sentences]} of the suggestions the labour office gets."""
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        return {s.participant.id: s.sentences for s in service.suggestions(o, world.office.id)}
+
+
+def test_matching_respects_locality_and_care_constraints_and_explains_each_suggestion(world):
+    here = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    county = person(world, LUBORZYCA, skills=["obsługa klienta", "prawo jazdy kat. b"])
+    city = person(world, KRAKOW, skills=["obsługa klienta"])
+    carer = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], carer_of="child_under_7")
+    unskilled = person(world, WAWRZENCZYCE, skills=["spawanie"])
+
+    full_time = suggested(world, offer(world))
+    assert set(full_time) == {here.id, county.id}  # not the other county, the carer, nor unskilled
+    assert "mieszka w tej samej gminie" in full_time[here.id]
+    assert "mieszka w tym samym powiecie" in full_time[county.id]
+    assert "ma wszystkie wymagane umiejętności: obsługa klienta" in full_time[here.id]
+    # Same commune ranks before same county.
+    assert list(full_time) == [here.id, county.id]
+
+    part_time = suggested(world, offer(world, part_time=True))
+    assert carer.id in part_time
+    assert ("oferta w niepełnym wymiarze — opiekuje się dzieckiem do lat 7"
+            in part_time[carer.id])
+
+    remote = suggested(world, offer(world, remote=True))
+    assert set(remote) == {here.id, county.id, city.id, carer.id}
+    assert "praca zdalna: miejsce zamieszkania nie ma znaczenia" in remote[city.id]
+    assert unskilled.id not in remote
+
+
+def test_partial_skills_are_counted_and_named(world):
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa kasy fiskalnej"])
+    found = suggested(world, offer(world, requirements=("obsługa kasy fiskalnej", "prawo jazdy")))
+    assert "ma 1 z 2 wymaganych umiejętności: obsługa kasy fiskalnej" in found[someone.id]
+
+
+def test_a_person_without_consent_for_the_labour_office_never_appears(world, client, login_as):
+    consented = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    no_consent = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], consent=False)
+    elsewhere = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], consent=False)
+    world.f.consent(elsewhere, [world.employer])  # a consent naming someone else
+    withdrawn = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], consent=False)
+    world.f.consent(withdrawn, [world.office], withdrawn_on=date.today() - timedelta(days=1))
+    # An accepted referral lets the office see the record, but not pass it to an employer.
+    referred = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], consent=False)
+    world.f.referral(referred, world.mops, world.office, status="accepted")
+    restricted = person(world, WAWRZENCZYCE, skills=["obsługa klienta"],
+                        processing_restricted=True)
+    offer_id = offer(world, remote=True, part_time=True)
+
+    assert set(suggested(world, offer_id)) == {consented.id}
+    login_as(client, world.clerk)
+    page = client.get(f"/praca/labour/offers/{offer_id}").get_data(as_text=True)
+    assert consented.full_name in page
+    for hidden in (no_consent, elsewhere, withdrawn, referred, restricted):
+        assert hidden.full_name not in page
+        response = client.post(f"/praca/labour/offers/{offer_id}/candidates",
+                               data={"participant": hidden.id})
+        assert response.status_code == 422
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalars(select(Candidate)).all() == []
+
+
+def audit_of(world, object_type, object_id):
+    with world.app.app_context(), partnership_scope(world.p.id):
+        return [(e.action, e.detail.get("to")) for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == object_type,
+                                     AuditEntry.object_id == str(object_id))
+            .order_by(AuditEntry.id))]
+
+
+def test_candidate_referral_and_hire_transitions_with_audit_entries(world, client, login_as):
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world, vacancies=1)
+    login_as(client, world.clerk)
+
+    response = client.post(f"/praca/labour/offers/{offer_id}/candidates",
+                           data={"participant": someone.id})
+    assert response.status_code == 302
+    with world.app.app_context(), partnership_scope(world.p.id):
+        candidate = db.session.scalars(select(Candidate)).one()
+        candidate_id = candidate.id
+        assert candidate.status == "referred"
+        assert {"code": "same_commune"} in candidate.reasons
+    assert audit_of(world, "Candidate", candidate_id) == [("create", None)]
+    # Put forward twice: refused, and nothing more is written.
+    again = client.post(f"/praca/labour/offers/{offer_id}/candidates",
+                        data={"participant": someone.id})
+    assert again.status_code == 422
+
+    bad = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
+                      data={f"h{candidate_id}-start_date": "jutro"})
+    assert bad.status_code == 422 and "RRRR-MM-DD" in bad.get_data(as_text=True)
+    start = date.today() + timedelta(days=14)
+    response = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
+                           data={f"h{candidate_id}-start_date": start.isoformat()})
+    assert response.status_code == 302
+    with world.app.app_context(), partnership_scope(world.p.id):
+        candidate = db.session.get(Candidate, candidate_id)
+        assert (candidate.status, candidate.start_date) == ("hired", start)
+        outcome = db.session.get(Outcome, candidate.outcome_id)
+        assert (outcome.kind, outcome.occurred_on, outcome.employer) == (
+            "job_started", start, "Piekarnia Sp. z o.o.")
+        assert db.session.get(JobOffer, offer_id).status == "filled"
+    assert audit_of(world, "Candidate", candidate_id) == [("create", None),
+                                                          ("transition", "hired")]
+    assert audit_of(world, "JobOffer", offer_id)[-1] == ("transition", "filled")
+    assert audit_of(world, "Outcome", outcome.id) == [("create", None)]
+
+    # The answer is recorded once.
+    twice = client.post(f"/praca/labour/offers/candidates/{candidate_id}/not-hired",
+                        data={f"n{candidate_id}-reason": "Zmiana decyzji"})
+    assert twice.status_code == 422
+    assert "już zapisana" in twice.get_data(as_text=True)
+
+
+def test_not_hired_needs_a_reason(world, client, login_as):
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world)
+    login_as(client, world.clerk)
+    client.post(f"/praca/labour/offers/{offer_id}/candidates", data={"participant": someone.id})
+    with world.app.app_context(), partnership_scope(world.p.id):
+        candidate_id = db.session.scalars(select(Candidate.id)).one()
+    empty = client.post(f"/praca/labour/offers/candidates/{candidate_id}/not-hired",
+                        data={f"n{candidate_id}-reason": "  "})
+    assert empty.status_code == 422
+    done = client.post(f"/praca/labour/offers/candidates/{candidate_id}/not-hired",
+                       data={f"n{candidate_id}-reason": "Brak doświadczenia"})
+    assert done.status_code == 302
+    assert audit_of(world, "Candidate", candidate_id)[-1] == ("transition", "not_hired")
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.get(Candidate, candidate_id).status == "not_hired"
+        assert db.session.scalars(select(Outcome)).all() == []
+
+
+def test_only_labour_clerks_write(world, client, login_as, app):
+    offer_id = offer(world)
+    form = {"position": "Kierowca", "employer_name": "Transbud", "commune_teryt": KRAKOW,
+            "hours_per_week": "40", "contract_type": "employment", "vacancies": "1",
+            "posted_on": date.today().isoformat()}
+    # A caseworker reads the offers and gets 403 on every write.
+    login_as(client, world.caseworker)
+    assert "Sprzedawca" in client.get("/praca/labour/offers/").get_data(as_text=True)
+    assert client.get(f"/praca/labour/offers/{offer_id}").status_code == 200
+    assert client.get("/praca/labour/offers/new").status_code == 403
+    assert client.post("/praca/labour/offers/new", data=form).status_code == 403
+    assert client.post(f"/praca/labour/offers/{offer_id}/close").status_code == 403
+    # Even with write access to the module, a member who is not a labour clerk cannot write.
+    with app.app_context(), partnership_scope(world.p.id):
+        grant = db.session.scalar(select(ModuleGrant).where(ModuleGrant.role == "caseworker"))
+        grant.access = "write"
+        db.session.commit()
+    assert client.post("/praca/labour/offers/new", data=form).status_code == 403
+    assert client.post(f"/praca/labour/offers/{offer_id}/close").status_code == 403
+    login_as(client, world.clerk)
+    assert client.post("/praca/labour/offers/new", data=form).status_code == 302
+    with app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalar(select(JobOffer).where(JobOffer.position == "Kierowca"))
+
+
+def test_bad_offer_input_gets_polish_messages_and_nothing_is_saved(world, client, login_as):
+    login_as(client, world.clerk)
+    response = client.post("/praca/labour/offers/new", data={
+        "position": "", "commune_teryt": "12", "hours_per_week": "dużo",
+        "contract_type": "employment", "vacancies": "0", "posted_on": "wczoraj"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Podaj stanowisko." in html
+    assert "7-cyfrowy kod TERYT" in html
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalars(select(JobOffer)).all() == []
+
+
+def test_skills_are_recorded_normalised_by_the_clerk(world, client, login_as):
+    someone = person(world, WAWRZENCZYCE)
+    login_as(client, world.clerk)
+    response = client.post(f"/praca/labour/skills?participant={someone.id}",
+                           data={"skills": "Obsługa  Klienta, prawo jazdy kat. B\nobsługa klienta"})
+    assert response.status_code == 302
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert sorted(db.session.scalars(select(Skill.name))) == ["obsługa klienta",
+                                                                  "prawo jazdy kat. b"]
+    login_as(client, world.caseworker)
+    assert client.get(f"/praca/labour/skills?participant={someone.id}").status_code == 404
+
+
+def test_participant_page_shows_the_hire_in_the_panel_and_timeline(world, client, login_as):
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world)
+    login_as(client, world.clerk)
+    client.post(f"/praca/labour/offers/{offer_id}/candidates", data={"participant": someone.id})
+    with world.app.app_context(), partnership_scope(world.p.id):
+        candidate_id = db.session.scalars(select(Candidate.id)).one()
+    client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
+                data={f"h{candidate_id}-start_date": date.today().isoformat()})
+    html = client.get(f"/praca/participants/{someone.id}/").get_data(as_text=True)
+    assert "Oferty pracy i umiejętności" in html
+    assert "Zgłoszony do oferty pracy" in html
+    assert "Zatrudniony z oferty pracy" in html
+
+
+def test_module_off_answers_404(app, client, factory, login_as):
+    p = factory.partnership(slug="bez")
+    office = factory.institution(p, kind="labour_office")
+    clerk = factory.staff(office, roles=("caseworker", "labour_clerk"))
+    login_as(client, clerk)
+    assert client.get("/bez/labour/offers/").status_code == 404
+    assert client.post("/bez/labour/offers/new", data={}).status_code == 404
+    assert client.get("/bez/labour/skills?participant=1").status_code == 404
+
+
+def test_processing_restricted_column_is_what_matching_checks():
+    # Matching refuses people by the registry's restriction flag, not by a copy of it.
+    assert "processing_restricted" in str(service.may_be_matched(1).compile())
+    assert Participant.processing_restricted is not None
