@@ -90,12 +90,14 @@ def _case_registry_blueprints():
     from .families.blueprint import bp as families_bp
     from .instruments.blueprint import bp as instruments_bp
     from .outcomes.blueprint import bp as outcomes_bp
+    from .notes.blueprint import bp as notes_bp
     from .participants.blueprint import bp as participants_bp
+    from .privacy.blueprint import bp as privacy_bp
     from .referrals.blueprint import bp as referrals_bp
     from .services.blueprint import bp as services_bp
 
     return (participants_bp, families_bp, consents_bp, referrals_bp, services_bp, enrollment_bp,
-            outcomes_bp, audit_bp, exchange_bp, instruments_bp)
+            outcomes_bp, audit_bp, exchange_bp, instruments_bp, privacy_bp, notes_bp)
 
 
 def _register_cli(app):

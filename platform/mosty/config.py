@@ -87,6 +87,8 @@ def load_config(instance_path):
         "MOSTY_LOCALES": ["pl", "en"],
         "MOSTY_PAGE_SIZE": int(_env("PAGE_SIZE", "25")),
         "MOSTY_DORMANT_DAYS": int(_env("DORMANT_DAYS", "180")),
+        # Years a programme path's records are kept after it ends (then anonymised).
+        "MOSTY_RETENTION_YEARS": int(_env("RETENTION_YEARS", "5")),
         # Reports that leave the partnership hide cells of fewer people than this (never < 3).
         "MOSTY_REPORT_MIN_CELL": _report_min_cell(),
         # smtp://user:password@host:port (STARTTLS with ?starttls=1) or smtps://...; unset:

@@ -67,6 +67,10 @@ def beat_schedule():
             "task": "mosty.auth.deactivate_dormant_accounts",
             "schedule": crontab(minute=15, hour=3),
         },
+        "anonymise-after-retention": {
+            "task": "mosty.privacy.anonymise_after_retention",
+            "schedule": crontab(minute=45, hour=2),
+        },
     }
 
 

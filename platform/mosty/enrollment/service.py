@@ -1,7 +1,7 @@
 """Programme paths of participants and families: target groups as data, recruitment with the
 eligibility verdict, the next steps, and how long the record is kept."""
 
-from flask import abort
+from flask import abort, current_app, has_app_context
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -203,13 +203,15 @@ def recruit(subject, target_group, *, institution_id, actor_id, on=None):
 
 
 def default_retention(ended_on):
-    """Records are kept five years after the end of the programme path."""
+    """Records are kept MOSTY_RETENTION_YEARS (five by default) after the end of the path."""
     if ended_on is None:
         return None
+    years = (current_app.config.get("MOSTY_RETENTION_YEARS", RETENTION_YEARS)
+             if has_app_context() else RETENTION_YEARS)
     try:
-        return ended_on.replace(year=ended_on.year + RETENTION_YEARS)
+        return ended_on.replace(year=ended_on.year + years)
     except ValueError:  # 29 February
-        return ended_on.replace(year=ended_on.year + RETENTION_YEARS, day=28)
+        return ended_on.replace(year=ended_on.year + years, day=28)
 
 
 def take_step(enrollment, step, *, actor_id, reason=None, on=None):

@@ -12,6 +12,7 @@ from ..exchange.outbox import publish_referral
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
+from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
 from ..services.models import Service
 from .models import SHAREABLE_FIELDS, Referral
 
@@ -28,9 +29,10 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
         raise ReferralRefused(_l("An institution cannot refer a person to itself."))
     if db.session.get(Institution, to_institution_id) is None:
         raise ReferralRefused(_l("Choose an institution of this partnership."))
-    if participant.restricted:
-        raise ReferralRefused(_l("Processing of this person's data is restricted: "
-                                 "it cannot be shared."))
+    try:
+        ensure_not_restricted(participant)
+    except ProcessingRestricted as restricted:
+        raise ReferralRefused(restricted.message) from None
     covered = db.session.scalar(select(consent_covers(to_institution_id, participant.id,
                                                       purpose="referral")))
     if not covered:

@@ -1,0 +1,18 @@
+"""URL rules of the data-protection pages (mounted under /<partnership>/privacy/)."""
+
+from flask import Blueprint
+
+from . import rectification, sections, tasks, views  # noqa: F401 - listeners, sections, tasks
+
+bp = Blueprint("privacy", __name__, template_folder="templates")
+
+bp.add_url_rule("/", "index", views.index)
+bp.add_url_rule("/participants/<int:participant_id>/", "person", views.person)
+bp.add_url_rule("/participants/<int:participant_id>/export", "export_html", views.export_html)
+bp.add_url_rule("/participants/<int:participant_id>/export.json", "export_json",
+                views.export_json)
+bp.add_url_rule("/participants/<int:participant_id>/history", "history", views.history)
+bp.add_url_rule("/participants/<int:participant_id>/restriction", "restriction",
+                views.restriction, methods=("POST",))
+bp.add_url_rule("/participants/<int:participant_id>/erasure", "erasure", views.erasure,
+                methods=("POST",))

@@ -1,0 +1,67 @@
+"""Erasure on request (GDPR art. 17): recorded, then decided at once.
+
+While a retention obligation applies the request is refused with the legal reason (art.
+17(3)(b): keeping the programme documentation is a legal obligation) and the date until which
+it applies; when none applies the person is anonymised, which is how erasure is carried out
+here (the rows stay for the statistics, nothing in them identifies the person).
+"""
+
+from datetime import date
+
+from flask_babel import format_date
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from .models import ErasureRequest
+from .retention import anonymise, retention_status
+
+
+class ErasureRefused(Exception):
+    """The request cannot be recorded; the message says why."""
+
+
+def request_erasure(participant, *, received_on, actor_id, institution_id, today=None):
+    today = today or date.today()
+    if received_on is None or received_on > today:
+        raise ErasureRefused(_l("The request cannot be dated in the future."))
+    status = retention_status(participant, today)
+    request = ErasureRequest(participant_id=participant.id, received_on=received_on,
+                             recorded_by_id=actor_id, institution_id=institution_id,
+                             outcome="refused" if status.applies else "carried_out",
+                             retention_until=status.until if status.applies else None,
+                             retention_open=status.applies and status.open)
+    db.session.add(request)
+    db.session.flush()
+    audit.record("create", request, actor_id=actor_id, institution_id=institution_id,
+                 detail={"participant_id": participant.id, "outcome": request.outcome})
+    if not status.applies:
+        anonymise(participant, actor_id=actor_id, institution_id=institution_id,
+                  reason="erasure")
+    return request
+
+
+def decision_text(request, retention_years):
+    """The readable decision, with the legal reason of a refusal."""
+    if request.outcome == "carried_out":
+        return _l("Erasure carried out: names, identifiers, contact data and free text have "
+                  "been removed; only anonymous statistical data remains.")
+    if request.retention_open:
+        return _l("Erasure refused for now (GDPR art. 17(3)(b)): the person's programme path "
+                  "has not ended, and the partnership must keep the programme records to "
+                  "comply with a legal obligation, the retention of project documentation "
+                  "(art. 82 of Regulation (EU) 2021/1060 and the co-financing agreement), for "
+                  "%(years)d years after the path ends. The data is then anonymised "
+                  "automatically.", years=retention_years)
+    return _l("Erasure refused for now (GDPR art. 17(3)(b)): the partnership must keep the "
+              "programme records to comply with a legal obligation, the retention of project "
+              "documentation (art. 82 of Regulation (EU) 2021/1060 and the co-financing "
+              "agreement), until %(date)s. After that date the data is anonymised "
+              "automatically.", date=format_date(request.retention_until))
+
+
+def requests_of(participant_id):
+    return list(db.session.scalars(select(ErasureRequest).where(
+        ErasureRequest.participant_id == participant_id)
+        .order_by(ErasureRequest.received_on.desc(), ErasureRequest.id.desc())))

@@ -1,0 +1,113 @@
+"""Rectification with history (GDPR art. 16): every change to a participant's personal fields
+keeps the old and the new value, who changed it and when.
+
+A listener on the session writes the history, so every edit path (the participant form, the
+administration, a module through the toolkit) is covered without each remembering to.
+Anonymisation switches it off: its whole point is that the old values are gone.
+"""
+
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from flask import g, has_request_context
+from flask_login import current_user
+from sqlalchemy import event, inspect, select
+
+from ..db import utcnow
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..participants.models import Participant
+from ..tenancy.orm import TenantSession
+from .models import Rectification
+
+# The fields of the participant form, with the labels the history page shows.
+FIELD_LABELS = {
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "sex": _l("Sex"),
+    "birth_date": _l("Date of birth"),
+    "pesel": _l("PESEL"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "registered_teryt": _l("Registered residence: TERYT"),
+    "registered_locality": _l("Registered residence"),
+    "registered_area": _l("Registered residence: urban or rural"),
+    "actual_teryt": _l("Actual address: TERYT"),
+    "actual_locality": _l("Actual address"),
+    "actual_area": _l("Actual address: urban or rural"),
+    "education": _l("Education"),
+    "labour_status": _l("Labour-market status"),
+    "unemployed_since": _l("Unemployed since"),
+    "long_term_unemployed": _l("Long-term unemployed"),
+    "contract_type": _l("Contract type"),
+    "disability_level": _l("Disability level"),
+    "labour_office_case_no": _l("Labour office case number"),
+    "social_assistance_case_no": _l("Social assistance case number"),
+}
+_PAUSED = "mosty_rectification_paused"
+
+
+def as_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _who():
+    if has_request_context() and current_user and current_user.is_authenticated:
+        membership = g.get("membership")
+        return current_user.id, membership.institution_id if membership else None
+    return None, None
+
+
+@contextmanager
+def history_paused(session=None):
+    """Changes inside this block leave no history (anonymisation only)."""
+    session = session or db.session()
+    session.info[_PAUSED] = session.info.get(_PAUSED, 0) + 1
+    try:
+        yield
+    finally:
+        session.info[_PAUSED] -= 1
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _record_rectifications(session, flush_context, instances):
+    if session.info.get(_PAUSED):
+        return
+    for participant in [o for o in session.dirty if isinstance(o, Participant)]:
+        state = inspect(participant)
+        changes = []
+        for name in FIELD_LABELS:
+            history = state.attrs[name].history
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if as_text(old) != as_text(new):
+                changes.append((name, as_text(old), as_text(new)))
+        if not changes:
+            continue
+        actor_id, institution_id = _who()
+        at = utcnow()
+        for name, old, new in changes:
+            # Stamped here: rows added during a flush may miss the wall's own stamping.
+            session.add(Rectification(
+                partnership_id=participant.partnership_id, participant_id=participant.id,
+                field=name, old_value=old, new_value=new, changed_at=at,
+                changed_by_id=actor_id, institution_id=institution_id))
+
+
+def history_of(participant_id):
+    """The participant's changes, newest first."""
+    return list(db.session.scalars(
+        select(Rectification).where(Rectification.participant_id == participant_id)
+        .order_by(Rectification.changed_at.desc(), Rectification.id.desc())))
+
+
+def field_label(name):
+    return FIELD_LABELS.get(name, name)

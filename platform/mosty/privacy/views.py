@@ -1,0 +1,212 @@
+"""Data-protection pages: finding a person, the person's privacy page (restriction, retention,
+erasure requests), the access export (printable HTML and JSON) and the rectification history."""
+
+import json
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from .. import audit
+from ..auth.models import User
+from ..enrollment.models import Enrollment
+from ..enrollment.privacy import enrollments_about
+from ..enrollment.service import STATUS_LABELS
+from ..extensions import db
+from ..i18n import gettext as _
+from ..pagination import paginate_audited
+from ..participants.models import Participant
+from ..participants.views import search_text
+from ..partnerships.models import Institution
+from . import access
+from .erasure import ErasureRefused, decision_text, request_erasure, requests_of
+from .export import as_json, build_export, plain
+from .forms import ErasureForm, RestrictionForm
+from .models import ErasureRequest, RestrictionChange
+from .rectification import field_label, history_of
+from .restriction import RestrictionRefused, lift_restriction, restrict
+from .retention import retention_status
+
+
+@login_required
+def index():
+    access.require_privacy_access()
+    q, error = search_text(request.args.get("q"))
+    page = None
+    if q and error is None:
+        query = access.visible_people()
+        if q.isdigit():
+            query = query.where(Participant.pesel.startswith(q, autoescape=True))
+        else:
+            for word in q.split():
+                query = query.where(or_(Participant.first_name.icontains(word, autoescape=True),
+                                        Participant.last_name.icontains(word, autoescape=True)))
+        page = paginate_audited(query.order_by(Participant.last_name, Participant.first_name,
+                                               Participant.id),
+                                "Participant", search=True, purpose="privacy")
+    requests = _recent_requests()
+    return render_template("privacy/index.html", q=q, error=error, page=page,
+                           requests=requests, is_admin=access.is_partnership_admin(),
+                           retention_years=current_app.config["MOSTY_RETENTION_YEARS"]), (
+        400 if error else 200)
+
+
+def _recent_requests():
+    """The latest erasure requests: the whole partnership's for its admin, else the
+    institution's own (their people are named, so the read is audited)."""
+    query = select(ErasureRequest).order_by(ErasureRequest.received_on.desc(),
+                                            ErasureRequest.id.desc()).limit(20)
+    if not access.is_partnership_admin():
+        query = query.where(ErasureRequest.institution_id == access.acting_institution_id())
+    requests = list(db.session.scalars(query))
+    if requests:
+        people = {p.id: p for p in db.session.scalars(select(Participant).where(
+            Participant.id.in_([r.participant_id for r in requests])))}
+        audit.record("read", object_type="Participant",
+                     detail={"ids": sorted(people), "purpose": "erasure_requests"})
+        db.session.commit()
+        return [(r, people.get(r.participant_id)) for r in requests]
+    return []
+
+
+def _names(user_ids):
+    ids = [i for i in set(user_ids) if i]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _institutions():
+    return dict(db.session.execute(select(Institution.id, Institution.name)).all())
+
+
+@login_required
+def person(participant_id):
+    participant = access.subject_or_404(participant_id)
+    return _render_person(participant)
+
+
+def _render_person(participant, status=200, restriction_form=None, erasure_form=None,
+                   refusal=None):
+    may_decide = access.may_decide(participant)
+    restriction_form = restriction_form or RestrictionForm(formdata=None)
+    erasure_form = erasure_form or ErasureForm(formdata=None)
+    enrollments = db.session.scalars(enrollments_about(participant.id)
+                                     .options(joinedload(Enrollment.target_group))
+                                     .order_by(Enrollment.recruited_on, Enrollment.id)).all()
+    changes = list(db.session.scalars(select(RestrictionChange).where(
+        RestrictionChange.participant_id == participant.id)
+        .order_by(RestrictionChange.changed_at.desc(), RestrictionChange.id.desc())))
+    requests = requests_of(participant.id)
+    years = current_app.config["MOSTY_RETENTION_YEARS"]
+    html = render_template(
+        "privacy/person.html", participant=participant, may_decide=may_decide,
+        restriction_form=restriction_form, erasure_form=erasure_form, refusal=refusal,
+        retention=retention_status(participant), enrollments=enrollments,
+        status_labels=STATUS_LABELS, restriction_changes=changes,
+        requests=[(r, decision_text(r, years)) for r in requests],
+        names=_names([c.changed_by_id for c in changes]
+                     + [r.recorded_by_id for r in requests]
+                     + [participant.restricted_by_id]),
+        institutions=_institutions(), retention_years=years,
+    )
+    audit.record("read", participant, detail={"page": "privacy"})
+    db.session.commit()
+    return html, status
+
+
+@login_required
+def export_html(participant_id):
+    participant = access.subject_or_404(participant_id)
+    export = build_export(participant)
+    html = render_template("privacy/export.html", participant=participant, export=export,
+                           plain=plain)
+    audit.record("export", participant, detail={"format": "html",
+                                                "sections": len(export.sections)})
+    db.session.commit()
+    return html
+
+
+@login_required
+def export_json(participant_id):
+    participant = access.subject_or_404(participant_id)
+    document = as_json(build_export(participant))
+    audit.record("export", participant, detail={"format": "json",
+                                                "sections": len(document["sections"])})
+    db.session.commit()
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json",
+        headers={"Content-Disposition":
+                 f'attachment; filename="personal-data-{participant.id}.json"'})
+
+
+@login_required
+def history(participant_id):
+    participant = access.subject_or_404(participant_id)
+    changes = history_of(participant.id)
+    html = render_template("privacy/history.html", participant=participant, changes=changes,
+                           field_label=field_label,
+                           names=_names([c.changed_by_id for c in changes]),
+                           institutions=_institutions())
+    audit.record("read", participant, detail={"page": "rectification_history"})
+    db.session.commit()
+    return html
+
+
+def _decidable(participant_id):
+    participant = access.subject_or_404(participant_id)
+    if not access.may_decide(participant):
+        # They may read the person's page, so the person's existence is no secret to them.
+        return participant, False
+    return participant, True
+
+
+@login_required
+def restriction(participant_id):
+    participant, allowed = _decidable(participant_id)
+    if not allowed:
+        return _forbidden()
+    form = RestrictionForm()
+    if not form.validate_on_submit():
+        return _render_person(participant, status=422, restriction_form=form)
+    change = lift_restriction if participant.processing_restricted else restrict
+    try:
+        change(participant, reason=form.reason.data, actor_id=current_user.id,
+               institution_id=access.acting_institution_id())
+    except RestrictionRefused as refused:
+        db.session.rollback()
+        return _render_person(participant, status=422, restriction_form=form,
+                              refusal=str(refused))
+    db.session.commit()
+    flash(_("Processing is now restricted.") if participant.processing_restricted
+          else _("The restriction is lifted."), "success")
+    return redirect(url_for("privacy.person", participant_id=participant.id))
+
+
+@login_required
+def erasure(participant_id):
+    participant, allowed = _decidable(participant_id)
+    if not allowed:
+        return _forbidden()
+    form = ErasureForm()
+    if not form.validate_on_submit():
+        return _render_person(participant, status=422, erasure_form=form)
+    try:
+        recorded = request_erasure(participant, received_on=form.received_on.data,
+                                   actor_id=current_user.id,
+                                   institution_id=access.acting_institution_id())
+    except ErasureRefused as refused:
+        db.session.rollback()
+        return _render_person(participant, status=422, erasure_form=form,
+                              refusal=str(refused))
+    db.session.commit()
+    message = decision_text(recorded, current_app.config["MOSTY_RETENTION_YEARS"])
+    flash(str(message), "success" if recorded.outcome == "carried_out" else "info")
+    return redirect(url_for("privacy.person", participant_id=participant.id))
+
+
+def _forbidden():
+    return render_template("error.html", status=403, title=_("Not allowed"), message=_(
+        "Only the institution that registered the person, or the partnership admin, can "
+        "decide on restriction or erasure.")), 403
