@@ -19,7 +19,7 @@ def report_sections(partnership, period_start, period_end):
     every = rows + [service.total(rows)]
     return toolkit.ReportSection(
         module=KEY, title=_l("Employment after activation instruments"), order=150,
-        columns=(_l("Instrument"), _l("Completed"), _l("Employed within 3 months"),
+        columns=(_l("Instrument"), _l("People who completed"), _l("Employed within 3 months"),
                  _l("Employed within 6 months")),
         rows=tuple((r.label, r.completed, r.employed_3, r.employed_6) for r in every),
     )

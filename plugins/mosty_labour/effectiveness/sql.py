@@ -19,13 +19,13 @@ class months_after(FunctionElement):  # noqa: N801 - used like an SQL function
 @compiles(months_after, "sqlite")
 def _months_after_sqlite(element, compiler, **kw):
     day, months = element.clauses
-    return f"date({compiler.process(day, **kw)}, '+{months.text} months')"
+    return f"date({compiler.process(day, **kw)}, '+{months.name} months')"
 
 
 @compiles(months_after, "postgresql")
 def _months_after_postgresql(element, compiler, **kw):
     day, months = element.clauses
-    return f"CAST(({compiler.process(day, **kw)} + interval '{months.text} months') AS DATE)"
+    return f"CAST(({compiler.process(day, **kw)} + interval '{months.name} months') AS DATE)"
 
 
 class whole_years(FunctionElement):  # noqa: N801 - used like an SQL function
