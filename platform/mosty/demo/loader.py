@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from ..auth.models import Membership, User
 from ..extensions import db
+from ..instruments.demo import load_instruments_demo
 from ..partnerships.models import (
     Agreement,
     AgreementParty,
@@ -93,6 +94,7 @@ def load_demo(password=DEFAULT_PASSWORD, extra_loaders=()):
     partnerships = {slug: p for slug, (p, _i) in loaded.items()}
     # The case registry first: module loaders may build on its participants and families.
     load_registry_demo(partnerships)
+    load_instruments_demo(partnerships)
     for loader in extra_loaders:
         loader(partnerships)
     db.session.commit()

@@ -98,6 +98,16 @@ def _construct_mapping(loader, node):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.1 reads yes, no, on and off as true and false, which turns a label such as
+# "1: no" into a boolean; as in YAML 1.2, only true and false are booleans here.
+BOOL_TAG = "tag:yaml.org,2002:bool"
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                  list("tTfF"))
+YES_WORDS, NO_WORDS = {"yes", "tak", "y"}, {"no", "nie", "n"}
 
 
 def load_yaml(text):
@@ -206,6 +216,8 @@ class _Checker:
         if key not in data:
             return default
         value = data[key]
+        if isinstance(value, str) and value.strip().lower() in YES_WORDS | NO_WORDS:
+            return value.strip().lower() in YES_WORDS
         if not isinstance(value, bool):
             self.fault(data.key_lines.get(key), where, gettext(
                 "the field \"%(key)s\" must be yes or no (true or false).", key=key))
