@@ -1,0 +1,100 @@
+"""Reading the instrument catalogue and enrolments."""
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
+
+from .models import ActivationInstrument, InstrumentEnrolment
+
+KIND_LABELS = {
+    "training": _l("training"),
+    "internship": _l("internship (staż)"),
+    "intervention_works": _l("intervention works"),
+    "public_works": _l("public works"),
+    "activation_grant": _l("activation grant"),
+    "startup_grant": _l("start-up grant"),
+    "job_placement": _l("job placement"),
+    "career_counselling": _l("career counselling"),
+    "job_club": _l("job club"),
+}
+ENROLMENT_STATUS_LABELS = {
+    "enrolled": _l("enrolled"),
+    "completed": _l("completed"),
+    "dropped_out": _l("dropped out"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def catalogue(kind=None, office_id=None, current_only=True, today=None):
+    """Instruments of the partnership's labour offices, soonest first."""
+    today = today or date.today()
+    query = select(ActivationInstrument).options(joinedload(ActivationInstrument.institution))
+    if kind in KIND_LABELS:
+        query = query.where(ActivationInstrument.kind == kind)
+    if office_id is not None:
+        query = query.where(ActivationInstrument.institution_id == office_id)
+    if current_only:
+        query = query.where(or_(ActivationInstrument.ends_on.is_(None),
+                                ActivationInstrument.ends_on >= today))
+    return query.order_by(ActivationInstrument.starts_on, ActivationInstrument.id)
+
+
+def offices():
+    return list(toolkit.db.session.scalars(
+        select(toolkit.Institution).where(toolkit.Institution.kind == "labour_office")
+        .order_by(toolkit.Institution.name)))
+
+
+def instrument_or_404(instrument_id):
+    instrument = toolkit.db.session.get(ActivationInstrument, instrument_id)
+    if instrument is None:
+        abort(404)
+    return instrument
+
+
+def open_instruments(office_id, today=None):
+    """The office's instruments a person can still be placed on (not ended, places left)."""
+    today = today or date.today()
+    return list(toolkit.db.session.scalars(
+        select(ActivationInstrument).where(
+            ActivationInstrument.institution_id == office_id,
+            ActivationInstrument.places_taken < ActivationInstrument.capacity,
+            or_(ActivationInstrument.ends_on.is_(None), ActivationInstrument.ends_on >= today))
+        .order_by(ActivationInstrument.starts_on, ActivationInstrument.title)))
+
+
+def roster(instrument_id):
+    """Enrolments of the instrument with their people and attendance."""
+    return list(toolkit.db.session.scalars(
+        select(InstrumentEnrolment).where(InstrumentEnrolment.instrument_id == instrument_id)
+        .options(joinedload(InstrumentEnrolment.participant),
+                 selectinload(InstrumentEnrolment.attendance))
+        .order_by(InstrumentEnrolment.enrolled_on, InstrumentEnrolment.id)))
+
+
+def visible_enrolment_or_404(enrolment_id, institution_id):
+    """An enrolment whose participant the institution may see; 404 otherwise."""
+    enrolment = toolkit.db.session.scalar(
+        select(InstrumentEnrolment)
+        .join(toolkit.Participant, toolkit.Participant.id == InstrumentEnrolment.participant_id)
+        .where(InstrumentEnrolment.id == enrolment_id,
+               toolkit.participant_visible_to(institution_id))
+        .options(joinedload(InstrumentEnrolment.instrument)
+                 .joinedload(ActivationInstrument.institution),
+                 selectinload(InstrumentEnrolment.attendance)))
+    if enrolment is None:
+        abort(404)
+    return enrolment
+
+
+def participant_enrolments(participant_id):
+    return list(toolkit.db.session.scalars(
+        select(InstrumentEnrolment).where(InstrumentEnrolment.participant_id == participant_id)
+        .options(joinedload(InstrumentEnrolment.instrument)
+                 .joinedload(ActivationInstrument.institution))
+        .order_by(InstrumentEnrolment.enrolled_on.desc(), InstrumentEnrolment.id.desc())))

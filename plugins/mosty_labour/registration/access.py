@@ -1,0 +1,71 @@
+"""Who may read and who may write the labour module's records about people.
+
+Reading follows the registry's institution rule: the member's institution must see the
+person (registered them, is named in an active consent, or accepted a referral). Writing
+registration status, instruments and enrolments is for labour office staff only: the
+``labour_clerk`` role at an institution whose kind is the labour office.
+"""
+
+from flask import abort
+from sqlalchemy import select
+
+from mosty import toolkit
+
+CLERK = "labour_clerk"
+READER_ROLES = ("caseworker", CLERK)
+LABOUR_OFFICE = "labour_office"
+
+
+def staff_institution_id():
+    """The member's institution when their roles let them see people's records, else None."""
+    membership = toolkit.current_membership()
+    if membership is None or not membership.has_role(*READER_ROLES):
+        return None
+    return membership.institution_id
+
+
+def require_staff():
+    """The member's institution for pages about people; 404 for members who see none."""
+    institution_id = staff_institution_id()
+    if institution_id is None:
+        abort(404)
+    return institution_id
+
+
+def clerk_office():
+    """The labour office the member works for as a clerk, or None."""
+    membership = toolkit.current_membership()
+    if membership is None or not membership.has_role(CLERK):
+        return None
+    office = toolkit.db.session.get(toolkit.Institution, membership.institution_id)
+    return office if office is not None and office.kind == LABOUR_OFFICE else None
+
+
+def is_clerk():
+    return clerk_office() is not None and toolkit.can_use("labour", "write")
+
+
+def require_clerk():
+    """The clerk's labour office; 403 for everyone else (they already know the page exists)."""
+    office = clerk_office()
+    if office is None or not toolkit.can_use("labour", "write"):
+        abort(403)
+    return office
+
+
+def visible_participant_or_404(participant_id, institution_id):
+    participant = toolkit.db.session.scalar(
+        select(toolkit.Participant).where(toolkit.Participant.id == participant_id,
+                                          toolkit.participant_visible_to(institution_id)))
+    if participant is None:
+        abort(404)
+    return participant
+
+
+def has_consent_for(participant, institution_id):
+    """May the labour office act on the person: it registered them, or an active consent
+    names it (for support or for a referral)."""
+    if participant.institution_id == institution_id:
+        return True
+    return bool(toolkit.db.session.scalar(
+        select(toolkit.consent_covers(institution_id, participant.id))))

@@ -1,0 +1,137 @@
+"""Registration status changes, one function per transition, each audited once.
+
+A person is registered at one labour office at a time: a new period cannot start while another
+is open (at any office) or before the last one ended.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
+
+from .models import DEREGISTRATION_REASONS, PERIOD_STATUSES, LabourRegistration, RegistrationPeriod
+
+
+class RegistrationRefused(Exception):
+    """The change cannot be recorded; the message says why, in the user's language."""
+
+
+def _periods_of(participant_id):
+    return list(toolkit.db.session.scalars(
+        select(RegistrationPeriod).join(LabourRegistration)
+        .where(LabourRegistration.participant_id == participant_id)
+        .order_by(RegistrationPeriod.registered_on, RegistrationPeriod.id)))
+
+
+def _check_day(day):
+    if day is None:
+        raise RegistrationRefused(_l("Enter a date as YYYY-MM-DD."))
+    if day > date.today():
+        raise RegistrationRefused(_l("The date cannot be in the future."))
+
+
+def _own(registration, office_id):
+    if registration.institution_id != office_id:
+        raise RegistrationRefused(_l("Only the labour office that keeps the registration "
+                                     "can change it."))
+
+
+def register_person(participant, *, office_id, actor_id, status, registered_on, case_no=None):
+    """Open a registration period at the office (creating the person's file there)."""
+    if status not in PERIOD_STATUSES:
+        raise RegistrationRefused(_l("Choose one of the options offered."))
+    _check_day(registered_on)
+    if participant.restricted:
+        raise RegistrationRefused(_l("Processing of this person's data is restricted."))
+    periods = _periods_of(participant.id)
+    if any(p.is_open for p in periods):
+        raise RegistrationRefused(_l("The person is already registered. Deregister them or "
+                                     "change the status instead."))
+    if periods and registered_on < periods[-1].deregistered_on:
+        raise RegistrationRefused(_l("The new registration cannot start before the previous "
+                                     "one ended (%(day)s).",
+                                     day=periods[-1].deregistered_on.isoformat()))
+    registration = toolkit.db.session.scalar(select(LabourRegistration).where(
+        LabourRegistration.participant_id == participant.id,
+        LabourRegistration.institution_id == office_id))
+    if registration is None:
+        registration = LabourRegistration(participant_id=participant.id, institution_id=office_id,
+                                          case_no="", benefit_entitled=False)
+        toolkit.db.session.add(registration)
+    if case_no is not None and case_no.strip():
+        registration.case_no = case_no.strip()
+    period = RegistrationPeriod(registration=registration, status=status,
+                                registered_on=registered_on, deregistration_reason="",
+                                recorded_by_id=actor_id)
+    toolkit.db.session.add(period)
+    toolkit.db.session.flush()
+    toolkit.record_audit("create", period, actor_id=actor_id, institution_id=office_id,
+                         detail={"participant_id": participant.id,
+                                 "registration_id": registration.id, "status": status})
+    return period
+
+
+def change_status(registration, *, office_id, actor_id, status, on):
+    """Unemployed ↔ job seeker: the open period ends on ``on`` and a new one starts."""
+    _own(registration, office_id)
+    current = registration.open_period
+    if current is None:
+        raise RegistrationRefused(_l("The person is not registered at the moment."))
+    if status not in PERIOD_STATUSES or status == current.status:
+        raise RegistrationRefused(_l("Choose a status different from the current one."))
+    _check_day(on)
+    if on < current.registered_on:
+        raise RegistrationRefused(_l("The date cannot be before the current registration "
+                                     "began."))
+    current.deregistered_on = on
+    current.deregistration_reason = "status_changed"
+    period = RegistrationPeriod(registration=registration, status=status, registered_on=on,
+                                deregistration_reason="", recorded_by_id=actor_id)
+    toolkit.db.session.add(period)
+    toolkit.db.session.flush()
+    toolkit.record_audit("transition", registration, actor_id=actor_id, institution_id=office_id,
+                         detail={"participant_id": registration.participant_id,
+                                 "from": current.status, "to": status,
+                                 "period_id": period.id})
+    return period
+
+
+def deregister(registration, *, office_id, actor_id, on, reason):
+    """End the open period on ``on`` (the first day no longer registered) with a reason."""
+    _own(registration, office_id)
+    current = registration.open_period
+    if current is None:
+        raise RegistrationRefused(_l("The person is not registered at the moment."))
+    if reason not in DEREGISTRATION_REASONS or reason == "status_changed":
+        raise RegistrationRefused(_l("Choose the reason for deregistration."))
+    _check_day(on)
+    if on < current.registered_on:
+        raise RegistrationRefused(_l("The date cannot be before the current registration "
+                                     "began."))
+    current.deregistered_on = on
+    current.deregistration_reason = reason
+    toolkit.record_audit("transition", registration, actor_id=actor_id, institution_id=office_id,
+                         detail={"participant_id": registration.participant_id,
+                                 "from": current.status, "to": "deregistered",
+                                 "reason": reason, "period_id": current.id})
+    return current
+
+
+def update_details(registration, *, office_id, actor_id, case_no, benefit_entitled,
+                   benefit_until):
+    """The office's case number and the entitlement to benefit."""
+    _own(registration, office_id)
+    if benefit_until is not None and not benefit_entitled:
+        raise RegistrationRefused(_l("A benefit end date needs the entitlement to benefit."))
+    values = {"case_no": (case_no or "").strip(), "benefit_entitled": bool(benefit_entitled),
+              "benefit_until": benefit_until}
+    changed = sorted(name for name, value in values.items()
+                     if getattr(registration, name) != value)
+    for name, value in values.items():
+        setattr(registration, name, value)
+    toolkit.record_audit("update", registration, actor_id=actor_id, institution_id=office_id,
+                         detail={"participant_id": registration.participant_id,
+                                 "fields": changed})
+    return registration

@@ -1,0 +1,406 @@
+"""Registration status at the labour office: long-term unemployment by the statutory rule
+(more than 12 months registered as unemployed within the last 24), the periods a clerk records
+(register, change status, deregister, case number and benefit), who writes it (labour office
+clerks only), who reads it (institutions that see the person) and who gets 404.
+
+``labour_world`` here is shared by the activation and inbox tests.
+"""
+
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from mosty.audit.models import AuditEntry
+from mosty.extensions import db
+from mosty.plugins.models import ModuleGrant, PartnershipModule
+from mosty.tenancy import partnership_scope
+from mosty.testing.factories import login
+from mosty_labour.registration.models import LabourRegistration, RegistrationPeriod
+from mosty_labour.registration.rules import (
+    Duration,
+    calendar_duration,
+    is_long_term_unemployed,
+    time_registered,
+    window_start,
+)
+
+SLUG = "labour-test"
+D = date
+
+
+def enable_labour(app, partnership_id, grants=None):
+    grants = grants or {"labour_clerk": "write", "caseworker": "read", "coordinator": "read"}
+    with app.app_context(), partnership_scope(partnership_id):
+        db.session.add(PartnershipModule(module_key="labour", enabled=True))
+        for role, access in grants.items():
+            db.session.add(ModuleGrant(module_key="labour", role=role, access=access))
+        db.session.commit()
+
+
+def labour_world(app, factory):
+    """Partnership A: the welfare centre (MOPS) registered Anna, who consented to the city
+    labour office (GUP) seeing her record; the county labour office (UPPK) and an NGO have no
+    consent. Staff: a GUP clerk, a GUP caseworker without the clerk role, a UPPK clerk, a
+    "clerk" at MOPS (not a labour office), MOPS and NGO caseworkers. Partnership B has its own
+    labour office and clerk. The labour module is on in both and granted as by default."""
+    clerk_roles = ("caseworker", "labour_clerk")
+    p = factory.partnership(slug=SLUG)
+    w = SimpleNamespace(app=app, f=factory, p=p)
+    w.mops = factory.institution(p, name="MOPS Kraków", kind="ops")
+    w.gup = factory.institution(p, name="Grodzki Urząd Pracy", kind="labour_office")
+    w.uppk = factory.institution(p, name="Urząd Pracy Powiatu Krakowskiego", kind="labour_office")
+    w.ngo = factory.institution(p, name="Fundacja Most", kind="ngo")
+    w.mops_worker = factory.staff(w.mops)
+    w.mops_clerk = factory.staff(w.mops, roles=clerk_roles)
+    w.gup_clerk = factory.staff(w.gup, roles=clerk_roles)
+    w.gup_caseworker = factory.staff(w.gup)
+    w.uppk_clerk = factory.staff(w.uppk, roles=clerk_roles)
+    w.ngo_worker = factory.staff(w.ngo)
+    w.anna = factory.participant(w.mops, first_name="Anna", last_name="Nowak")
+    factory.consent(w.anna, [w.gup])
+    enable_labour(app, p.id)
+    b = factory.partnership(slug="labour-b")
+    w.b = SimpleNamespace(partnership=b)
+    w.b.office = factory.institution(b, name="PUP Białogard", kind="labour_office")
+    w.b.clerk = factory.staff(w.b.office, roles=clerk_roles)
+    enable_labour(app, b.id)
+    return w
+
+
+@pytest.fixture
+def world(app, factory):
+    return labour_world(app, factory)
+
+
+def client_of(world, user):
+    client = login(world.app.test_client(), user)
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    return client
+
+
+def in_a(world):
+    return _Scope(world.app, world.p.id)
+
+
+class _Scope:
+    def __init__(self, app, partnership_id):
+        self.ctx = app.app_context()
+        self.partnership_id = partnership_id
+
+    def __enter__(self):
+        self.ctx.push()
+        self.scope = partnership_scope(self.partnership_id)
+        self.scope.__enter__()
+        return db.session
+
+    def __exit__(self, *exc):
+        self.scope.__exit__(*exc)
+        self.ctx.pop()
+
+
+def audit_entries(world):
+    with in_a(world) as session:
+        return [SimpleNamespace(action=e.action, object_type=e.object_type,
+                                object_id=e.object_id, detail=e.detail,
+                                institution_id=e.institution_id, actor_id=e.actor_id)
+                for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def periods_of(world, participant_id):
+    with in_a(world) as session:
+        return [(p.status, p.registered_on, p.deregistered_on, p.deregistration_reason)
+                for p in session.scalars(
+                    select(RegistrationPeriod).join(LabourRegistration)
+                    .where(LabourRegistration.participant_id == participant_id)
+                    .order_by(RegistrationPeriod.registered_on, RegistrationPeriod.id))]
+
+
+def url(world, action="", participant=None):
+    participant_id = (participant or world.anna).id
+    return f"/{SLUG}/labour/registration/{participant_id}/{action}"
+
+
+def register(world, client=None, **data):
+    client = client or client_of(world, world.gup_clerk)
+    form = {"status": "unemployed", "registered_on": "2024-03-01", "case_no": "CAZ/2024/117"}
+    form.update(data)
+    return client.post(url(world, "register"), data=form)
+
+
+# --- the statutory rule, on its edges --------------------------------------------------------
+
+
+def test_exactly_twelve_months_registered_is_not_long_term():
+    periods = [(D(2024, 3, 1), None)]
+    assert time_registered(periods, D(2025, 3, 1)) == Duration(12, 0)
+    assert not is_long_term_unemployed(periods, D(2025, 3, 1))
+
+
+def test_twelve_months_and_a_day_is_long_term():
+    periods = [(D(2024, 3, 1), None)]
+    assert time_registered(periods, D(2025, 3, 2)) == Duration(12, 1)
+    assert is_long_term_unemployed(periods, D(2025, 3, 2))
+
+
+def test_months_are_calendar_months_clamped_to_the_end_of_a_shorter_month():
+    assert calendar_duration(D(2024, 1, 31), D(2024, 2, 29)) == Duration(1, 0)
+    assert calendar_duration(D(2024, 1, 31), D(2025, 1, 31)) == Duration(12, 0)
+    assert not is_long_term_unemployed([(D(2024, 1, 31), None)], D(2025, 1, 31))
+    assert is_long_term_unemployed([(D(2024, 1, 31), None)], D(2025, 2, 1))
+    assert window_start(D(2024, 2, 29)) == D(2022, 2, 28)
+
+
+def test_periods_with_a_gap_add_up_and_thirty_days_make_a_month():
+    periods = [(D(2023, 6, 1), D(2023, 12, 1)), (D(2024, 1, 1), None)]  # 6 months, then more
+    assert time_registered(periods, D(2024, 7, 1)) == Duration(12, 0)
+    assert not is_long_term_unemployed(periods, D(2024, 7, 1))
+    assert is_long_term_unemployed(periods, D(2024, 7, 2))
+    # 6 months 20 days + 5 months 15 days = 11 months 35 days = 12 months 5 days
+    uneven = [(D(2023, 5, 1), D(2023, 11, 21)), (D(2024, 1, 10), None)]
+    assert time_registered(uneven, D(2024, 6, 25)) == Duration(12, 5)
+    assert is_long_term_unemployed(uneven, D(2024, 6, 25))
+
+
+def test_re_registration_the_day_after_deregistration_counts_both_periods_once():
+    periods = [(D(2024, 1, 1), D(2024, 7, 1)), (D(2024, 7, 1), None)]
+    assert time_registered(periods, D(2025, 1, 1)) == Duration(12, 0)
+    assert not is_long_term_unemployed(periods, D(2025, 1, 1))
+    assert is_long_term_unemployed(periods, D(2025, 1, 2))
+    overlapping = [(D(2024, 1, 1), D(2024, 9, 1)), (D(2024, 6, 1), None)]
+    assert time_registered(overlapping, D(2025, 1, 1)) == Duration(12, 0)
+
+
+def test_only_the_last_24_months_count():
+    # Registered since long ago: only the window counts, and that is more than 12 months.
+    assert time_registered([(D(2019, 5, 5), None)], D(2025, 3, 10)) == Duration(24, 0)
+    assert is_long_term_unemployed([(D(2019, 5, 5), None)], D(2025, 3, 10))
+    # A period that ended before the window does not count at all.
+    old_and_new = [(D(2020, 1, 1), D(2023, 1, 1)), (D(2024, 6, 1), None)]
+    assert time_registered(old_and_new, D(2025, 3, 1)) == Duration(9, 0)
+    assert not is_long_term_unemployed(old_and_new, D(2025, 3, 1))
+    # A period straddling the window's start counts from the window's start.
+    straddling = [(D(2022, 9, 1), D(2023, 9, 1)), (D(2024, 5, 1), None)]
+    assert time_registered(straddling, D(2025, 3, 1)) == Duration(16, 0)
+    assert is_long_term_unemployed(straddling, D(2025, 3, 1))
+
+
+def test_a_deregistered_person_is_not_long_term_unemployed_whatever_their_past():
+    periods = [(D(2023, 1, 1), D(2025, 1, 1))]
+    assert time_registered(periods, D(2025, 2, 1)) == Duration(23, 0)
+    assert not is_long_term_unemployed(periods, D(2025, 2, 1))
+    assert not is_long_term_unemployed([], D(2025, 2, 1))
+
+
+def test_an_open_period_runs_until_the_reference_day_and_future_periods_do_not_count():
+    periods = [(D(2024, 1, 1), None), (D(2030, 1, 1), None)]
+    assert time_registered(periods, D(2024, 4, 15)) == Duration(3, 14)
+
+
+def test_internships_are_left_out_of_the_count():
+    periods = [(D(2024, 1, 1), None)]
+    internship = [(D(2024, 3, 1), D(2024, 6, 1))]
+    assert is_long_term_unemployed(periods, D(2025, 3, 1))
+    assert time_registered(periods, D(2025, 3, 1), internship) == Duration(11, 0)
+    assert not is_long_term_unemployed(periods, D(2025, 3, 1), internship)
+
+
+# --- the clerk records the status -------------------------------------------------------------
+
+
+def test_a_labour_office_clerk_registers_a_person_and_the_write_is_audited(world):
+    before = audit_entries(world)
+    response = register(world)
+    assert response.status_code == 302
+    assert periods_of(world, world.anna.id) == [("unemployed", D(2024, 3, 1), None, "")]
+    with in_a(world) as session:
+        registration = session.scalar(select(LabourRegistration))
+        assert (registration.institution_id, registration.case_no) == (world.gup.id,
+                                                                       "CAZ/2024/117")
+    (entry,) = audit_entries(world)[len(before):]
+    assert (entry.action, entry.object_type, entry.institution_id, entry.actor_id) == (
+        "create", "RegistrationPeriod", world.gup.id, world.gup_clerk.id)
+    assert entry.detail["participant_id"] == world.anna.id
+    assert "Nowak" not in str(entry.detail) and "CAZ" not in str(entry.detail)
+    page = client_of(world, world.gup_clerk).get(url(world)).get_data(as_text=True)
+    assert "registered unemployed" in page and "CAZ/2024/117" in page
+
+
+def test_status_change_deregistration_and_re_registration_make_periods(world):
+    client = client_of(world, world.gup_clerk)
+    register(world, client, registered_on="2023-01-10")
+    assert client.post(url(world, "status"), data={"status": "job_seeker",
+                                                   "on": "2023-06-01"}).status_code == 302
+    assert client.post(url(world, "deregister"), data={"reason": "employment",
+                                                       "on": "2023-09-15"}).status_code == 302
+    refused = register(world, client, registered_on="2023-09-01")
+    assert refused.status_code == 422
+    assert "cannot start before the previous one ended" in refused.get_data(as_text=True)
+    assert register(world, client, registered_on="2024-02-01").status_code == 302
+    assert periods_of(world, world.anna.id) == [
+        ("unemployed", D(2023, 1, 10), D(2023, 6, 1), "status_changed"),
+        ("job_seeker", D(2023, 6, 1), D(2023, 9, 15), "employment"),
+        ("unemployed", D(2024, 2, 1), None, ""),
+    ]
+    actions = [(e.action, (e.detail or {}).get("to")) for e in audit_entries(world)
+               if e.object_type in ("LabourRegistration", "RegistrationPeriod")]
+    assert actions == [("create", None), ("transition", "job_seeker"),
+                       ("transition", "deregistered"), ("create", None)]
+
+
+def test_job_seeker_time_does_not_make_anyone_long_term_unemployed(world):
+    from mosty_labour.registration import service
+
+    client = client_of(world, world.gup_clerk)
+    start = date.today() - timedelta(days=500)
+    register(world, client, status="job_seeker", registered_on=start.isoformat())
+    with in_a(world):
+        summary = service.summary(world.anna.id)
+        assert (summary.status, summary.long_term) == ("job_seeker", False)
+    client.post(url(world, "status"), data={"status": "unemployed",
+                                            "on": (start + timedelta(days=10)).isoformat()})
+    with in_a(world):
+        summary = service.summary(world.anna.id)
+        assert (summary.status, summary.long_term) == ("unemployed", True)
+        assert summary.time_registered.months >= 15
+
+
+def test_a_person_registered_at_one_office_cannot_be_registered_at_another(world):
+    register(world)
+    world.f.consent(world.anna, [world.uppk])
+    refused = register(world, client_of(world, world.uppk_clerk), registered_on="2024-05-01")
+    assert refused.status_code == 422
+    assert "already registered" in refused.get_data(as_text=True)
+    # ... and the other office cannot change the first office's registration either.
+    response = client_of(world, world.uppk_clerk).post(
+        url(world, "deregister"), data={"reason": "employment", "on": "2024-06-01"})
+    assert response.status_code == 422
+    assert "no registration at your office" in response.get_data(as_text=True)
+    assert periods_of(world, world.anna.id) == [("unemployed", D(2024, 3, 1), None, "")]
+
+
+def test_case_number_and_benefit_are_recorded(world):
+    client = client_of(world, world.gup_clerk)
+    register(world, client)
+    response = client.post(url(world, "details"), data={
+        "case_no": "CAZ/2024/999", "benefit_entitled": "y", "benefit_until": "2024-09-01"})
+    assert response.status_code == 302
+    with in_a(world) as session:
+        registration = session.scalar(select(LabourRegistration))
+        assert (registration.case_no, registration.benefit_entitled,
+                registration.benefit_until) == ("CAZ/2024/999", True, D(2024, 9, 1))
+    assert audit_entries(world)[-1].detail["fields"] == ["benefit_entitled", "benefit_until",
+                                                         "case_no"]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"registered_on": "2099-01-01"}, "cannot be in the future"),
+    ({"registered_on": "1.3.2024"}, "Enter a date as YYYY-MM-DD."),
+    ({"status": "retired"}, "Choose one of the options offered."),
+    ({"case_no": "x" * 41}, "At most 40 characters."),
+])
+def test_bad_input_gets_a_clear_message_and_saves_nothing(world, data, message):
+    response = register(world, **data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert periods_of(world, world.anna.id) == []
+
+
+# --- who writes, who reads, who gets 404 --------------------------------------------------------
+
+
+def test_only_labour_office_clerks_write_the_status(world):
+    # A caseworker of the labour office has read access to the module: the guard says 403.
+    assert register(world, client_of(world, world.gup_caseworker)).status_code == 403
+    # The clerk role at an institution that is not a labour office is not enough.
+    assert register(world, client_of(world, world.mops_clerk)).status_code == 403
+    page = client_of(world, world.mops_clerk).get(url(world)).get_data(as_text=True)
+    assert "Record the registration" not in page
+    assert periods_of(world, world.anna.id) == []
+
+
+def test_institutions_that_see_the_person_read_the_status_on_the_participant_page(world):
+    register(world)
+    client = client_of(world, world.mops_worker)
+    before = len(audit_entries(world))
+    page = client.get(f"/{SLUG}/participants/{world.anna.id}/").get_data(as_text=True)
+    assert "Labour office registration" in page and "registered unemployed" in page
+    assert "Registered at the labour office: unemployed" in page  # the timeline
+    assert len(audit_entries(world)) - before == 1  # the page's one read, not one per panel
+    response = client.get(url(world))
+    assert response.status_code == 200 and "Grodzki Urząd Pracy" in response.get_data(
+        as_text=True)
+    assert "Record the registration" not in response.get_data(as_text=True)
+    assert audit_entries(world)[-1].action == "read"
+
+
+def test_institutions_without_access_to_the_person_get_404(world):
+    register(world)
+    assert client_of(world, world.ngo_worker).get(url(world)).status_code == 404
+    # A clerk of another labour office that has no consent: 404 for reading and writing.
+    uppk = client_of(world, world.uppk_clerk)
+    assert uppk.get(url(world)).status_code == 404
+    before = len(audit_entries(world))
+    assert uppk.post(url(world, "deregister"), data={"reason": "employment",
+                                                     "on": "2024-06-01"}).status_code == 404
+    assert len(audit_entries(world)) == before
+    # The register of an office lists only its own files.
+    assert "Nowak" not in uppk.get(f"/{SLUG}/labour/registration/").get_data(as_text=True)
+    assert "Nowak" in client_of(world, world.gup_clerk).get(
+        f"/{SLUG}/labour/registration/").get_data(as_text=True)
+
+
+def test_another_partnership_gets_404_for_the_person_and_the_pages(world):
+    client = client_of(world, world.b.clerk)
+    assert client.get(url(world)).status_code == 404
+    assert client.get(f"/labour-b/labour/registration/{world.anna.id}/").status_code == 404
+    assert client.post(f"/labour-b/labour/registration/{world.anna.id}/register",
+                       data={"status": "unemployed", "registered_on": "2024-03-01"}
+                       ).status_code == 404
+
+
+def test_module_switched_off_or_not_granted_answers_404(world):
+    register(world)
+    with in_a(world) as session:
+        session.query(ModuleGrant).filter_by(role="caseworker").delete()
+        session.commit()
+    mops = client_of(world, world.mops_worker)
+    assert mops.get(url(world)).status_code == 404
+    assert "Labour office registration" not in mops.get(
+        f"/{SLUG}/participants/{world.anna.id}/").get_data(as_text=True)
+    with in_a(world) as session:
+        session.query(PartnershipModule).filter_by(module_key="labour").update(
+            {"enabled": False})
+        session.commit()
+    clerk = client_of(world, world.gup_clerk)
+    assert clerk.get(url(world)).status_code == 404
+    assert clerk.get(f"/{SLUG}/labour/registration/").status_code == 404
+    assert register(world, clerk).status_code == 404
+
+
+def test_the_register_lists_the_office_files_with_status_and_one_audit_entry(world):
+    register(world)
+    client = client_of(world, world.gup_clerk)
+    before = len(audit_entries(world))
+    page = client.get(f"/{SLUG}/labour/registration/").get_data(as_text=True)
+    assert "Anna Nowak" in page and "CAZ/2024/117" in page
+    entries = audit_entries(world)[before:]
+    assert len(entries) == 1 and entries[0].detail["participant_ids"] == [world.anna.id]
+
+
+def test_personal_data_and_anonymisation_keep_the_periods_and_blank_the_case_number(world):
+    from mosty.participants.models import Participant
+    from mosty_labour.registration import hooks
+
+    register(world)
+    with in_a(world) as session:
+        anna = session.get(Participant, world.anna.id)
+        (section,) = [hooks.personal_data(anna)]
+        assert len(section.records) == 1
+        assert "CAZ/2024/117" in section.records[0].values()
+        hooks.anonymise_participant(anna)
+        session.commit()
+        assert session.scalar(select(LabourRegistration.case_no)) == ""
+        assert session.scalar(select(func.count(RegistrationPeriod.id))) == 1
