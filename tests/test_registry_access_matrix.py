@@ -37,8 +37,17 @@ OWNER_ONLY = {OWNER: 200, CONSENTED: 404, REFERRED: 404, OTHER: 404, WITHDRAWN: 
 # A referral is seen by its sender (the owner) and its receiver only.
 PARTIES = {OWNER: 200, CONSENTED: 404, REFERRED: 200, OTHER: 404, WITHDRAWN: 404}
 
+# Module pages about a family: no module is switched on in this matrix's partnership, so every
+# institution gets 404 (who sees what inside the animator module: tests/test_animator_*.py).
+MODULE_OFF = {OWNER: 404, CONSENTED: 404, REFERRED: 404, OTHER: 404, WITHDRAWN: 404}
+
 # (endpoint, query argument naming the case object, or "" for a path argument) -> expected
 GET_MATRIX = {
+    ("animator.family", ""): MODULE_OFF,
+    ("animator.plan", ""): MODULE_OFF,
+    ("animator.plan_print", ""): MODULE_OFF,
+    ("animator.new_agreement", ""): MODULE_OFF,
+    ("animator.advisor_card", ""): MODULE_OFF,
     ("participants.detail", ""): SEES,
     ("participants.edit", ""): OWNER_ACTS,
     ("families.detail", ""): SEES,

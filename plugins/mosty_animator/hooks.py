@@ -1,7 +1,7 @@
 """What the module adds to core pages: menu entries, panels and timeline entries on the
 registry's family and participant pages, report sections, and the privacy hooks."""
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from flask import url_for
 from sqlalchemy import func, select, update
@@ -75,7 +75,7 @@ def participant_panels(participant, membership):
 
 
 def _at(day):
-    return datetime.combine(day, time(12), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def timeline_entries(subject, membership):

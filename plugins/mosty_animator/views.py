@@ -3,7 +3,7 @@ that shows personal data writes one audit ``read`` entry naming the ids shown.""
 
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -77,10 +77,17 @@ def index():
                            can_write=toolkit.can_use(KEY, "write"))
 
 
+def _writer():
+    """Write pages answered to GET: checked after the case, so people without access to the
+    family get 404 (nothing revealed), and staff with read access only 403."""
+    if not toolkit.can_use(KEY, "write"):
+        abort(403)
+
+
 @bp.route("/leads/new", methods=["GET", "POST"])
-@toolkit.requires_write
 def new_lead():
     institution_id = service.staff_institution_id()
+    _writer()
     if request.method == "POST":
         try:
             family_id = _int("family_id")
@@ -328,9 +335,9 @@ def add_review(family_id):
 # --- agreements -------------------------------------------------------------------------------
 
 @bp.route("/families/<int:family_id>/agreements/new", methods=["GET", "POST"])
-@toolkit.requires_write
 def new_agreement(family_id):
     case = service.case_or_404(family_id)
+    _writer()
     plan = service.plan_of(case)
     if request.method == "POST":
         try:
