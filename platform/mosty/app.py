@@ -73,6 +73,9 @@ def _register_blueprints(app):
     init_request_wall(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(partnerships_bp)
+    from .reports.blueprint import bp as reports_bp
+
+    app.register_blueprint(reports_bp, url_prefix="/<partnership:partnership>/reports")
     for blueprint in _case_registry_blueprints():
         app.register_blueprint(blueprint, url_prefix=f"/<partnership:partnership>/{blueprint.name}")
     from .jobs.blueprint import bp as jobs_bp

@@ -21,6 +21,8 @@ INSTRUMENTS_PAGE = MenuItem("core", _l("Instruments"), "instruments.index", orde
 # Imports register people, so they are for those who work with cases; everyone has jobs.
 IMPORTS_PAGE = MenuItem("core", _l("Import"), "imports.index", order=70)
 JOBS_PAGE = MenuItem("core", _l("Jobs"), "jobs.index", order=80)
+# Reports are aggregates: coordinators and partnership admins, whatever their institution.
+REPORTS_PAGE = MenuItem("core", _l("Reports"), "reports.index", order=60)
 # Webhooks, API tokens and the delivery log: admins manage them, coordinators follow them.
 EXCHANGE_PAGE = MenuItem("core", _l("Data exchange"), "exchange.index", order=85)
 
@@ -37,6 +39,7 @@ def partnership_menu():
         items.append(INSTRUMENTS_PAGE)
     if g.membership.has_role("partnership_admin", "coordinator"):
         items.append(EXCHANGE_PAGE)
+        items.append(REPORTS_PAGE)
     if current_institution_id() is not None:
         items.append(IMPORTS_PAGE)
     items.append(JOBS_PAGE)

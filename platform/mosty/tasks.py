@@ -67,6 +67,11 @@ def beat_schedule():
             "task": "mosty.auth.deactivate_dormant_accounts",
             "schedule": crontab(minute=15, hour=3),
         },
+        # Last month's report for every partnership, early on the first day of the month.
+        "monthly-partnership-reports": {
+            "task": "mosty.reports.schedule_monthly_reports",
+            "schedule": crontab(minute=30, hour=5, day_of_month=1),
+        },
         "anonymise-after-retention": {
             "task": "mosty.privacy.anonymise_after_retention",
             "schedule": crontab(minute=45, hour=2),
