@@ -25,6 +25,8 @@ JOBS_PAGE = MenuItem("core", _l("Jobs"), "jobs.index", order=80)
 REPORTS_PAGE = MenuItem("core", _l("Reports"), "reports.index", order=60)
 # Webhooks, API tokens and the delivery log: admins manage them, coordinators follow them.
 EXCHANGE_PAGE = MenuItem("core", _l("Data exchange"), "exchange.index", order=85)
+# Exports of the institution's own records, for those who work with its cases.
+EXPORTS_PAGE = MenuItem("core", _l("Exports"), "exchange.exports", order=75)
 
 
 def partnership_menu():
@@ -42,6 +44,7 @@ def partnership_menu():
         items.append(REPORTS_PAGE)
     if current_institution_id() is not None:
         items.append(IMPORTS_PAGE)
+        items.append(EXPORTS_PAGE)
     items.append(JOBS_PAGE)
     # Pages of the core that are not installed in this build are simply not offered.
     items = [i for i in items if i.endpoint in current_app.view_functions]

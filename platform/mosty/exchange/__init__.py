@@ -5,7 +5,7 @@ an institution's own records."""
 
 def init_app(app):
     """Wire the outbox to delivery, mount the JSON API and schedule the beat sweep."""
-    from . import delivery, outbox
+    from . import delivery, exports, outbox  # noqa: F401 - exports registers its job handler
     from .api import bp as api_bp
 
     outbox.init_session_events(delivery.on_events_committed)

@@ -14,3 +14,4 @@ bp.add_url_rule("/webhooks/new", "new_webhook", views.new_webhook, methods=("GET
 bp.add_url_rule("/webhooks/<int:webhook_id>/", "webhook", views.webhook)
 bp.add_url_rule("/webhooks/<int:webhook_id>/active", "webhook_active", views.webhook_active,
                 methods=("POST",))
+bp.add_url_rule("/exports", "exports", views.exports, methods=("GET", "POST"))

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..consents.forms import CheckboxesField, ChoiceField
+from ..consents.forms import CheckboxesField, ChoiceField, choices
 from ..i18n import lazy_gettext as _l
 from .models import EVENT_KINDS
 
@@ -18,7 +18,7 @@ EVENT_KIND_LABELS = {
 
 
 def _institution_choices(institutions):
-    return [(i.id, i.name) for i in institutions]
+    return choices({i.id: i.name for i in institutions})
 
 
 class TokenForm(FlaskForm):
@@ -48,10 +48,22 @@ class WebhookForm(FlaskForm):
         DataRequired(message=_l("Give the address the events are sent to.")),
         Length(max=500, message=_l("At most %(max)d characters.")), check_url])
     event_kinds = CheckboxesField(
-        _l("Events"), choices=[(k, EVENT_KIND_LABELS[k]) for k in EVENT_KINDS],
+        _l("Events"), choices=choices({k: EVENT_KIND_LABELS[k] for k in EVENT_KINDS}),
         validators=[DataRequired(message=_l("Choose at least one kind of event."))])
     active = BooleanField(_l("Active"), default=True)
 
     def __init__(self, *args, institutions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.institution.choices = _institution_choices(institutions)
+
+
+class ExportForm(FlaskForm):
+    dataset = ChoiceField(_l("Records"), validators=[
+        DataRequired(message=_l("Choose what to export."))])
+    format = ChoiceField(_l("File format"), choices=choices({
+        "xlsx": _l("Excel workbook (XLSX)"),
+        "csv": _l("CSV for Excel (semicolons, UTF-8)")}), default="xlsx")
+
+    def __init__(self, *args, datasets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dataset.choices = choices(dict(datasets))

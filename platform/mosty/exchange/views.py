@@ -4,11 +4,14 @@ a coordinator sees those of their own institution and its delivery log."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..consents.access import require_case_access
 from ..extensions import db
 from ..i18n import gettext
+from ..jobs import JobRefused, start_job
 from ..pagination import paginate
+from . import exports as export_jobs
 from . import service, tokens
-from .forms import EVENT_KIND_LABELS, TokenForm, WebhookForm
+from .forms import EVENT_KIND_LABELS, ExportForm, TokenForm, WebhookForm
 from .models import ApiToken, WebhookEndpoint
 
 
@@ -118,3 +121,23 @@ def webhook_active(webhook_id):
     flash(gettext("The webhook is now active.") if endpoint.active
           else gettext("The webhook has been switched off."), "success")
     return redirect(url_for("exchange.webhook", webhook_id=endpoint.id))
+
+
+@login_required
+def exports():
+    """Exports of the member's institution's own records, run as a job."""
+    require_case_access()
+    form = ExportForm(datasets=list(export_jobs.DATASETS.items()))
+    refusal = None
+    if form.validate_on_submit():
+        title = gettext("Export: %(what)s", what=export_jobs.DATASETS[form.dataset.data])
+        try:
+            job = start_job(export_jobs.JOB_KIND, title,
+                            {"dataset": form.dataset.data, "format": form.format.data},
+                            return_url=url_for("exchange.exports"))
+        except JobRefused as refused:
+            refusal = str(refused)
+        else:
+            return redirect(url_for("jobs.detail", job_id=job.id))
+    return render_template("exchange/exports.html", form=form, refusal=refusal), \
+        (422 if request.method == "POST" else 200)
