@@ -41,20 +41,20 @@ FOREIGN_OBJECTS = {
     "relation_id": lambda world: world.b.care_relation_id,  # a participant's CareRelation
     "member_id": lambda world: world.b.family_member_id,  # a FamilyMember of the family
     "enrollment_id": lambda world: world.b.enrollment_id,
+    "offer_id": lambda world: world.b.labour_offer_id,  # a job offer (labour module)
+    "candidate_id": lambda world: world.b.labour_candidate_id,  # a person put forward
     "instrument_id": lambda world: world.b.instrument_id,
     "administration_id": lambda world: world.b.administration_id,  # a finished one
     "round_id": lambda world: world.b.round_id,  # an instrument given to the family
     "token_id": lambda world: world.b.api_token_id,  # an institution's API token
     "webhook_id": lambda world: world.b.webhook_id,  # an institution's webhook endpoint
-    "goal_id": lambda world: world.b.animator_goal_id,  # a goal of the family's work plan
-    "action_id": lambda world: world.b.animator_action_id,  # an action of that goal
-    "request_id": lambda world: world.b.animator_request_id,  # an information request
 }
 
 # Query-string arguments that name objects, by endpoint (``/consents/new?participant=<id>``):
 # the matrix sends B's objects there too.
 FOREIGN_QUERY_ARGS = {
     "consents.new": lambda world: {"participant": world.b.participant.id},
+    "labour.skills": lambda world: {"participant": world.b.participant.id},
     "enrollment.new": lambda world: {"participant": world.b.participant.id},
     "instruments.new": lambda world: {"participant": world.b.participant.id},
     "outcomes.new": lambda world: {"participant": world.b.participant.id},
@@ -92,6 +92,7 @@ def add_registry_objects(world, side):
     side.consent = f.consent(side.participant, [side.other, side.leader])
     side.service = f.service(side.other)
     side.referral = f.referral(side.participant, side.other, side.leader)
+    add_labour_offer_objects(world, side)
     with world.app.app_context(), partnership_scope(side.partnership.id):
         dependant = Dependant(first_name="Zosia", birth_year=2021, dependant_type="child")
         relation = CareRelation(carer_id=side.participant.id, dependant=dependant,
@@ -106,27 +107,6 @@ def add_registry_objects(world, side):
         side.family_member_id = db.session.scalar(
             select(FamilyMember.id).where(FamilyMember.family_id == side.family.id))
     add_instrument_objects(world, side)
-    add_animator_objects(world, side)
-
-
-def add_animator_objects(world, side):
-    """The family on the animator's board (run by the caseworker's institution, with the
-    caseworker as its animator), a work plan with a goal and an action, and an information
-    request."""
-    from mosty_animator.models import Action, Case, Goal, InfoRequest, Plan
-
-    with world.app.app_context(), partnership_scope(side.partnership.id):
-        case = Case(family_id=side.family.id, institution_id=side.other.id,
-                    animator_id=side.caseworker.id, source="self", stage="enrolled",
-                    lead_on=date.today())
-        goal = Goal(plan=Plan(case=case), text="Praca", participant_id=side.participant.id)
-        action = Action(goal=goal, what="Kurs", who_kind="animator", due_on=date.today())
-        request = InfoRequest(institution_id=side.other.id, asked_by_id=side.caseworker.id,
-                              question="Oferty pracy?", deadline=date.today())
-        db.session.add_all([case, action, request])
-        db.session.commit()
-        side.animator_goal_id, side.animator_action_id = goal.id, action.id
-        side.animator_request_id = request.id
 
 
 def add_exchange_objects(side):
@@ -156,6 +136,22 @@ def add_instrument_objects(world, side):
                                                         side.other).id
     side.round_id = instruments.family_round(version, side.family, side.other,
                                              [side.participant]).id
+
+
+def add_labour_offer_objects(world, side):
+    """A job offer of the labour module and the participant put forward for it."""
+    from mosty.db import utcnow
+    from mosty_labour.offers.models import Candidate, JobOffer
+
+    with world.app.app_context(), partnership_scope(side.partnership.id):
+        offer = JobOffer(institution_id=side.other.id, employer_name="Piekarnia",
+                         position="Sprzedawca", commune_teryt="1261011", hours_per_week=40,
+                         contract_type="employment", posted_on=date.today())
+        candidate = Candidate(offer=offer, participant_id=side.participant.id,
+                              institution_id=side.other.id, referred_at=utcnow())
+        db.session.add(candidate)
+        db.session.commit()
+        side.labour_offer_id, side.labour_candidate_id = offer.id, candidate.id
 
 
 def build_world(app):

@@ -256,7 +256,15 @@ def test_skills_are_recorded_normalised_by_the_clerk(world, client, login_as):
     with world.app.app_context(), partnership_scope(world.p.id):
         assert sorted(db.session.scalars(select(Skill.name))) == ["obsługa klienta",
                                                                   "prawo jazdy kat. b"]
+    # The welfare centre that registered the person reads the list but cannot change it.
     login_as(client, world.caseworker)
+    page = client.get(f"/praca/labour/skills?participant={someone.id}")
+    assert page.status_code == 200 and "prawo jazdy kat. b" in page.get_data(as_text=True)
+    assert client.post(f"/praca/labour/skills?participant={someone.id}",
+                       data={"skills": "spawanie"}).status_code == 403
+    # An institution that does not see the person: 404.
+    stranger = world.f.staff(world.employer, roles=("caseworker",))
+    login_as(client, stranger)
     assert client.get(f"/praca/labour/skills?participant={someone.id}").status_code == 404
 
 

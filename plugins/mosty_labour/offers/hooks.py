@@ -14,8 +14,10 @@ from .models import Candidate, Skill
 CLERK = "labour_clerk"
 
 
-def _clerk_office(membership):
-    if membership is None or not membership.has_role(CLERK):
+def _case_institution(membership):
+    """Caseworkers and clerks see the panel; candidacies only of their own institution (the
+    hire itself reaches everyone who sees the person as the registry's outcome)."""
+    if membership is None or not membership.has_role("caseworker", CLERK):
         return None
     return membership.institution_id
 
@@ -26,7 +28,7 @@ def menu_items(partnership, membership):
 
 
 def participant_panels(participant, membership):
-    office = _clerk_office(membership)
+    office = _case_institution(membership)
     if office is None:
         return None
     return toolkit.Panel(
@@ -39,7 +41,7 @@ def participant_panels(participant, membership):
 
 
 def timeline_entries(subject, membership):
-    office = _clerk_office(membership)
+    office = _case_institution(membership)
     if office is None or not isinstance(subject, toolkit.Participant):
         return None
     entries = []

@@ -25,6 +25,14 @@ def clerk_institution_id():
     return membership.institution_id
 
 
+def case_institution_id():
+    """The member's institution when they work on cases (caseworkers and clerks)."""
+    membership = g.get("membership")
+    if membership is None or not membership.has_role("caseworker", CLERK):
+        return None
+    return membership.institution_id
+
+
 def require_clerk():
     """Writes are for labour clerks: other members (even with write access) get 403."""
     institution_id = clerk_institution_id()
@@ -71,8 +79,8 @@ def new_offer():
 @bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
 @toolkit.requires_write
 def edit_offer(offer_id):
+    offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
     institution_id = require_clerk()
-    offer = service.offer_or_404(offer_id)
     form = OfferForm.for_offer(offer, service.employers())
     refusal = None
     if form.validate_on_submit():
@@ -138,8 +146,8 @@ def _after_change(offer, done_message, change):
 
 @bp.route("/offers/<int:offer_id>/close", methods=["POST"])
 def close_offer(offer_id):
+    offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
     institution_id = require_clerk()
-    offer = service.offer_or_404(offer_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return _after_change(offer, gettext("The offer is closed."), lambda: transitions.close_offer(
@@ -148,8 +156,8 @@ def close_offer(offer_id):
 
 @bp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
 def reopen_offer(offer_id):
+    offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
     institution_id = require_clerk()
-    offer = service.offer_or_404(offer_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return _after_change(offer, gettext("The offer is open again."),
@@ -159,8 +167,8 @@ def reopen_offer(offer_id):
 
 @bp.route("/offers/<int:offer_id>/candidates", methods=["POST"])
 def refer_candidate(offer_id):
+    offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
     institution_id = require_clerk()
-    offer = service.offer_or_404(offer_id)
     form = ReferCandidateForm()
     if not form.validate_on_submit():
         return _offer_page(offer, status=422,
@@ -174,8 +182,8 @@ def refer_candidate(offer_id):
 
 @bp.route("/offers/candidates/<int:candidate_id>/hired", methods=["POST"])
 def hire_candidate(candidate_id):
+    candidate = service.candidate_or_404(candidate_id, g.membership.institution_id)
     institution_id = require_clerk()
-    candidate = service.candidate_or_404(candidate_id, institution_id)
     form = HireForm(prefix=f"h{candidate.id}")
     if not form.validate_on_submit():
         return _offer_page(candidate.offer, status=422, **{f"hire_{candidate.id}": form})
@@ -188,8 +196,8 @@ def hire_candidate(candidate_id):
 
 @bp.route("/offers/candidates/<int:candidate_id>/not-hired", methods=["POST"])
 def reject_candidate(candidate_id):
+    candidate = service.candidate_or_404(candidate_id, g.membership.institution_id)
     institution_id = require_clerk()
-    candidate = service.candidate_or_404(candidate_id, institution_id)
     form = NotHiredForm(prefix=f"n{candidate.id}")
     if not form.validate_on_submit():
         return _offer_page(candidate.offer, status=422, **{f"reject_{candidate.id}": form})
@@ -204,8 +212,9 @@ def reject_candidate(candidate_id):
 
 @bp.route("/skills", methods=["GET", "POST"])
 def skills():
-    """A person's skills (``?participant=<id>``): read by clerks, added and removed by them."""
-    institution_id = clerk_institution_id()
+    """A person's skills (``?participant=<id>``): read by case staff of institutions that see
+    the person, added and removed by labour clerks."""
+    institution_id = case_institution_id()
     if institution_id is None:
         abort(404)
     participant = service.visible_participant_or_404(
@@ -239,7 +248,8 @@ def skills():
     held = service.skills_of(participant.id)
     html = render_template("labour/offers/skills.html", participant=participant, skills=held,
                            form=form, confirm=ConfirmForm(formdata=None), refusal=refusal,
-                           can_write=toolkit.can_use(KEY, "write"),
+                           can_write=clerk_institution_id() is not None
+                           and toolkit.can_use(KEY, "write"),
                            participant_url=url_for("participants.detail",
                                                    participant_id=participant.id))
     toolkit.record_audit("read", participant, detail={"fields": ["labour_skills"]})
