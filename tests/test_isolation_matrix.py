@@ -48,6 +48,9 @@ FOREIGN_OBJECTS = {
     "round_id": lambda world: world.b.round_id,  # an instrument given to the family
     "token_id": lambda world: world.b.api_token_id,  # an institution's API token
     "webhook_id": lambda world: world.b.webhook_id,  # an institution's webhook endpoint
+    "goal_id": lambda world: world.b.animator_goal_id,  # a goal of the family's work plan
+    "action_id": lambda world: world.b.animator_action_id,  # an action of that goal
+    "request_id": lambda world: world.b.animator_request_id,  # an information request
 }
 
 # Query-string arguments that name objects, by endpoint (``/consents/new?participant=<id>``):
@@ -107,6 +110,27 @@ def add_registry_objects(world, side):
         side.family_member_id = db.session.scalar(
             select(FamilyMember.id).where(FamilyMember.family_id == side.family.id))
     add_instrument_objects(world, side)
+    add_animator_objects(world, side)
+
+
+def add_animator_objects(world, side):
+    """The family on the animator's board (run by the caseworker's institution, with the
+    caseworker as its animator), a work plan with a goal and an action, and an information
+    request."""
+    from mosty_animator.models import Action, Case, Goal, InfoRequest, Plan
+
+    with world.app.app_context(), partnership_scope(side.partnership.id):
+        case = Case(family_id=side.family.id, institution_id=side.other.id,
+                    animator_id=side.caseworker.id, source="self", stage="enrolled",
+                    lead_on=date.today())
+        goal = Goal(plan=Plan(case=case), text="Praca", participant_id=side.participant.id)
+        action = Action(goal=goal, what="Kurs", who_kind="animator", due_on=date.today())
+        request = InfoRequest(institution_id=side.other.id, asked_by_id=side.caseworker.id,
+                              question="Oferty pracy?", deadline=date.today())
+        db.session.add_all([case, action, request])
+        db.session.commit()
+        side.animator_goal_id, side.animator_action_id = goal.id, action.id
+        side.animator_request_id = request.id
 
 
 def add_exchange_objects(side):
