@@ -1,0 +1,121 @@
+"""What the module adds around it: the animator's dashboard, the panel and timeline entries on
+the registry's family and participant pages (only for the institution running the case),
+the report section (aggregates only), and the privacy hooks."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from mosty.extensions import db
+from mosty.families.models import Family
+from mosty.participants.models import Participant
+from mosty.tenancy import partnership_scope
+from mosty_animator import hooks, transitions
+from mosty_animator.models import Action, Agreement, Case, Contact, Goal, Plan
+from test_animator_world import build, client_of
+
+
+@pytest.fixture
+def w(app, factory):
+    """Family A taken through to a signed plan with an overdue action, a review due, a home
+    visit and an agreement with the labour office."""
+    w = build(app, factory)
+    today = date.today()
+    with app.test_request_context(), partnership_scope(w.p.id):
+        case = transitions.add_lead(family=db.session.get(Family, w.family.id),
+                                    institution_id=w.fundacja.id, animator_id=w.animator.id,
+                                    source="parish", on=today - timedelta(days=40))
+        transitions.mark_contacted(case, on=today - timedelta(days=35))
+        transitions.mark_visited(case, on=today - timedelta(days=30))
+        transitions.log_contact(case, on=today - timedelta(days=30), kind="home_visit",
+                                present="cała rodzina", note="Wizyta: rodzina chętna")
+        from mosty.enrollment.models import TargetGroup
+        transitions.assess(case, db.session.get(TargetGroup, w.group_id), w.animator.id,
+                           on=today - timedelta(days=29))
+        transitions.enroll(case, w.animator.id, on=today - timedelta(days=28))
+        plan = transitions.start_plan(case, review_every_days=30, on=today - timedelta(days=28))
+        goal = transitions.add_goal(plan, text="Stała praca Stanisława",
+                                    participant_id=w.parent.id)
+        transitions.add_action(goal, what="Rejestracja w PUP", who_kind="member",
+                               who_participant_id=w.parent.id,
+                               due_on=today - timedelta(days=2))
+        course = transitions.add_action(goal, what="Kurs spawacza", who_kind="institution",
+                                        who_institution_id=w.pup.id, due_on=today + timedelta(days=20))
+        transitions.sign_by_family(plan, w.parent.id, on=today - timedelta(days=27))
+        transitions.sign_by_animator(plan, w.animator.id, on=today - timedelta(days=27))
+        transitions.conclude_agreement(case, institution_id=w.pup.id, participant_id=w.parent.id,
+                                       commitment="Miejsce na kursie spawacza",
+                                       action_ids=[course.id], from_institution_id=w.fundacja.id,
+                                       actor_id=w.animator.id, on=today - timedelta(days=26))
+        db.session.commit()
+        w.case_id, w.plan_id = case.id, plan.id
+    return w
+
+
+def test_the_dashboard_shows_my_families_by_stage_overdue_and_reviews_due(w):
+    page = client_of(w, w.animator).get(f"/{w.p.slug}/animator/dashboard").get_data(as_text=True)
+    assert 'data-stage="enrolled">1<' in page and 'data-stage="lead">0<' in page
+    assert "Rejestracja w PUP" in page  # overdue
+    assert "Kurs spawacza" not in page.split('id="overdue"')[1].split("</section>")[0]
+    assert "Rodzina Nowaków" in page.split('id="reviews-due"')[1]  # review due in 2 days
+
+
+def test_the_registry_family_page_shows_the_panel_and_the_timeline(w):
+    client = client_of(w, w.animator)
+    page = client.get(f"/{w.p.slug}/families/{w.family.id}/").get_data(as_text=True)
+    assert "Work animator" in page and "work plan signed" in page
+    assert "Recruitment: Home visit done" in page and "Work plan signed" in page
+    assert "Agreement concluded with PUP Łobez" in page
+    person = client.get(f"/{w.p.slug}/participants/{w.parent.id}/").get_data(as_text=True)
+    assert "Stała praca Stanisława" in person and "Rejestracja w PUP" in person
+
+
+def test_other_institutions_see_no_panel_or_timeline(w):
+    from mosty.plugins.models import ModuleGrant
+
+    with w.app.app_context(), partnership_scope(w.p.id):
+        db.session.add(ModuleGrant(module_key="animator", role="labour_clerk", access="write"))
+        db.session.commit()
+    client = client_of(w, w.clerk)  # sees the parent through a consent
+    person = client.get(f"/{w.p.slug}/participants/{w.parent.id}/")
+    assert person.status_code == 200
+    assert "Stała praca Stanisława" not in person.get_data(as_text=True)
+
+
+def test_the_report_section_counts_the_period(w):
+    today = date.today()
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        section = hooks.report_sections(today - timedelta(days=60), today)
+        rows = {str(label): value for label, value in section.rows}
+        assert rows["Families recruited (leads)"] == 1
+        assert rows["Families enrolled"] == 1
+        assert rows["Families with a signed work plan"] == 1
+        assert rows["Agreements concluded"] == 1
+        earlier = hooks.report_sections(today - timedelta(days=400), today - timedelta(days=100))
+        assert all(value == 0 for _label, value in earlier.rows)
+
+
+def test_personal_data_and_anonymisation(w):
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        parent = db.session.get(Participant, w.parent.id)
+        section = hooks.personal_data(parent)
+        texts = [str(r) for r in section.records]
+        assert any("Stała praca Stanisława" in t for t in texts)
+        assert any("Miejsce na kursie spawacza" in t for t in texts)
+        hooks.anonymise_participant(parent)
+        db.session.commit()
+        assert db.session.get(Goal, 1).text == ""
+        assert {a.what for a in db.session.query(Action).filter(
+            Action.who_participant_id == w.parent.id)} == {""}
+        assert db.session.query(Agreement).one().commitment == ""
+        assert db.session.query(Contact).one().note == ""
+        # Rows, dates and statuses stay for the statistics.
+        assert db.session.get(Case, w.case_id).stage == "enrolled"
+        assert db.session.get(Plan, w.plan_id).signed
+
+
+def test_the_plugin_declares_its_person_linked_tables():
+    from mosty_animator import plugin
+
+    assert {"animator_goal", "animator_action", "animator_agreement",
+            "animator_plan"} <= set(plugin.PERSONAL_TABLES)
