@@ -110,10 +110,11 @@ def _load(slug):
     # Two people put forward for the first offers that have suggestions; the first is hired.
     answered = 0
     for offer in offers:
-        found = service.suggestions(offer, office.id, limit=2)
-        for suggestion in found:
-            candidate = transitions.refer_candidate(offer, suggestion.participant.id,
-                                                    institution_id=office.id, actor_id=None)
+        candidates = [
+            transitions.refer_candidate(offer, suggestion.participant.id,
+                                        institution_id=office.id, actor_id=None)
+            for suggestion in service.suggestions(offer, office.id, limit=2)]
+        for candidate in candidates:
             candidate.referred_at = candidate.referred_at - timedelta(days=21)
             if answered == 0:
                 transitions.hire_candidate(candidate, start_date=date.today() - timedelta(days=7),
