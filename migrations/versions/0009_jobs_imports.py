@@ -17,7 +17,7 @@ down_revision = '0008_privacy'
 branch_labels = None
 depends_on = None
 
-OWNED = ('job',)
+OWNED = ('job', 'import_batch', 'import_mapping')
 
 
 def upgrade():
@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('errors', sa.JSON(), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('return_url', sa.String(length=300), nullable=False),
+    sa.Column('locale', sa.String(length=5), nullable=False),
     sa.Column('result_filename', sa.String(length=200), nullable=False),
     sa.Column('result_content_type', sa.String(length=120), nullable=False),
     sa.Column('result_size', sa.Integer(), nullable=False),
@@ -54,6 +55,56 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_job_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_partnership_id'), ['partnership_id'], unique=False)
 
+    op.create_table('import_batch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('institution_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('format_key', sa.String(length=80), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('file_kind', sa.String(length=4), nullable=False),
+    sa.Column('encoding', sa.String(length=20), nullable=False),
+    sa.Column('separator', sa.String(length=4), nullable=False),
+    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('mapping', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('report', sa.JSON(), nullable=False),
+    sa.Column('dry_run_job_id', sa.Integer(), nullable=True),
+    sa.Column('commit_job_id', sa.Integer(), nullable=True),
+    sa.Column('committed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_import_batch_actor_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['commit_job_id'], ['job.id'], name=op.f('fk_import_batch_commit_job_id_job'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['dry_run_job_id'], ['job.id'], name=op.f('fk_import_batch_dry_run_job_id_job'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk_import_batch_institution_id_institution'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_import_batch_partnership_id_partnership'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
+    )
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.create_index('ix_import_batch_institution_fingerprint', ['partnership_id', 'institution_id', 'fingerprint'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_batch_partnership_id'), ['partnership_id'], unique=False)
+
+    op.create_table('import_mapping',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('institution_id', sa.Integer(), nullable=False),
+    sa.Column('format_key', sa.String(length=80), nullable=False),
+    sa.Column('columns', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk_import_mapping_institution_id_institution'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_import_mapping_partnership_id_partnership'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_mapping')),
+    sa.UniqueConstraint('institution_id', 'format_key', name=op.f('uq_import_mapping_institution_id_format_key'))
+    )
+    with op.batch_alter_table('import_mapping', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_mapping_partnership_id'), ['partnership_id'], unique=False)
+
     for table in OWNED:
         enable_partnership_wall(op, table)
 
@@ -61,6 +112,15 @@ def upgrade():
 def downgrade():
     for table in reversed(OWNED):
         disable_partnership_wall(op, table)
+    with op.batch_alter_table('import_mapping', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_mapping_partnership_id'))
+
+    op.drop_table('import_mapping')
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_batch_partnership_id'))
+        batch_op.drop_index('ix_import_batch_institution_fingerprint')
+
+    op.drop_table('import_batch')
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_partnership_id'))
         batch_op.drop_index(batch_op.f('ix_job_actor_id'))

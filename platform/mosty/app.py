@@ -81,6 +81,9 @@ def _register_blueprints(app):
     from .jobs.blueprint import bp as jobs_bp
 
     app.register_blueprint(jobs_bp, url_prefix="/<partnership:partnership>/jobs")
+    from .imports.blueprint import bp as imports_bp
+
+    app.register_blueprint(imports_bp, url_prefix="/<partnership:partnership>/imports")
     mount_module_blueprints(app)
     init_admin(app)
 

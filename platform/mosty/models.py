@@ -13,6 +13,7 @@ from .exchange.models import (
 )
 from .families.models import Family, FamilyMember
 from .instruments.models import Administration, FamilyRound, Instrument, InstrumentVersion
+from .imports.models import ImportBatch, ImportMapping
 from .jobs.models import Job
 from .notes.models import CaseNote
 from .outcomes.models import FollowUp, Outcome
@@ -43,6 +44,8 @@ __all__ = [
     "FamilyMember",
     "FamilyRound",
     "FollowUp",
+    "ImportBatch",
+    "ImportMapping",
     "Institution",
     "Instrument",
     "InstrumentVersion",

@@ -42,6 +42,8 @@ class Job(TimestampMixin, PartnershipOwned, Base):
     message: Mapped[str] = mapped_column(Text, default="")
     # Where the job page sends the member once the job has finished (e.g. the import page).
     return_url: Mapped[str] = mapped_column(String(300), default="")
+    # The language of the page the job was started from: its messages are written in it.
+    locale: Mapped[str] = mapped_column(String(5), default="")
     result_filename: Mapped[str] = mapped_column(String(200), default="")
     result_content_type: Mapped[str] = mapped_column(String(120), default="")
     result_size: Mapped[int] = mapped_column(Integer, default=0)

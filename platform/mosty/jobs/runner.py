@@ -21,9 +21,12 @@ log = logging.getLogger(__name__)
 MAX_ERRORS = 5000
 
 
-def actor_locale(actor_id, partnership_id):
-    """The language the job's messages are written in: the actor's, else the partnership's."""
+def job_locale(job, actor_id, partnership_id):
+    """The language the job's messages are written in: the page's it was started from, else
+    the actor's saved choice, else the partnership's."""
     locales = current_app.config["MOSTY_LOCALES"]
+    if job.locale in locales:
+        return job.locale
     user = db.session.get(User, actor_id) if actor_id else None
     if user is not None and user.locale in locales:
         return user.locale
@@ -60,7 +63,7 @@ def run_job(partnership_id, actor_id, job_id):
     if job.state in FINISHED:
         return {"job_id": job_id, "state": job.state}
     channel = ProgressChannel(job_id, partnership_id)
-    locale = actor_locale(actor_id, partnership_id)
+    locale = job_locale(job, actor_id, partnership_id)
     handler = handler_for(job.kind)
     params = dict(job.params or {})
     started = utcnow()

@@ -9,6 +9,7 @@ import json
 import logging
 
 from flask import abort, g
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -45,9 +46,10 @@ def start_job(kind, title, params, *, return_url=""):
     # Ids are read before the commit: afterwards the request's objects are expired, and
     # reloading them would hold a read lock that an in-process (SQLite) job waits for.
     partnership_id, actor_id = g.partnership.id, current_user.id
+    locale = get_locale()
     job = Job(kind=kind, title=str(title)[:TITLE_LENGTH], params=dict(params),
               institution_id=membership.institution_id, actor_id=actor_id,
-              return_url=return_url or "")
+              return_url=return_url or "", locale=str(locale) if locale else "")
     db.session.add(job)
     db.session.flush()
     job_id = job.id

@@ -1,0 +1,155 @@
+"""Reading single cells: dates, sex, text, communes. Messages never repeat a person's values."""
+
+import re
+from datetime import date, datetime
+
+from sqlalchemy import select
+from stdnum.pl import pesel as stdnum_pesel
+
+from ..extensions import db
+from ..families.models import Family
+from ..i18n import lazy_gettext as _l
+from ..participants.models import Participant
+from ..partnerships.models import Institution, TerritoryUnit
+from .contract import header_key
+
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%Y/%m/%d")
+EARLIEST = date(1900, 1, 1)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SEX_WORDS = {
+    "k": "female", "kobieta": "female", "f": "female", "female": "female", "z": "female",
+    "m": "male", "mezczyzna": "male", "male": "male",
+}
+# The seventh TERYT digit: the kind of commune (1 urban, 2 rural, 3 urban-rural, 4 its town,
+# 5 its rural area, 8 and 9 city districts).
+URBAN_KINDS = {"1", "4", "8", "9"}
+
+
+class CellError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def text(value, max_length, required=False, missing=None):
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise CellError(missing or _l("This value is required."))
+        return ""
+    if _CONTROL.search(value):
+        raise CellError(_l("The text contains characters that are not allowed."))
+    if len(value) > max_length:
+        raise CellError(_l("Too long: at most %(max)d characters.", max=max_length))
+    return value
+
+
+def parse_date(value):
+    value = (value or "").strip()
+    if not value:
+        return None
+    value = value.split(" ")[0] if re.match(r"^\d{4}-\d\d-\d\d \d", value) else value
+    for fmt in DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        if parsed > date.today():
+            raise CellError(_l("This date is in the future."))
+        if parsed < EARLIEST:
+            raise CellError(_l("Please check the year."))
+        return parsed
+    raise CellError(_l("The date is not understood: write it as 14.03.1985 or 1985-03-14."))
+
+
+def parse_sex(value):
+    value = header_key(value)
+    if not value:
+        return None
+    if value not in SEX_WORDS:
+        raise CellError(_l("Write K (woman) or M (man)."))
+    return SEX_WORDS[value]
+
+
+def compact_pesel(value):
+    return stdnum_pesel.compact(value) if value else ""
+
+
+def area_of(teryt):
+    return "urban" if len(teryt) == 7 and teryt[6] in URBAN_KINDS else "rural"
+
+
+def _name_key(name):
+    name = re.sub(r"\(.*?\)", "", name or "")
+    name = re.sub(r"^\s*(gmina|gm\.)\s+", "", name, flags=re.IGNORECASE)
+    return header_key(name)
+
+
+class CommuneLookup:
+    """Communes of the partnership by TERYT code or by name.
+
+    Names come from the partnership's own data: its territory units of commune level and the
+    localities institutions, families and participants are recorded with (a name that two
+    codes share is ambiguous and asks for the code). Codes must lie within the partnership's
+    territory.
+    """
+
+    def __init__(self):
+        self.prefixes = list(db.session.scalars(select(TerritoryUnit.teryt)))
+        self.by_name = {}
+        self.official = set()
+        self.names = {}
+        for name, code in db.session.execute(
+                select(TerritoryUnit.name, TerritoryUnit.teryt)
+                .where(TerritoryUnit.level == "commune")):
+            self._add(name, code, official=True)
+        sources = (
+            select(Institution.locality, Institution.teryt).distinct(),
+            select(Family.locality, Family.teryt).distinct(),
+            select(Participant.registered_locality, Participant.registered_teryt).distinct(),
+        )
+        for query in sources:
+            for name, code in db.session.execute(query):
+                self._add(name, code)
+
+    def _add(self, name, code, official=False):
+        if not name or not code or len(code) != 7 or not code.isdigit():
+            return
+        key = _name_key(name)
+        if not key:
+            return
+        if official:
+            self.by_name[key] = {code}
+            self.official.add(key)
+        elif key not in self.official:
+            self.by_name.setdefault(key, set()).add(code)
+        self.names.setdefault(code, name.strip())
+
+    def covers(self, code):
+        return any(code.startswith(prefix) for prefix in self.prefixes)
+
+    def resolve(self, value):
+        """(TERYT code, locality name or "") of a commune given by code or name."""
+        value = (value or "").strip()
+        if not value:
+            raise CellError(_l("Give the commune: its name or its 7-digit TERYT code."))
+        digits = value.replace(" ", "")
+        if digits.isdigit():
+            if len(digits) != 7:
+                raise CellError(_l("A commune's TERYT code has 7 digits, e.g. 1261011."))
+            if not self.covers(digits):
+                raise CellError(_l("The commune %(code)s lies outside the partnership's area.",
+                                   code=digits))
+            return digits, self.names.get(digits, "")
+        codes = self.by_name.get(_name_key(value), set())
+        if len(codes) == 1:
+            (code,) = codes
+            if not self.covers(code):
+                raise CellError(_l("The commune %(name)s lies outside the partnership's area.",
+                                   name=value))
+            return code, value
+        if len(codes) > 1:
+            raise CellError(_l("Several communes are called %(name)s: give the 7-digit TERYT "
+                               "code instead.", name=value))
+        raise CellError(_l("Unknown commune %(name)s: give its 7-digit TERYT code (e.g. "
+                           "1261011), within the partnership's area.", name=value))
