@@ -19,6 +19,7 @@ from mosty.consents.models import Consent
 from mosty.enrollment.models import Enrollment
 from mosty.extensions import db
 from mosty.families.models import FamilyMember
+from mosty.instruments.factories import InstrumentFactory
 from mosty.participants.models import CareRelation, Dependant, Participant
 from mosty.referrals.models import Referral
 from mosty.services.models import ServiceDelivery
@@ -61,6 +62,10 @@ GET_MATRIX = {
     ("referrals.new", "participant"): SEES,
     ("services.new_delivery", "participant"): SEES,
     ("outcomes.new_follow_up", "enrollment"): OWNER_ONLY,
+    ("instruments.new", "participant"): SEES,
+    ("instruments.new", "family"): SEES,
+    ("instruments.administration", ""): SEES,  # a finished one (a draft: its institution)
+    ("instruments.family_round", ""): SEES,
 }
 # Lists of people: one audit entry naming the ids shown, whoever looks.
 PERSONAL_LISTS = ("participants.index", "families.index", "referrals.inbox",
@@ -73,7 +78,8 @@ NOT_PERSONAL = ("partnerships.dashboard", "services.index", "services.new", "ser
 CASE_ARGS = ("participant_id", "family_id", "referral_id", "enrollment_id", "consent_id")
 ARGS = {"participant_id": "participant", "family_id": "family", "referral_id": "referral",
         "enrollment_id": "enrollment", "consent_id": "consent", "relation_id": "care_relation",
-        "member_id": "member", "service_id": "service"}
+        "member_id": "member", "service_id": "service",
+        "administration_id": "administration", "round_id": "family_round"}
 QUERY_ARGS = {"participant": "participant", "family": "family", "enrollment": "enrollment"}
 CORE = ("participants", "families", "consents", "referrals", "services", "enrollment",
         "outcomes", "audit", "partnerships")
@@ -112,6 +118,10 @@ def case(app, factory):
         ids = SimpleNamespace(participant=person.id, family=family.id, referral=referral.id,
                               enrollment=enrollment.id, consent=consent.id,
                               care_relation=relation.id, member=member_id, service=service.id)
+    instruments = InstrumentFactory(app)
+    version = instruments.definition(p.id)
+    ids.administration = instruments.administration(version, person, institutions[OWNER]).id
+    ids.family_round = instruments.family_round(version, family, institutions[OWNER]).id
     return SimpleNamespace(partnership=p, institutions=institutions, staff=staff, ids=ids,
                            person=person)
 
