@@ -56,8 +56,10 @@ def retention_status(participant, today=None):
 
 
 def _about(participant_id_column):
+    # Correlated explicitly: two levels down, SQLAlchemy would otherwise add its own
+    # "participant" to the FROM list and match every family.
     families = select(FamilyMember.family_id).where(
-        FamilyMember.participant_id == participant_id_column)
+        FamilyMember.participant_id == participant_id_column).correlate_except(FamilyMember)
     return or_(Enrollment.participant_id == participant_id_column,
                Enrollment.family_id.in_(families))
 

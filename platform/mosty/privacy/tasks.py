@@ -18,6 +18,9 @@ def anonymise_after_retention(today=None):
     same day (or a redelivered message) changes nothing."""
     day = today or date.today().isoformat()
     partnership_ids = db.session.scalars(select(Partnership.id).order_by(Partnership.id)).all()
+    # End the read first: without a broker the partnership tasks run right here, each in its
+    # own session, and SQLite would keep them waiting behind this transaction.
+    db.session.commit()
     for partnership_id in partnership_ids:
         anonymise_due_people.delay(partnership_id, SYSTEM_ACTOR, today=day,
                                    idempotency_key=f"privacy.retention:{partnership_id}:{day}")
