@@ -36,6 +36,8 @@ from .enrollment import transitions as enrollment_transitions  # noqa: E402
 from .enrollment.eligibility import evaluate as evaluate_eligibility  # noqa: E402
 from .enrollment.models import Enrollment, TargetGroup  # noqa: E402
 from .families.models import Family, FamilyMember  # noqa: E402
+# Demo loaders switch their module on (with its default grants) the way an administrator does.
+from .admin.module_settings import switch_module  # noqa: E402
 from .referrals import transitions as referral_transitions  # noqa: E402
 from .referrals.models import Referral  # noqa: E402
 # The referral registry's reading side, for the labour office's inbox (labour module).
@@ -68,6 +70,7 @@ __all__ = [
     "TargetGroup",
     "User",
     "enrollment_transitions",
+    "switch_module",
     "evaluate_eligibility",
     "family_visible_to",
     "referral_transitions",

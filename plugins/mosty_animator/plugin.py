@@ -86,3 +86,10 @@ def mosty_personal_data(participant):
 @hookimpl
 def mosty_anonymise_participant(participant):
     hooks.anonymise_participant(participant)
+
+
+@hookimpl
+def mosty_demo_data():
+    from .demo import load
+
+    return load

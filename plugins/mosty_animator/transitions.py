@@ -93,6 +93,13 @@ def assess(case, target_group, actor_id, on=None):
     transitions = toolkit.enrollment_transitions
     enrollment = (toolkit.db.session.get(toolkit.Enrollment, case.enrollment_id)
                   if case.enrollment_id else None)
+    if enrollment is None:
+        # A path the institution already started for the family in the registry is reused,
+        # so the family is not recruited twice.
+        enrollment = toolkit.db.session.scalar(select(toolkit.Enrollment).where(
+            toolkit.Enrollment.family_id == case.family_id,
+            toolkit.Enrollment.institution_id == case.institution_id,
+            toolkit.Enrollment.status == "recruited").order_by(toolkit.Enrollment.id))
     if enrollment is None or enrollment.status != "recruited":
         enrollment = transitions.recruit(institution_id=case.institution_id, actor_id=actor_id,
                                          family=case.family, target_group=target_group, on=on)
