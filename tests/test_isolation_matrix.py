@@ -51,6 +51,10 @@ FOREIGN_OBJECTS = {
     "goal_id": lambda world: world.b.animator_goal_id,  # a goal of the family's work plan
     "action_id": lambda world: world.b.animator_action_id,  # an action of that goal
     "request_id": lambda world: world.b.animator_request_id,  # an information request
+    "report_id": lambda world: world.b.stored_report_id,  # a stored monthly report
+    "variant": lambda world: "internal",  # of a stored report's file
+    "file_format": lambda world: "xlsx",  # of a stored report's file
+    "recipient_id": lambda world: world.b.report_recipient_id,  # of the monthly report
 }
 
 # Query-string arguments that name objects, by endpoint (``/consents/new?participant=<id>``):
@@ -107,6 +111,7 @@ def add_registry_objects(world, side):
         side.enrollment_id = enrollment.id
         side.care_relation_id = relation.id
         add_exchange_objects(side)
+        add_report_objects(side)
         side.family_member_id = db.session.scalar(
             select(FamilyMember.id).where(FamilyMember.family_id == side.family.id))
     add_instrument_objects(world, side)
@@ -146,6 +151,20 @@ def add_exchange_objects(side):
         event_kinds=["referral.sent"], active=True, actor_id=side.admin.id)
     db.session.commit()
     side.api_token_id, side.webhook_id = token.id, webhook.id
+
+
+def add_report_objects(side):
+    """A stored monthly report with one file, and a recipient of the monthly report."""
+    from mosty.reports.models import ReportRecipient, StoredReport, StoredReportFile
+
+    stored = StoredReport(kind="monthly", period_start=date(2026, 10, 1),
+                          period_end=date(2026, 10, 31))
+    stored.files.append(StoredReportFile(variant="internal", format="xlsx",
+                                         filename="raport.xlsx", content=b"PK", size=2))
+    recipient = ReportRecipient(email=f"rada@{side.partnership.slug}.example")
+    db.session.add_all([stored, recipient])
+    db.session.commit()
+    side.stored_report_id, side.report_recipient_id = stored.id, recipient.id
 
 
 def add_instrument_objects(world, side):
