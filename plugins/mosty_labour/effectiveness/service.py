@@ -15,23 +15,13 @@ from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
 from ..activation.models import ActivationInstrument, InstrumentEnrolment
+from ..activation.service import KIND_LABELS
 from .sql import months_after, whole_years
 
 WINDOWS = (3, 6)
 EMPLOYMENT_KINDS = ("job_started", "self_employment")
 # (lower bound inclusive, label); the first band whose bound the age reaches, from the top.
 AGE_BANDS = ((55, "55+"), (45, "45–54"), (35, "35–44"), (25, "25–34"), (0, "18–24"))
-INSTRUMENT_LABELS = {
-    "training": _l("training"),
-    "internship": _l("internship"),
-    "intervention_works": _l("intervention works"),
-    "public_works": _l("public works"),
-    "activation_grant": _l("activation grant"),
-    "startup_grant": _l("start-up grant"),
-    "job_placement": _l("job placement"),
-    "career_counselling": _l("career counselling"),
-    "job_club": _l("job club"),
-}
 DIMENSIONS = {
     "instrument": _l("By instrument"),
     "sex": _l("By sex"),
@@ -97,7 +87,7 @@ def counts(dimension, period_start, period_end):
 
 def _labels(dimension):
     if dimension == "instrument":
-        return {k: str(v) for k, v in INSTRUMENT_LABELS.items()}
+        return {k: str(v) for k, v in KIND_LABELS.items()}
     if dimension == "sex":
         return {k: str(v) for k, v in toolkit.SEX_LABELS.items()}
     if dimension == "county":
