@@ -356,7 +356,7 @@ def test_the_participant_page_lists_administrations_and_links_to_them(world):
 
 def test_a_restricted_person_cannot_be_given_an_instrument(world):
     with world.app.app_context(), partnership_scope(world.p.id):
-        db.session.get(Participant, world.anna.id).restricted = True
+        db.session.get(Participant, world.anna.id).processing_restricted = True
         db.session.commit()
     response = client_of(world, world.animator).post(
         f"/{SLUG}/instruments/new?participant={world.anna.id}",

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..families.models import Family, FamilyMember
 from ..i18n import gettext
 from ..participants.models import Participant
+from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
 from .definitions import parse_definition
 from .forms import missing_required
 from .models import Administration, FamilyRound, Instrument, InstrumentVersion
@@ -148,10 +149,13 @@ def usage_counts(version_ids):
 # --- administrations ---------------------------------------------------------------------------
 
 def _refuse_restricted(participant):
-    if participant.restricted:
-        raise InstrumentRefused(gettext(
-            "Processing of %(name)s's data is restricted: no instrument can be filled in.",
-            name=participant.full_name))
+    """Restriction of processing (GDPR art. 18): the record stays, but no instrument is given
+    or changed; the message names the person, as a family round may hold several."""
+    try:
+        ensure_not_restricted(participant)
+    except ProcessingRestricted as restricted:
+        raise InstrumentRefused(gettext("%(name)s: %(message)s", name=participant.full_name,
+                                        message=restricted.message)) from None
 
 
 def start_administration(participant, instrument, *, institution_id, actor_id,
