@@ -95,6 +95,10 @@ def load_config(instance_path):
         # scheduled reports are stored but not mailed.
         "MOSTY_SMTP_URL": _env("SMTP_URL"),
         "MOSTY_MAIL_FROM": _env("MAIL_FROM", "mosty@localhost"),
+        # Webhook deliveries: first retry after this many seconds, doubling up to 10 minutes;
+        # each request waits at most MOSTY_WEBHOOK_TIMEOUT seconds for the partner system.
+        "MOSTY_WEBHOOK_RETRY_SECONDS": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
+        "MOSTY_WEBHOOK_TIMEOUT": float(_env("WEBHOOK_TIMEOUT", "10")),
         # Tasks run in process unless a broker is configured.
         "MOSTY_TASKS_EAGER": _env_flag("TASKS_EAGER", default=redis_url is None),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

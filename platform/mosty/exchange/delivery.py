@@ -11,6 +11,7 @@ receiver dedupes (documented in docs/exchange.md).
 
 import json
 import logging
+import random
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +20,7 @@ from datetime import timedelta
 
 from celery import current_task
 from flask import current_app, g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
@@ -65,17 +66,19 @@ def create_deliveries():
     """Turn pending events of the current partnership into delivery rows (not committed).
 
     Events about a restricted person stay pending (held) and are looked at again by the next
-    dispatch, so lifting the restriction releases them.
+    dispatch, so lifting the restriction releases them. Returns (deliveries, whether a full
+    batch was read and more events may wait).
     """
     created = []
+    restricted = select(Participant.id).where(Participant.processing_restricted.is_(True))
     events = db.session.scalars(
-        select(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None))
+        select(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None),
+                                  or_(OutboxEvent.participant_id.is_(None),
+                                      OutboxEvent.participant_id.not_in(restricted)))
         .order_by(OutboxEvent.id).limit(DISPATCH_BATCH)
     ).all()
     endpoints_by_institution = {}
     for event in events:
-        if _event_restricted(event):
-            continue
         if event.institution_id not in endpoints_by_institution:
             endpoints_by_institution[event.institution_id] = db.session.scalars(
                 select(WebhookEndpoint).where(WebhookEndpoint.institution_id == event.institution_id,
@@ -89,7 +92,7 @@ def create_deliveries():
                 created.append(delivery)
         event.dispatched_at = utcnow()
     db.session.flush()
-    return created
+    return created, len(events) == DISPATCH_BATCH
 
 
 def stale_deliveries():
@@ -115,7 +118,7 @@ def dispatch(partnership_id, actor_id):
     (unique per event and endpoint), so it needs no receipt.
     """
     try:
-        created = create_deliveries()
+        created, more = create_deliveries()
         # Read before the commit: afterwards nothing of this session may hold the database
         # while the (possibly in-process) delivery tasks write.
         todo = [(d.id, idempotency_key(d)) for d in created + stale_deliveries()]
@@ -128,6 +131,9 @@ def dispatch(partnership_id, actor_id):
     for delivery_id, key in todo:
         deliver.apply_async(args=(partnership_id, actor_id, delivery_id),
                             kwargs={"idempotency_key": key})
+    if more:
+        # A full batch: the rest follows in a task of its own, not in this one's transaction.
+        dispatch.apply_async(args=(partnership_id, actor_id))
     return {"deliveries": len(todo)}
 
 
@@ -156,9 +162,16 @@ def post(url, body, headers, timeout=REQUEST_TIMEOUT):
         return None, str(error)[:500] or type(error).__name__
 
 
-@partnership_task("mosty.exchange.deliver", autoretry_for=(DeliveryFailed,),
-                  retry_backoff=RETRY_BACKOFF_BASE, retry_backoff_max=RETRY_BACKOFF_MAX,
-                  retry_jitter=True, max_retries=MAX_ATTEMPTS + 2)
+def retry_countdown(attempts, base=None):
+    """Seconds before the next attempt: doubling from the base, capped at RETRY_BACKOFF_MAX
+    (below the broker's visibility timeout), with jitter so failed deliveries spread out."""
+    if base is None:
+        base = current_app.config.get("MOSTY_WEBHOOK_RETRY_SECONDS", RETRY_BACKOFF_BASE)
+    countdown = min(base * 2 ** max(attempts - 1, 0), RETRY_BACKOFF_MAX)
+    return countdown * (0.75 + random.random() / 4)  # noqa: S311 - jitter, not a secret
+
+
+@partnership_task("mosty.exchange.deliver", max_retries=MAX_ATTEMPTS + 2)
 def deliver(partnership_id, actor_id, delivery_id):
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.state != "pending":
@@ -171,7 +184,9 @@ def deliver(partnership_id, actor_id, delivery_id):
         # The attempt stays in the log although the task fails and is retried.
         db.session.commit()
         if not in_process:
-            raise DeliveryFailed(f"attempt {delivery.attempts} failed")
+            raise current_task.retry(
+                countdown=retry_countdown(delivery.attempts),
+                exc=DeliveryFailed(f"attempt {delivery.attempts} failed"))
         # In process (no broker to wait on) the next attempt follows at once, as Celery's
         # own eager retries would.
 
@@ -199,8 +214,8 @@ def attempt(delivery):
         signatures.SIGNATURE_HEADER: signatures.sign(endpoint.secret, timestamp, body),
     }
     started = time.monotonic()
-    status, error = post(endpoint.url, body, headers,
-                         timeout=current_app.config.get("MOSTY_WEBHOOK_TIMEOUT", REQUEST_TIMEOUT))
+    timeout = current_app.config.get("MOSTY_WEBHOOK_TIMEOUT", REQUEST_TIMEOUT)
+    status, error = post(endpoint.url, body, headers, timeout=timeout)
     duration_ms = int((time.monotonic() - started) * 1000)
     ok = status is not None and 200 <= status < 300
     delivery.attempts = number
