@@ -297,3 +297,29 @@ def test_processing_restricted_column_is_what_matching_checks():
     # Matching refuses people by the registry's restriction flag, not by a copy of it.
     assert "processing_restricted" in str(service.may_be_matched(1).compile())
     assert Participant.processing_restricted is not None
+
+
+def test_access_export_lists_skills_and_candidacies_and_anonymisation_blanks_them(world):
+    from mosty_labour.offers import hooks
+
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world)
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        candidate = transitions.refer_candidate(o, someone.id, institution_id=world.office.id,
+                                                actor_id=world.clerk.id)
+        transitions.reject_candidate(candidate, reason="Brak prawa jazdy",
+                                     institution_id=world.office.id, actor_id=world.clerk.id)
+        db.session.commit()
+        participant = db.session.get(Participant, someone.id)
+        skills, candidacies = hooks.personal_data(participant)
+        assert [r["skill"] for r in skills.records] == ["obsługa klienta"]
+        (record,) = candidacies.records
+        assert record["status"] == "not_hired" and record["not_hired_reason"] == "Brak prawa jazdy"
+        assert "mieszka w tej samej gminie" in record["reasons"]
+
+        hooks.anonymise_participant(participant)
+        db.session.commit()
+        assert db.session.scalars(select(Skill)).all() == []
+        kept = db.session.scalars(select(Candidate)).one()
+        assert (kept.status, kept.not_hired_reason) == ("not_hired", "")
