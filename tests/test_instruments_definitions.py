@@ -208,3 +208,14 @@ def test_the_messages_are_in_polish_for_polish_users(app):
     faults = faults_of(app, GOOD.replace("type: number", "type: slider"), locale="pl")
     assert faults[0].startswith("Wiersz ")
     assert "pozycja „hours”" in faults[0] or "pozycja \"hours\"" in faults[0]
+
+
+def test_the_complete_example_in_the_documentation_is_valid(app):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "instruments.md").read_text()
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    spec = spec_of(app, example)
+    assert spec["key"] == "readiness_check"
+    assert spec["items"]["skad"]["scored"] is False
+    assert spec["total"]["from"] == "domains"
