@@ -41,6 +41,8 @@ FOREIGN_OBJECTS = {
     "relation_id": lambda world: world.b.care_relation_id,  # a participant's CareRelation
     "member_id": lambda world: world.b.family_member_id,  # a FamilyMember of the family
     "enrollment_id": lambda world: world.b.enrollment_id,
+    "job_id": lambda world: world.b.job_id,  # a finished job with a result file
+    "import_id": lambda world: world.b.import_id,  # an uploaded import file
     "offer_id": lambda world: world.b.labour_offer_id,  # a job offer (labour module)
     "candidate_id": lambda world: world.b.labour_candidate_id,  # a person put forward
     "instrument_id": lambda world: world.b.instrument_id,
@@ -111,11 +113,31 @@ def add_registry_objects(world, side):
         side.enrollment_id = enrollment.id
         side.care_relation_id = relation.id
         add_exchange_objects(side)
+        add_job_and_import_objects(side)
         add_report_objects(side)
         side.family_member_id = db.session.scalar(
             select(FamilyMember.id).where(FamilyMember.family_id == side.family.id))
     add_instrument_objects(world, side)
     add_animator_objects(world, side)
+
+
+def add_job_and_import_objects(side):
+    """A finished job of the caseworker with a result file, and a file they uploaded for
+    import (inside the side's partnership scope)."""
+    from mosty.imports.models import ImportBatch
+    from mosty.jobs.models import Job
+
+    job = Job(institution_id=side.other.id, actor_id=side.caseworker.id, kind="import",
+              title="Import", state="done", result_filename="wynik.csv",
+              result_content_type="text/csv", result_data=b"a;b", result_size=3)
+    batch = ImportBatch(institution_id=side.other.id, actor_id=side.caseworker.id,
+                        format_key="participants", filename="lista.csv", fingerprint="0" * 64,
+                        headers=["Imię", "Nazwisko"], row_count=1,
+                        mapping={"0": "first_name", "1": "last_name"},
+                        data="Imię;Nazwisko\nAnna;Nowak\n".encode())
+    db.session.add_all([job, batch])
+    db.session.commit()
+    side.job_id, side.import_id = job.id, batch.id
 
 
 def add_animator_objects(world, side):
