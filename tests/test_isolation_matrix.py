@@ -45,6 +45,8 @@ FOREIGN_OBJECTS = {
     "import_id": lambda world: world.b.import_id,  # an uploaded import file
     "offer_id": lambda world: world.b.labour_offer_id,  # a job offer (labour module)
     "candidate_id": lambda world: world.b.labour_candidate_id,  # a person put forward
+    "activation_instrument_id": lambda world: world.b.activation_instrument_id,  # labour
+    "enrolment_id": lambda world: world.b.labour_enrolment_id,  # a place on that instrument
     "instrument_id": lambda world: world.b.instrument_id,
     "administration_id": lambda world: world.b.administration_id,  # a finished one
     "round_id": lambda world: world.b.round_id,  # an instrument given to the family
@@ -64,6 +66,7 @@ FOREIGN_OBJECTS = {
 FOREIGN_QUERY_ARGS = {
     "consents.new": lambda world: {"participant": world.b.participant.id},
     "labour.skills": lambda world: {"participant": world.b.participant.id},
+    "labour.enrolment_new": lambda world: {"participant": world.b.participant.id},
     "enrollment.new": lambda world: {"participant": world.b.participant.id},
     "instruments.new": lambda world: {"participant": world.b.participant.id},
     "outcomes.new": lambda world: {"participant": world.b.participant.id},
@@ -102,6 +105,7 @@ def add_registry_objects(world, side):
     side.service = f.service(side.other)
     side.referral = f.referral(side.participant, side.other, side.leader)
     add_labour_offer_objects(world, side)
+    add_labour_activation_objects(world, side)
     with world.app.app_context(), partnership_scope(side.partnership.id):
         dependant = Dependant(first_name="Zosia", birth_year=2021, dependant_type="child")
         relation = CareRelation(carer_id=side.participant.id, dependant=dependant,
@@ -217,6 +221,22 @@ def add_labour_offer_objects(world, side):
         db.session.add(candidate)
         db.session.commit()
         side.labour_offer_id, side.labour_candidate_id = offer.id, candidate.id
+
+
+def add_labour_activation_objects(world, side):
+    """An activation instrument of the labour module with the participant enrolled on it."""
+    from mosty_labour.activation.models import ActivationInstrument, InstrumentEnrolment
+
+    with world.app.app_context(), partnership_scope(side.partnership.id):
+        instrument = ActivationInstrument(
+            institution_id=side.other.id, kind="training", title="Kurs", locality="Kraków",
+            starts_on=date.today(), capacity=5, places_taken=1)
+        enrolment = InstrumentEnrolment(instrument=instrument,
+                                        participant_id=side.participant.id,
+                                        enrolled_on=date.today())
+        db.session.add(enrolment)
+        db.session.commit()
+        side.activation_instrument_id, side.labour_enrolment_id = instrument.id, enrolment.id
 
 
 def build_world(app):

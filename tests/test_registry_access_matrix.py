@@ -49,6 +49,10 @@ GET_MATRIX = {
     ("animator.plan_print", ""): MODULE_OFF,
     ("animator.new_agreement", ""): MODULE_OFF,
     ("animator.advisor_card", ""): MODULE_OFF,
+    # The labour module's institution rules: tests/test_labour_registration.py and friends.
+    ("labour.registration_detail", ""): MODULE_OFF,
+    ("labour.inbox_detail", ""): MODULE_OFF,
+    ("labour.enrolment_new", "participant"): MODULE_OFF,
     ("participants.detail", ""): SEES,
     ("participants.edit", ""): OWNER_ACTS,
     ("families.detail", ""): SEES,

@@ -1,5 +1,6 @@
 """The partnership report: known counts on a constructed data set, and the walls."""
 
+import re
 from datetime import date
 
 import pytest
@@ -173,3 +174,15 @@ def test_pdf_is_a_pdf_with_the_report_text(app):
     assert "Opiekunowie pracujący" in text
     assert "Stowarzyszenie alfa" in text
     assert "Partnerstwo alfa" in text
+
+
+def test_charts_are_svg_with_escaped_labels_and_no_inline_style():
+    from mosty.reports.charts import bar_chart_svg
+    from mosty.reports.tables import Chart
+
+    svg = str(bar_chart_svg(Chart("Grupy <b>", [("<script>alert(1)</script>", 7),
+                                                ("Kobiety", 3)]), "c1"))
+    assert svg.startswith("<svg") and "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "style" not in svg
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
+    assert widths[0] > widths[1] > 0                        # bars in proportion

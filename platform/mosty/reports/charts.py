@@ -8,11 +8,13 @@ from markupsafe import Markup, escape
 
 from .tables import display
 
-BAR_HEIGHT = 22
+BAR_HEIGHT = 24
 GAP = 8
-LABEL_WIDTH = 220
-BAR_AREA = 300
+LABEL_WIDTH = 200
+BAR_AREA = 220
 VALUE_WIDTH = 60
+# Labels longer than this are cut (the full label is in the bar's tooltip).
+LABEL_CHARACTERS = 24
 COLOURS = ("#2f6f8f", "#d08c2f", "#5b8f3a", "#8f4b6f", "#6f6f6f", "#3a6fb0")
 
 
@@ -32,14 +34,14 @@ def bar_chart_svg(chart, chart_id):
     for index, (label, value) in enumerate(bars):
         y = GAP + index * (BAR_HEIGHT + GAP)
         length = round(BAR_AREA * value / top, 1)
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= LABEL_CHARACTERS else label[:LABEL_CHARACTERS - 1] + "…"
         parts.append(
             f'<g><title>{escape(label)}: {escape(display(value))}</title>'
             f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT * 0.7}" text-anchor="end" '
-            f'font-size="13" fill="#222">{escape(short)}</text>'
+            f'font-size="14" fill="#222">{escape(short)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" '
             f'fill="{COLOURS[index % len(COLOURS)]}"></rect>'
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR_HEIGHT * 0.7}" font-size="13" '
+            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + BAR_HEIGHT * 0.7}" font-size="14" '
             f'fill="#222">{escape(display(value))}</text></g>'
         )
     parts.append("</svg>")
