@@ -27,7 +27,8 @@ CLERK = "labour_clerk"
 PARTS = ("registration", "activation", "inbox", "offers", "effectiveness")
 
 # Tables whose rows are linked to a person (the privacy export and anonymisation cover them).
-PERSONAL_TABLES = ("labour_skill", "labour_candidate")
+PERSONAL_TABLES = ("labour_registration", "labour_registration_period", "labour_enrolment",
+                   "labour_attendance", "labour_skill", "labour_candidate")
 
 
 def _parts(module_name):

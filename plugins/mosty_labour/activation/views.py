@@ -72,16 +72,16 @@ def instrument_new():
         else:
             toolkit.db.session.commit()
             flash(gettext("The instrument is added to the catalogue."), "success")
-            return redirect(url_for(".instrument_detail", instrument_id=instrument.id))
+            return redirect(url_for(".instrument_detail", activation_instrument_id=instrument.id))
     status = 422 if form.is_submitted() else 200
     return render_template("labour/activation/instrument_form.html", form=form,
                            instrument=None, refusal=refusal, office=office), status
 
 
-@bp.route("/instruments/<int:instrument_id>/edit", methods=("GET", "POST"))
+@bp.route("/instruments/<int:activation_instrument_id>/edit", methods=("GET", "POST"))
 @toolkit.requires_write
-def instrument_edit(instrument_id):
-    instrument = service.instrument_or_404(instrument_id)
+def instrument_edit(activation_instrument_id):
+    instrument = service.instrument_or_404(activation_instrument_id)
     office = require_clerk()
     if instrument.institution_id != office.id:
         return _forbidden()
@@ -97,7 +97,7 @@ def instrument_edit(instrument_id):
         else:
             toolkit.db.session.commit()
             flash(gettext("The instrument is saved."), "success")
-            return redirect(url_for(".instrument_detail", instrument_id=instrument.id))
+            return redirect(url_for(".instrument_detail", activation_instrument_id=instrument.id))
     status = 422 if form.is_submitted() else 200
     return render_template("labour/activation/instrument_form.html", form=form,
                            instrument=instrument, refusal=refusal, office=office), status
@@ -108,9 +108,9 @@ def _forbidden():
     abort(403)
 
 
-@bp.route("/instruments/<int:instrument_id>/")
-def instrument_detail(instrument_id):
-    instrument = service.instrument_or_404(instrument_id)
+@bp.route("/instruments/<int:activation_instrument_id>/")
+def instrument_detail(activation_instrument_id):
+    instrument = service.instrument_or_404(activation_instrument_id)
     return _render_instrument(instrument)
 
 
@@ -134,10 +134,10 @@ def _render_instrument(instrument, status=200, refusal=None, attendance_form=Non
     return html, status
 
 
-@bp.route("/instruments/<int:instrument_id>/attendance", methods=("GET", "POST"))
+@bp.route("/instruments/<int:activation_instrument_id>/attendance", methods=("GET", "POST"))
 @toolkit.requires_write
-def instrument_attendance(instrument_id):
-    instrument = service.instrument_or_404(instrument_id)
+def instrument_attendance(activation_instrument_id):
+    instrument = service.instrument_or_404(activation_instrument_id)
     office = require_clerk()
     if instrument.institution_id != office.id:
         return _forbidden()
@@ -164,7 +164,7 @@ def instrument_attendance(instrument_id):
         else:
             toolkit.db.session.commit()
             flash(gettext("The attendance is recorded."), "success")
-            return redirect(url_for(".instrument_detail", instrument_id=instrument.id))
+            return redirect(url_for(".instrument_detail", activation_instrument_id=instrument.id))
     day = form.day.data if day_valid else None
     people = attending_on(instrument, day) if day is not None else []
     marks = {e.id: next((a.present for a in e.attendance if a.day == day), None)
