@@ -259,3 +259,38 @@ def test_outbox_events_carry_the_referral_transitions(world):
             select(OutboxEvent.kind, func.count()).group_by(OutboxEvent.kind)).all()
     # Each event goes to the outboxes of both institutions.
     assert dict(kinds) == {"referral.sent": 2, "referral.answered": 2}
+
+
+def test_the_person_learns_which_partner_systems_were_told_and_anonymisation_stops_sending(
+        world):
+    from mosty.exchange import privacy
+
+    with Receiver() as receiver:
+        hook = add_webhook(world, world.gup, receiver.url, kinds=("referral.sent",))
+        receiver.secret = hook.secret
+        send(world)
+        run_dispatch(world)
+    send(world)  # a second referral, not dispatched yet
+    app_ctx, scope = scoped(world)
+    with app_ctx, scope:
+        anna = db.session.get(Participant, world.anna.id)
+        (section,) = privacy.personal_data(anna)
+        # Two referrals, each in the outboxes of both institutions; one delivery so far.
+        records = [{str(label): value for label, value in r.items()} for r in section.records]
+        assert len(records) == 4
+        sent_to = [line for r in records for line in r["Sent to"]]
+        assert len(sent_to) == 1 and receiver.url in sent_to[0]
+        privacy.anonymise_participant(anna)
+        db.session.commit()
+    assert run_dispatch(world) == {"deliveries": 0}
+    assert len(receiver.requests) == 1
+
+
+def test_retries_back_off_exponentially_below_the_visibility_timeout(app):
+    from mosty.exchange.delivery import retry_countdown
+    from mosty.tasks import RETRY_BACKOFF_MAX, VISIBILITY_TIMEOUT
+
+    with app.app_context():
+        waits = [retry_countdown(n, base=30) for n in range(1, 12)]
+    assert 22 <= waits[0] <= 30 and 45 <= waits[1] <= 60
+    assert max(waits) <= RETRY_BACKOFF_MAX < VISIBILITY_TIMEOUT
