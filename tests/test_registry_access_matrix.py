@@ -70,6 +70,12 @@ GET_MATRIX = {
     ("instruments.new", "family"): SEES,
     ("instruments.administration", ""): SEES,  # a finished one (a draft: its institution)
     ("instruments.family_round", ""): SEES,
+    # Data-protection pages (the partnership admin's access: tests/test_privacy_export.py).
+    ("privacy.person", ""): SEES,
+    ("privacy.export_html", ""): SEES,
+    ("privacy.export_json", ""): SEES,
+    ("privacy.history", ""): SEES,
+    ("notes.new", ""): SEES,
 }
 # Lists of people: one audit entry naming the ids shown, whoever looks.
 PERSONAL_LISTS = ("participants.index", "families.index", "referrals.inbox",
