@@ -140,3 +140,32 @@ def test_stored_reports_list_and_download(app, client, login_as):
     assert client.get(f"/alfa/reports/stored/{stored_id}/secret.xlsx").status_code == 404
     assert client.get(f"/alfa/reports/stored/{stored_id + 999}/internal.pdf").status_code == 404
     assert date(2026, 10, 1)
+
+
+def test_module_sections_follow_the_grants_and_stay_inside(make_app, login_as):
+    import sample_module
+    from mosty.plugins.models import ModuleGrant, PartnershipModule
+
+    app = make_app(MOSTY_EXTRA_PLUGINS=[sample_module])
+    a = _world(app)
+    client = login_as(app.test_client(), a.coordinator)
+    assert "Sample section" not in client.get(f"/alfa/reports/{OCTOBER_ARGS}").get_data(
+        as_text=True)                                              # module off
+    with app.app_context(), partnership_scope(a.partnership.id):
+        db.session.add(PartnershipModule(module_key="sample", enabled=True))
+        db.session.add(ModuleGrant(module_key="sample", role="coordinator", access="read"))
+        db.session.commit()
+    html = client.get(f"/alfa/reports/{OCTOBER_ARGS}").get_data(as_text=True)
+    assert "Sample section" in html
+    # The external copy leaves module sections out: their cells are not known to be safe.
+    html = client.get(f"/alfa/reports/{OCTOBER_ARGS}&variant=external").get_data(as_text=True)
+    assert "Sample section" not in html
+    # Beat writes for the coordinator role: the monthly report carries the section too.
+    from mosty.reports.tasks import schedule_monthly_reports
+
+    with app.app_context():
+        schedule_monthly_reports.delay(today="2026-11-02")
+    with app.app_context(), partnership_scope(a.partnership.id):
+        stored_id = db.session.scalars(select(StoredReport)).one().id
+    data = client.get(f"/alfa/reports/stored/{stored_id}/internal.xlsx").data
+    assert len(load_workbook(io.BytesIO(data)).sheetnames) == 5

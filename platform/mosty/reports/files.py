@@ -133,7 +133,8 @@ def render_pdf(report):
     pdf.set_creator("Mosty")
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 8, report_heading(report), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 8, report_heading(report), align="L", new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     if report.external:
         pdf.set_font("DejaVu", "", 9)
         pdf.multi_cell(0, 5, hidden_note(report), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
