@@ -262,3 +262,29 @@ def test_the_api_needs_no_csrf_token_but_the_pages_still_do(make_app, factory):
 def test_errors_are_in_polish_by_default(world):
     response = api(world, None)
     assert response.get_json()["error"] == "Wymagany jest ważny token API."
+
+
+@pytest.mark.postgres
+def test_on_postgresql_behind_row_level_security_a_token_stays_in_its_partnership(pg_app):
+    """The token lookup and the reads run as the RLS-bound runtime role."""
+    from mosty.testing.factories import RegistryFactory
+
+    f = RegistryFactory(pg_app)
+    world = SimpleNamespace(app=pg_app, f=f)
+    sides = []
+    for slug in ("rls-a", "rls-b"):
+        p = f.partnership(slug=slug)
+        ops, pup = f.institution(p, name=f"OPS {slug}"), f.institution(p, name=f"PUP {slug}")
+        world.admin = f.staff(ops, roles=("partnership_admin",))
+        person = f.participant(ops)
+        f.consent(person, [pup])
+        sides.append(SimpleNamespace(p=p, referral=f.referral(person, ops, pup),
+                                     token=make_token(world, p, pup)))
+    a, b = sides
+    world.p = a.p
+    assert [i["id"] for i in api(world, a.token).get_json()["items"]] == [a.referral.id]
+    assert api(world, a.token, path=f"/api/v1/referrals/{b.referral.id}").status_code == 404
+    assert answer(world, a.token, b.referral.id, json={"action": "accept"}).status_code == 404
+    assert answer(world, a.token, a.referral.id, json={"action": "accept"}).status_code == 200
+    forged = b.token.plaintext.replace(f"mosty_{b.p.id}_", f"mosty_{a.p.id}_", 1)
+    assert api(world, forged).status_code == 401
