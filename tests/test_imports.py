@@ -28,8 +28,7 @@ def pesel(born, female=True, serial=123):
     """A valid PESEL for the date of birth and sex."""
     month = born.month + {1800: 80, 1900: 0, 2000: 20}[born.year // 100 * 100]
     digits = f"{born.year % 100:02d}{month:02d}{born.day:02d}{serial:03d}"
-    digits += str((2 if female else 1) + (0 if female else 0)) if False else (
-        "2" if female else "1")
+    digits += "2" if female else "1"  # the tenth digit: even for women, odd for men
     weights = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
     check = (10 - sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 10) % 10
     return digits + str(check)
@@ -446,3 +445,111 @@ def test_saved_mappings_belong_to_the_institution(world):
         (mapping,) = db.session.scalars(select(ImportMapping)).all()
         assert (mapping.institution_id, mapping.format_key) == (world.mops.id, "participants")
         assert mapping.columns["imie"] == "first_name"
+
+
+# --- case numbers, module formats, PostgreSQL ------------------------------------------------
+
+
+def test_case_numbers_from_the_social_assistance_system_are_matched_by_pesel(world):
+    anna = world.f.participant(world.mops, first_name="Anna", last_name="Wiśniewska",
+                               birth_date=date(1985, 3, 14), pesel=ANNA)
+    hidden = world.f.participant(world.gup, first_name="Jan", last_name="Wiśniewski",
+                                 birth_date=date(1982, 7, 2), pesel=JAN, sex="male")
+    client = client_of(world, world.clerk)
+    data = csv_bytes([f"{ANNA};OPS/2024/117", f"{JAN};OPS/2024/118",
+                      f"{LUCJA};OPS/2023/5", "12345678901;OPS/1"], header="PESEL;Nr sprawy")
+    batch_id = batch_id_of(upload(client, data, fmt="social_assistance_cases"))
+    assert batch_of(world, batch_id).mapping == {"0": "pesel", "1": "case_no"}
+    dry_run(client, batch_id)
+    report = batch_of(world, batch_id).report
+    assert [(e["line"], e["column"]) for e in report["errors"]] == [(5, "PESEL")]
+    fixed = batch_id_of(upload(client, data.rsplit(b"\r\n", 2)[0] + b"\r\n",
+                               fmt="social_assistance_cases"))
+    dry_run(client, fixed)
+    rows = {row["line"]: row for row in batch_of(world, fixed).report["rows"]}
+    assert rows[2]["effect"] == "update" and rows[2]["object_id"] == anna.id
+    assert rows[3]["effect"] == "skip" and rows[4]["effect"] == "skip"  # not visible; unknown
+    commit(client, fixed)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        numbers = dict(db.session.execute(select(Participant.id,
+                                                 Participant.social_assistance_case_no)).all())
+        assert numbers == {anna.id: "OPS/2024/117", hidden.id: ""}
+        (entry,) = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "update", AuditEntry.object_type == "Participant")).all()
+        assert entry.object_id == str(anna.id) and entry.actor_id == world.clerk.id
+        assert entry.detail["fields"] == ["social_assistance_case_no"]
+    again = batch_id_of(upload(client, data.rsplit(b"\r\n", 2)[0] + b"\r\n",
+                               fmt="social_assistance_cases"))
+    dry_run(client, again)
+    assert batch_of(world, again).report["counts"].get("update", 0) == 0
+
+
+class LabourStatuses:
+    """A module's format written against the contract with plain dicts (as a module that
+    imports only the toolkit would)."""
+
+    fields = [{"key": "pesel", "label": "PESEL", "required": True, "headers": ["PESEL"]},
+              {"key": "case", "label": "Case", "required": True, "headers": ["Nr akt"]}]
+
+    def __call__(self, rows, context):
+        outcomes = []
+        for row in rows:
+            if not row.values["case"].startswith("PUP"):
+                outcomes.append({"line": row.line, "errors": [
+                    {"field": "case", "message": "A labour office file number starts with PUP."}]})
+                continue
+            person = db.session.scalar(select(Participant).where(
+                Participant.pesel == row.values["pesel"]))
+            if person is None:
+                outcomes.append({"line": row.line, "effect": "skip", "note": "Unknown."})
+                continue
+            if not context.dry_run:
+                person.labour_office_case_no = row.values["case"]
+            context.report_progress(row.line, len(rows) + 1)
+            outcomes.append({"line": row.line, "effect": "update", "object_id": person.id,
+                             "visible": True, "note": "Updated."})
+        return outcomes
+
+
+def test_a_module_adds_an_import_format_through_the_contract(world, monkeypatch):
+    from mosty.imports import formats
+
+    module_format = formats.ImportFormat("labour.statuses", "Statusy PUP", LabourStatuses(),
+                                         module="labour")
+    monkeypatch.setattr(formats, "module_formats", lambda: [module_format])
+    monkeypatch.setattr("mosty.plugins.access.can_use", lambda module, access="read": True)
+    anna = world.f.participant(world.mops, pesel=ANNA, birth_date=date(1985, 3, 14))
+    client = client_of(world, world.clerk)
+    assert "Statusy PUP" in client.get(f"/{SLUG}/imports/").get_data(as_text=True)
+    bad = csv_bytes([f"{ANNA};PUP/1", f"{JAN};X/2"], header="PESEL;Nr akt")
+    batch_id = batch_id_of(upload(client, bad, fmt="labour.statuses"))
+    dry_run(client, batch_id)
+    assert batch_of(world, batch_id).report["errors"] == [
+        {"line": 3, "column": "Nr akt", "message": "A labour office file number starts with PUP."}]
+    good = batch_id_of(upload(client, csv_bytes([f"{ANNA};PUP/1"], header="PESEL;Nr akt"),
+                              fmt="labour.statuses"))
+    dry_run(client, good)
+    commit(client, good)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.get(Participant, anna.id).labour_office_case_no == "PUP/1"
+        assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.object_type == "ImportBatch")) == 1
+
+
+@pytest.mark.postgres
+def test_an_import_commits_behind_row_level_security_on_postgresql(make_app):
+    from mosty.testing.factories import RegistryFactory
+
+    app = make_app(backend="postgresql")
+    f = RegistryFactory(app)
+    p = f.partnership(slug=SLUG, territory=(("1261", "Kraków"), ("1206032", "Igołomia-Wawrzeńczyce")))
+    mops = f.institution(p, name="MOPS Kraków", teryt="1261011")
+    world = SimpleNamespace(app=app, f=f, p=p, mops=mops, clerk=f.staff(mops))
+    client = client_of(world, world.clerk)
+    batch_id = import_file(world, client, csv_bytes(good_rows()))
+    assert batch_of(world, batch_id).state == "committed"
+    assert (counts(world).people, counts(world).families) == (4, 1)
+    second = batch_id_of(upload(client, csv_bytes(good_rows())))
+    dry_run(client, second)
+    commit(client, second)
+    assert (counts(world).people, counts(world).families) == (4, 1)

@@ -99,6 +99,9 @@ def load_config(instance_path):
         # each request waits at most MOSTY_WEBHOOK_TIMEOUT seconds for the partner system.
         "MOSTY_WEBHOOK_RETRY_SECONDS": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
         "MOSTY_WEBHOOK_TIMEOUT": float(_env("WEBHOOK_TIMEOUT", "10")),
+        # Uploads for import: at most this many bytes and data rows per file.
+        "MOSTY_IMPORT_MAX_BYTES": int(_env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),
+        "MOSTY_IMPORT_MAX_ROWS": int(_env("IMPORT_MAX_ROWS", "20000")),
         # Tasks run in process unless a broker is configured.
         "MOSTY_TASKS_EAGER": _env_flag("TASKS_EAGER", default=redis_url is None),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
