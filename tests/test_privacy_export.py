@@ -276,3 +276,40 @@ def test_family_membership_shows_this_persons_role_only(world):
     family = next(s for s in document["sections"] if s["title"] == "Family membership")
     assert family["records"] == [{"Family number": world.family.id,
                                   "Relation to the head of household": "spouse"}]
+
+
+# --- finding the person -------------------------------------------------------------------------
+
+
+def test_the_admin_finds_anyone_from_the_menu_and_the_search_is_audited(world):
+    client = client_of(world.app, world.admin)
+    dashboard = client.get(f"/{SLUG}/").get_data(as_text=True)
+    assert f"/{SLUG}/privacy/" in dashboard
+    page = client.get(f"/{SLUG}/privacy/?q=nowak").get_data(as_text=True)
+    assert f"/{SLUG}/privacy/participants/{world.anna.id}/" in page
+    assert "Bartosz" not in page
+    by_pesel = client.get(f"/{SLUG}/privacy/?q={BARTOSZ_PESEL[:6]}").get_data(as_text=True)
+    assert f"/{SLUG}/privacy/participants/{world.bartosz.id}/" in by_pesel
+    with world.app.app_context(), partnership_scope(world.p.id):
+        entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.detail["ids"]) == ("read", [world.bartosz.id])
+
+
+def test_a_caseworker_finds_only_the_people_their_institution_sees(world):
+    page = client_of(world.app, world.pcpr_worker).get(
+        f"/{SLUG}/privacy/?q=nowak").get_data(as_text=True)
+    assert "Nobody found." in page
+
+
+@pytest.mark.parametrize("q", ["x" * 101, "zły\x01znak"])
+def test_a_bad_search_gets_a_message(world, q):
+    response = client_of(world.app, world.admin).get(f"/{SLUG}/privacy/", query_string={"q": q})
+    assert response.status_code == 400
+    assert 'class="error"' in response.get_data(as_text=True)
+
+
+def test_members_without_case_access_or_admin_role_get_404(world, factory):
+    advisor = factory.staff(world.pcpr, roles=("peer_advisor",))
+    client = client_of(world.app, advisor)
+    assert client.get(f"/{SLUG}/privacy/").status_code == 404
+    assert client.get(export_url(world, world.anna, "export.json")).status_code == 404

@@ -15,6 +15,9 @@ CORE_CASE_PAGES = (
 )
 CORE_ADMIN_PAGES = (
     MenuItem("core", _l("Audit log"), "audit.index", order=90),
+    # Access, restriction and erasure requests for any person (caseworkers start from the
+    # participant page).
+    MenuItem("core", _l("Data protection"), "privacy.index", order=92),
 )
 # Instruments: given by those who work with cases, defined by partnership admins.
 INSTRUMENTS_PAGE = MenuItem("core", _l("Instruments"), "instruments.index", order=45)
