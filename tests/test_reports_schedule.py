@@ -81,9 +81,11 @@ def test_beat_runs_the_monthly_reports_on_the_first_of_the_month():
     assert entry["schedule"].day_of_month == {1}
 
 
-def test_one_report_per_partnership_and_month_mailed_once(make_app, smtp_inbox):
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgres)])
+def test_one_report_per_partnership_and_month_mailed_once(make_app, smtp_inbox, backend):
     inbox, url = smtp_inbox
-    app = make_app(MOSTY_SMTP_URL=url, MOSTY_MAIL_FROM="raporty@mosty.example")
+    app = make_app(backend, MOSTY_SMTP_URL=url, MOSTY_MAIL_FROM="raporty@mosty.example")
     f = RegistryFactory(app)
     a, b = build_partnership(f, "alfa"), build_partnership(f, "beta")
     _recipients(app, a.partnership.id, ("koordynator@alfa.example", "internal"),
@@ -127,7 +129,8 @@ def test_one_report_per_partnership_and_month_mailed_once(make_app, smtp_inbox):
     assert "beta" in text and "alfa" not in text
 
 
-def test_running_the_partnership_task_twice_stores_one_report(app):
+def test_running_the_partnership_task_twice_stores_one_report(any_app):
+    app = any_app
     a = build_partnership(RegistryFactory(app), "alfa")
     with app.app_context():
         for key in ("k1", "k2"):                 # even under different delivery keys
