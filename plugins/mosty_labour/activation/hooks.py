@@ -10,7 +10,7 @@ from mosty.toolkit import lazy_gettext as _l
 
 from ..blueprint import KEY
 from ..registration.access import is_clerk
-from . import service
+from . import demo, service
 from .models import InstrumentEnrolment
 
 
@@ -74,3 +74,7 @@ def anonymise_participant(participant):
     for enrolment in toolkit.db.session.scalars(select(InstrumentEnrolment).where(
             InstrumentEnrolment.participant_id == participant.id)):
         enrolment.end_note = ""
+
+
+def demo_data(partnerships):
+    demo.load(partnerships)

@@ -9,7 +9,7 @@ from mosty.toolkit import gettext as _
 from mosty.toolkit import lazy_gettext as _l
 
 from ..blueprint import KEY
-from . import service
+from . import demo, service
 from .access import is_clerk
 from .models import LabourRegistration
 
@@ -81,3 +81,7 @@ def anonymise_participant(participant):
     for registration in toolkit.db.session.scalars(select(LabourRegistration).where(
             LabourRegistration.participant_id == participant.id)):
         registration.case_no = ""
+
+
+def demo_data(partnerships):
+    demo.load(partnerships)
