@@ -3,7 +3,8 @@ show change over time (family motivation tests in West Pomerania, carers' self-a
 in Kraków, needs diagnoses in both).
 
 Deterministic (one seed per partnership); administrations are added once: a partnership that
-already has some is left as it is, but missing examples are always installed.
+already has some is left as it is, but missing examples are always installed. Demo data is
+audited by the registry's demo loader, as one entry per partnership.
 """
 
 import random
@@ -12,7 +13,6 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import audit
 from ..auth.models import Membership
 from ..db import utcnow
 from ..extensions import db
@@ -21,7 +21,7 @@ from ..participants.models import Participant
 from ..tenancy import partnership_scope
 from .factories import add_administration
 from .models import Administration, FamilyRound
-from .service import install_examples, instrument_by_key
+from .service import install_examples_for_demo, instrument_by_key
 
 SEED = 5_2026
 TEXT_ANSWERS = (
@@ -71,7 +71,7 @@ def _staff(institution_id):
         Membership.institution_id == institution_id).order_by(Membership.id).limit(1))
 
 
-def _rounds(families, version, rng, counts):
+def _rounds(families, version, rng):
     """Each family's adults fill the test twice, months apart; motivation usually grows."""
     for family in families:
         adults = [m.participant for m in family.members
@@ -87,16 +87,14 @@ def _rounds(families, version, rng, counts):
                                        started_by_id=actor, started_at=at)
             db.session.add(family_round)
             db.session.flush()
-            counts["family_rounds"] += 1
             for person in adults:
                 level = min(1.0, levels[person.id] + gain * rng.uniform(0.3, 1.3))
                 add_administration(version, person.id, family.institution_id,
                                    _answers(version.spec, rng, level), at=at,
                                    family_round_id=family_round.id, actor_id=actor)
-                counts["administrations"] += 1
 
 
-def _people(participants, version, rng, counts, times):
+def _people(participants, version, rng, times):
     for person in participants:
         level = rng.uniform(0.2, 0.7)
         actor = _staff(person.institution_id)
@@ -105,7 +103,6 @@ def _people(participants, version, rng, counts, times):
             add_administration(version, person.id, person.institution_id,
                                _answers(version.spec, rng, min(1.0, level + 0.2 * index)),
                                at=_moment(days_ago, rng), actor_id=actor)
-            counts["administrations"] += 1
 
 
 def load_instruments_demo(partnerships):
@@ -113,12 +110,11 @@ def load_instruments_demo(partnerships):
     demo results."""
     for slug, partnership in partnerships.items():
         with partnership_scope(partnership.id):
-            install_examples()
+            install_examples_for_demo()
             db.session.flush()
             if db.session.scalar(select(func.count(Administration.id))):
                 continue
             rng = random.Random(f"{SEED}-{slug}")
-            counts = {"family_rounds": 0, "administrations": 0}
             people = list(db.session.scalars(select(Participant).order_by(Participant.id)))
             adults = [p for p in people if (utcnow().date() - p.birth_date).days >= 18 * 365]
             diagnosis = instrument_by_key("diagnosis").current
@@ -126,12 +122,10 @@ def load_instruments_demo(partnerships):
                 families = list(db.session.scalars(
                     select(Family).options(selectinload(Family.members))
                     .order_by(Family.id).limit(12)))
-                _rounds(families, instrument_by_key("family_motivation").current, rng, counts)
-                _people(adults[:15], diagnosis, rng, counts, times=1)
+                _rounds(families, instrument_by_key("family_motivation").current, rng)
+                _people(adults[:15], diagnosis, rng, times=1)
             else:
                 carers = [p for p in adults if p.care_relations][:12]
-                _people(carers, instrument_by_key("carer_wlb").current, rng, counts, times=2)
-                _people(adults[:10], diagnosis, rng, counts, times=1)
-            audit.record("create", object_type="DemoData", object_id=f"{slug}-instruments",
-                         detail=counts, partnership_id=partnership.id)
+                _people(carers, instrument_by_key("carer_wlb").current, rng, times=2)
+                _people(adults[:10], diagnosis, rng, times=1)
             db.session.flush()

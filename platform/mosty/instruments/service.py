@@ -64,9 +64,10 @@ def instrument_by_key(key):
     return db.session.scalar(select(Instrument).where(Instrument.key == key))
 
 
-def save_definition(source, *, actor_id, instrument=None):
+def save_definition(source, *, actor_id, instrument=None, audited=True):
     """Check the YAML and save it as version 1 of a new instrument, or as the next version of
-    ``instrument``. Raises ``InvalidDefinition`` (faults) or ``InstrumentRefused``."""
+    ``instrument``. Raises ``InvalidDefinition`` (faults) or ``InstrumentRefused``.
+    ``audited=False`` only for the demo data, which the demo loader audits as a whole."""
     spec = parse_definition(source)
     if instrument is None:
         if instrument_by_key(spec["key"]) is not None:
@@ -93,9 +94,10 @@ def save_definition(source, *, actor_id, instrument=None):
                                 created_at=utcnow())
     db.session.add(version)
     db.session.flush()
-    audit.record("create", version, actor_id=actor_id,
-                 detail={"instrument_id": instrument.id, "key": instrument.key,
-                         "number": number})
+    if audited:
+        audit.record("create", version, actor_id=actor_id,
+                     detail={"instrument_id": instrument.id, "key": instrument.key,
+                             "number": number})
     return version
 
 
@@ -113,19 +115,20 @@ def examples():
             for key in EXAMPLE_KEYS]
 
 
-def install_example(key, *, actor_id):
+def install_example(key, *, actor_id, audited=True):
     source = example_source(key)
     if source is None:
         raise InstrumentRefused(gettext("There is no example instrument with this key."))
     if instrument_by_key(key) is not None:
         raise InstrumentRefused(gettext(
             "The partnership has an instrument with the key \"%(key)s\" already.", key=key))
-    return save_definition(source, actor_id=actor_id)
+    return save_definition(source, actor_id=actor_id, audited=audited)
 
 
-def install_examples(actor_id=None):
-    """Install every example the partnership does not have yet (demo data)."""
-    return [install_example(key, actor_id=actor_id) for key in EXAMPLE_KEYS
+def install_examples_for_demo():
+    """Install every example the partnership does not have yet (the demo loader audits what
+    it creates as a whole)."""
+    return [install_example(key, actor_id=None, audited=False) for key in EXAMPLE_KEYS
             if instrument_by_key(key) is None]
 
 
