@@ -318,3 +318,35 @@ def test_retention_status_reads_own_and_family_paths(world):
         assert (status.applies, status.paths, status.open) == (False, 1, False)
         ewa = db.session.get(Participant, world.kept.id)
         assert retention_status(ewa).applies
+
+
+# --- on PostgreSQL, behind row-level security ---------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_nightly_run_and_the_export_work_behind_row_level_security(pg_app):
+    from mosty.testing.factories import RegistryFactory
+
+    f = RegistryFactory(pg_app)
+    runs = []
+    for slug in ("pg-a", "pg-b"):
+        p = f.partnership(slug=slug)
+        ops = f.institution(p, name=f"OPS {slug}")
+        worker = f.staff(ops)
+        gone = f.participant(ops, first_name="Helena", last_name="Dawna")
+        kept = f.participant(ops, first_name="Irena", last_name="Obecna")
+        add(pg_app, p.id,
+            Enrollment(participant_id=gone.id, institution_id=ops.id, recruited_on=LONG_AGO,
+                       status="completed", ended_on=LONG_AGO, retention_until=LONG_AGO),
+            Enrollment(participant_id=kept.id, institution_id=ops.id, recruited_on=LONG_AGO,
+                       status="active"))
+        runs.append((p, worker, gone, kept))
+    client = client_of(pg_app, runs[0][1])
+    client.get(f"/pg-a/participants/{runs[0][2].id}/")
+    exported = client.get(f"/pg-a/privacy/participants/{runs[0][2].id}/export.json").get_json()
+    assert any(e["What was done"] == "read" for e in exported["audit"])
+    with pg_app.app_context():
+        assert anonymise_after_retention.delay().get() == {"partnerships": 2}
+    for p, _worker, gone, kept in runs:
+        assert loaded(pg_app, p.id, Participant, gone.id).first_name == ""
+        assert loaded(pg_app, p.id, Participant, kept.id).first_name == "Irena"
