@@ -323,3 +323,27 @@ def test_access_export_lists_skills_and_candidacies_and_anonymisation_blanks_the
         assert db.session.scalars(select(Skill)).all() == []
         kept = db.session.scalars(select(Candidate)).one()
         assert (kept.status, kept.not_hired_reason) == ("not_hired", "")
+
+
+def test_clerk_edits_closes_and_reopens_an_offer_with_audit(world, client, login_as):
+    offer_id = offer(world, requirements=("obsługa klienta", "prawo jazdy kat. b"))
+    login_as(client, world.clerk)
+    form = client.get(f"/praca/labour/offers/{offer_id}/edit").get_data(as_text=True)
+    assert "obsługa klienta, prawo jazdy kat. b" in form
+    response = client.post(f"/praca/labour/offers/{offer_id}/edit", data={
+        "position": "Sprzedawca-kasjer", "employer_id": str(world.employer.id),
+        "commune_teryt": WAWRZENCZYCE, "hours_per_week": "30", "contract_type": "employment",
+        "requirements": "Obsługa kasy fiskalnej", "part_time": "y", "vacancies": "2",
+        "posted_on": date.today().isoformat()})
+    assert response.status_code == 302
+    assert client.post(f"/praca/labour/offers/{offer_id}/close").status_code == 302
+    closed = client.get(f"/praca/labour/offers/{offer_id}").get_data(as_text=True)
+    assert "Otwórz ofertę ponownie" in closed and "Proponowane osoby" not in closed
+    assert client.post(f"/praca/labour/offers/{offer_id}/close").status_code == 422
+    assert client.post(f"/praca/labour/offers/{offer_id}/reopen").status_code == 302
+    with world.app.app_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        assert (o.position, o.hours_per_week, o.part_time, o.requirements, o.status) == (
+            "Sprzedawca-kasjer", 30, True, ["obsługa kasy fiskalnej"], "open")
+    assert [a for a in audit_of(world, "JobOffer", offer_id)] == [
+        ("create", None), ("update", None), ("transition", "closed"), ("transition", "open")]
