@@ -15,7 +15,6 @@ from ..plugins.access import collect
 from .aggregates import build_report
 from .files import filename, render_pdf, render_xlsx
 from .models import FORMATS, VARIANTS, ReportRecipient, StoredReport, StoredReportFile
-from .periods import Period
 from .tables import external_copy
 
 REPORT_ROLES = ("coordinator", "partnership_admin")
@@ -154,6 +153,3 @@ def add_recipient(email, name, variant, actor_id):
     db.session.flush()
     return recipient
 
-
-def period_of(stored):
-    return Period(stored.period_start, stored.period_end)

@@ -1,7 +1,17 @@
 """Report pages: the report on screen with charts, files made as jobs, the stored monthly
 reports and their recipients."""
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from .. import audit
@@ -100,7 +110,7 @@ def recipients():
         return redirect(url_for("reports.recipients"))
     html = render_template("reports/recipients.html", form=form,
                            recipients=service.recipients(), remove_form=RemoveRecipientForm(),
-                           smtp_configured=bool(_smtp_configured()))
+                           smtp_configured=bool(current_app.config.get("MOSTY_SMTP_URL")))
     return html, (422 if request.method == "POST" else 200)
 
 
@@ -115,8 +125,3 @@ def remove_recipient(recipient_id):
         flash(gettext("The address will no longer get the monthly report."), "success")
     return redirect(url_for("reports.recipients"))
 
-
-def _smtp_configured():
-    from flask import current_app
-
-    return current_app.config.get("MOSTY_SMTP_URL")
