@@ -147,3 +147,23 @@ def test_module_off_answers_404(app, factory, login_as):
     client = app.test_client()
     login_as(client, clerk)
     assert client.get("/wylaczony/labour/effectiveness/").status_code == 404
+
+
+def test_the_partnership_report_carries_the_section_only_inside_the_partnership(data,
+                                                                              login_as):
+    app, p, _clerk = data
+    f = RegistryFactory(app)
+    with app.app_context(), partnership_scope(p.id):
+        db.session.add(ModuleGrant(module_key="labour", role="coordinator", access="read"))
+        db.session.commit()
+    leader = f.institution(p, name="Lider", kind="ngo", role="leader")
+    coordinator = f.staff(leader, roles=("coordinator",))
+    client = app.test_client()
+    login_as(client, coordinator)
+    period = "preset=custom&start=2025-01-01&end=2025-12-31"
+    inside = client.get(f"/skutecznosc/reports/?{period}").get_data(as_text=True)
+    assert "Zatrudnienie po instrumentach aktywizacji" in inside
+    outside = client.get(f"/skutecznosc/reports/?{period}&variant=external")
+    # The copy that leaves the partnership cannot protect module cells, so it leaves them out.
+    assert outside.status_code == 200
+    assert "Zatrudnienie po instrumentach aktywizacji" not in outside.get_data(as_text=True)
