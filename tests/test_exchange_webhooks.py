@@ -263,6 +263,8 @@ def test_outbox_events_carry_the_referral_transitions(world):
 
 def test_the_person_learns_which_partner_systems_were_told_and_anonymisation_stops_sending(
         world):
+    from flask_babel import force_locale
+
     from mosty.exchange import privacy
 
     with Receiver() as receiver:
@@ -276,7 +278,9 @@ def test_the_person_learns_which_partner_systems_were_told_and_anonymisation_sto
         anna = db.session.get(Participant, world.anna.id)
         (section,) = privacy.personal_data(anna)
         # Two referrals, each in the outboxes of both institutions; one delivery so far.
-        records = [{str(label): value for label, value in r.items()} for r in section.records]
+        with force_locale("en"):
+            records = [{str(label): value for label, value in r.items()}
+                       for r in section.records]
         assert len(records) == 4
         sent_to = [line for r in records for line in r["Sent to"]]
         assert len(sent_to) == 1 and receiver.url in sent_to[0]

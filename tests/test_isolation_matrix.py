@@ -55,6 +55,7 @@ FOREIGN_OBJECTS = {
     "goal_id": lambda world: world.b.animator_goal_id,  # a goal of the family's work plan
     "action_id": lambda world: world.b.animator_action_id,  # an action of that goal
     "request_id": lambda world: world.b.animator_request_id,  # an information request
+    "barrier_id": lambda world: world.b.animator_barrier_id,  # a barrier found in diagnosis
     "report_id": lambda world: world.b.stored_report_id,  # a stored monthly report
     "variant": lambda world: "internal",  # of a stored report's file
     "file_format": lambda world: "xlsx",  # of a stored report's file
@@ -146,9 +147,9 @@ def add_job_and_import_objects(side):
 
 def add_animator_objects(world, side):
     """The family on the animator's board (run by the caseworker's institution, with the
-    caseworker as its animator), a work plan with a goal and an action, and an information
-    request."""
-    from mosty_animator.models import Action, Case, Goal, InfoRequest, Plan
+    caseworker as its animator), a work plan with a goal and an action, a barrier, and an
+    information request."""
+    from mosty_animator.models import Action, Barrier, Case, Goal, InfoRequest, Plan
 
     with world.app.app_context(), partnership_scope(side.partnership.id):
         case = Case(family_id=side.family.id, institution_id=side.other.id,
@@ -158,10 +159,12 @@ def add_animator_objects(world, side):
         action = Action(goal=goal, what="Kurs", who_kind="animator", due_on=date.today())
         request = InfoRequest(institution_id=side.other.id, asked_by_id=side.caseworker.id,
                               question="Oferty pracy?", deadline=date.today())
-        db.session.add_all([case, action, request])
+        barrier = Barrier(case=case, kind="transport", note="Brak autobusu",
+                          recorded_on=date.today())
+        db.session.add_all([case, action, request, barrier])
         db.session.commit()
         side.animator_goal_id, side.animator_action_id = goal.id, action.id
-        side.animator_request_id = request.id
+        side.animator_request_id, side.animator_barrier_id = request.id, barrier.id
 
 
 def add_exchange_objects(side):

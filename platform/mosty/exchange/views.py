@@ -7,12 +7,24 @@ from flask_login import current_user, login_required
 from ..consents.access import require_case_access
 from ..extensions import db
 from ..i18n import gettext
+from ..i18n import lazy_gettext as _l
 from ..jobs import JobRefused, start_job
 from ..pagination import paginate
 from . import exports as export_jobs
 from . import service, tokens
 from .forms import EVENT_KIND_LABELS, ExportForm, TokenForm, WebhookForm
 from .models import ApiToken, WebhookEndpoint
+
+# Reasons Mosty itself writes into the delivery log (network errors are shown as they came).
+ATTEMPT_ERRORS = {
+    "the endpoint is switched off": _l("the webhook is switched off"),
+    "held: processing of the person's data is restricted":
+        _l("not sent: processing of the person's data is restricted"),
+}
+
+
+def attempt_error(text):
+    return ATTEMPT_ERRORS.get(text, text)
 
 
 class Access:
@@ -107,6 +119,7 @@ def webhook(webhook_id):
     attempts = service.attempts_of([d.id for d in page.items])
     return render_template("exchange/webhook.html", endpoint=endpoint, page=page,
                            attempts=attempts, access=access, kind_labels=EVENT_KIND_LABELS,
+                           attempt_error=attempt_error,
                            list_url=lambda **a: url_for("exchange.webhook",
                                                         webhook_id=endpoint.id, **a))
 
