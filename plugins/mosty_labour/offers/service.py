@@ -139,6 +139,17 @@ def candidate_or_404(candidate_id, institution_id):
     return candidate
 
 
+def hires_by_offer(offer_ids):
+    """``{offer id: hires}`` for a page of offers, in one query."""
+    if not offer_ids:
+        return {}
+    found = dict(toolkit.db.session.execute(
+        select(Candidate.offer_id, func.count(Candidate.id))
+        .where(Candidate.offer_id.in_(offer_ids), Candidate.status == "hired")
+        .group_by(Candidate.offer_id)).all())
+    return {offer_id: found.get(offer_id, 0) for offer_id in offer_ids}
+
+
 def hires_of(offer_id):
     return toolkit.db.session.scalar(select(func.count(Candidate.id)).where(
         Candidate.offer_id == offer_id, Candidate.status == "hired"))

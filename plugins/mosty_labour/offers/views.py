@@ -48,7 +48,7 @@ def offers():
     number = request.args.get("page", 1, type=int)
     page = toolkit.db.paginate(service.offers_query(None if status == "all" else status),
                                page=max(number, 1), per_page=PER_PAGE, error_out=False)
-    hires = {o.id: service.hires_of(o.id) for o in page.items}
+    hires = service.hires_by_offer([o.id for o in page.items])
     return render_template("labour/offers/index.html", page=page, status=status, hires=hires,
                            statuses=service.OFFER_STATUS_LABELS, units=service.communes(),
                            place_of=service.place_of, clerk=clerk_institution_id() is not None)
