@@ -62,7 +62,7 @@ def personal_data(participant):
             _("Ended on"): enrolment.ended_on.isoformat() if enrolment.ended_on else "",
             _("Note"): enrolment.end_note,
             _("Attendance"): ", ".join(
-                f"{a.day.isoformat()}: {_('present') if a.present else _('absent')}"
+                "{}: {}".format(a.day.isoformat(), _("present") if a.present else _("absent"))
                 for a in enrolment.attendance),
         })
     return toolkit.PersonalDataSection(module=KEY, title=_l("Activation instruments"),
