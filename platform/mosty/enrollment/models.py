@@ -3,7 +3,7 @@
 from datetime import date
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db import Base, TimestampMixin
 from ..tenancy import PartnershipOwned
@@ -56,7 +56,10 @@ class Enrollment(TimestampMixin, PartnershipOwned, Base):
     exit_reason: Mapped[str | None] = mapped_column(String(20))
     # The verdict with its readable reasons, as it stood when the rule was applied.
     eligibility: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Kept until this date, then anonymised (mosty.privacy.retention); set by default from the
+    # end of the path and MOSTY_RETENTION_YEARS. ``retain_until`` is the same column.
     retention_until: Mapped[date | None] = mapped_column(Date)
+    retain_until = synonym("retention_until")
     changed_by_id: Mapped[int | None] = mapped_column(Integer)
 
     target_group: Mapped[TargetGroup | None] = relationship()

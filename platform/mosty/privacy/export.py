@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import format_date, format_datetime, format_decimal
 from sqlalchemy import String, and_, cast, or_, select
 
 from ..audit.labels import action_label, object_type_label
@@ -40,10 +41,29 @@ def plain(value):
         return value
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple | set):
         return [plain(v) for v in value]
+    return str(value)
+
+
+def display(value):
+    """A value as the printable page shows it, in the reader's language ("—" for nothing)."""
+    if value is None or value == "" or value == [] or value == ():
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(display(v)) for v in value)
+    if isinstance(value, Decimal):
+        return format_decimal(value)
     return str(value)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..auth.models import User
+from ..consents.access import current_institution_id
 from ..enrollment.models import Enrollment
 from ..enrollment.privacy import enrollments_about
 from ..enrollment.service import STATUS_LABELS
@@ -21,7 +22,7 @@ from ..participants.views import search_text
 from ..partnerships.models import Institution
 from . import access
 from .erasure import ErasureRefused, decision_text, request_erasure, requests_of
-from .export import as_json, build_export, plain
+from .export import as_json, build_export, display
 from .forms import ErasureForm, RestrictionForm
 from .models import ErasureRequest, RestrictionChange
 from .rectification import field_label, history_of
@@ -110,6 +111,7 @@ def _render_person(participant, status=200, restriction_form=None, erasure_form=
                      + [r.recorded_by_id for r in requests]
                      + [participant.restricted_by_id]),
         institutions=_institutions(), retention_years=years,
+        case_access=current_institution_id() is not None,
     )
     audit.record("read", participant, detail={"page": "privacy"})
     db.session.commit()
@@ -121,7 +123,7 @@ def export_html(participant_id):
     participant = access.subject_or_404(participant_id)
     export = build_export(participant)
     html = render_template("privacy/export.html", participant=participant, export=export,
-                           plain=plain)
+                           display=display)
     audit.record("export", participant, detail={"format": "html",
                                                 "sections": len(export.sections)})
     db.session.commit()
