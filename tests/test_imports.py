@@ -553,3 +553,20 @@ def test_an_import_commits_behind_row_level_security_on_postgresql(make_app):
     dry_run(client, second)
     commit(client, second)
     assert (counts(world).people, counts(world).families) == (4, 1)
+
+
+def test_files_never_imported_are_forgotten_after_a_week(world):
+    from datetime import timedelta
+
+    from mosty.db import utcnow
+
+    client = client_of(world, world.clerk)
+    old = batch_id_of(upload(client, csv_bytes(good_rows())))
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.get(ImportBatch, old).created_at = utcnow() - timedelta(days=8)
+        db.session.commit()
+    fresh = batch_id_of(upload(client, csv_bytes(good_rows()[:1])))
+    assert batch_of(world, old).data is None and batch_of(world, fresh).data
+    job_page = dry_run(client, old).get_data(as_text=True)
+    assert "no longer kept" in job_page
+    assert counts(world).people == 0

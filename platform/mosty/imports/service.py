@@ -2,9 +2,10 @@
 reports every row, and an all-or-nothing commit."""
 
 import hashlib
+from datetime import timedelta
 
 from flask import abort, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import audit
 from ..db import utcnow
@@ -20,6 +21,7 @@ from .reading import UnreadableFile, read_table
 MAX_REPORTED = 5000
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ROWS = 20000
+KEEP_UPLOADS_DAYS = 7
 
 
 def max_bytes():
@@ -34,8 +36,21 @@ def fingerprint(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def forget_stale_uploads(institution_id, today=None):
+    """Delete the bytes of the institution's files uploaded but never imported for
+    ``KEEP_UPLOADS_DAYS``: a forgotten upload must not keep people's data for ever."""
+    cutoff = (today or utcnow()) - timedelta(days=KEEP_UPLOADS_DAYS)
+    db.session.execute(
+        update(ImportBatch).where(ImportBatch.institution_id == institution_id,
+                                  ImportBatch.state != "committed",
+                                  ImportBatch.created_at < cutoff,
+                                  ImportBatch.data.is_not(None))
+        .values(data=None).execution_options(synchronize_session=False))
+
+
 def create_batch(*, institution_id, actor_id, fmt, filename, data):
     """An uploaded file, read once to learn its columns (``UnreadableFile`` if it cannot be)."""
+    forget_stale_uploads(institution_id)
     if len(data) > max_bytes():
         raise UnreadableFile(_l("The file is too large: at most %(mb)d MB.",
                                 mb=max_bytes() // (1024 * 1024)))
@@ -211,8 +226,12 @@ def run_import(job, params, report_progress):
     fmt = format_by_key(batch.format_key)
     if fmt is None:
         raise JobFailed(_l("This import format is no longer available."))
+    if batch.data is None:
+        raise JobFailed(_l("The uploaded file is no longer kept (files not imported are "
+                           "deleted after %(days)d days): upload it again.",
+                           days=KEEP_UPLOADS_DAYS))
     try:
-        table = read_table(batch.data or b"", batch.filename, max_rows())
+        table = read_table(batch.data, batch.filename, max_rows())
     except UnreadableFile as error:
         raise JobFailed(str(error)) from None
     rows = mapped_rows(batch, table)
