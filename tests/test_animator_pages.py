@@ -53,11 +53,24 @@ def w(app, factory):
 
 
 def test_the_dashboard_shows_my_families_by_stage_overdue_and_reviews_due(w):
+    from mosty.outcomes.models import Outcome
+
+    with w.app.app_context(), partnership_scope(w.p.id):
+        db.session.add_all([
+            Outcome(participant_id=w.parent.id, institution_id=w.pup.id, kind="job_started",
+                    occurred_on=date.today(), employer="Agro Łobez"),
+            Outcome(participant_id=w.parent_b.id, institution_id=w.pup.id, kind="job_started",
+                    occurred_on=date.today()),  # family B is not on this animator's board
+            Outcome(participant_id=w.child.id, institution_id=w.pup.id,
+                    kind="training_completed", occurred_on=date.today())])
+        db.session.commit()
     page = client_of(w, w.animator).get(f"/{w.p.slug}/animator/dashboard").get_data(as_text=True)
     assert 'data-stage="enrolled">1<' in page and 'data-stage="lead">0<' in page
     assert "Rejestracja w PUP" in page  # overdue
     assert "Kurs spawacza" not in page.split('id="overdue"')[1].split("</section>")[0]
     assert "Rodzina Nowaków" in page.split('id="reviews-due"')[1]  # review due in 2 days
+    assert 'data-outcome="job_started">1<' in page
+    assert 'data-outcome="training_completed">1<' in page
 
 
 def test_the_registry_family_page_shows_the_panel_and_the_timeline(w):
@@ -85,6 +98,9 @@ def test_other_institutions_see_no_panel_or_timeline(w):
 def test_the_report_section_counts_the_period(w):
     today = date.today()
     with w.app.test_request_context(), partnership_scope(w.p.id):
+        from flask import session
+
+        session["locale"] = "en"  # the labels below are the English msgids
         section = hooks.report_sections(today - timedelta(days=60), today)
         rows = {str(label): value for label, value in section.rows}
         assert rows["Families recruited (leads)"] == 1

@@ -49,6 +49,8 @@ GET_MATRIX = {
     ("animator.plan_print", ""): MODULE_OFF,
     ("animator.new_agreement", ""): MODULE_OFF,
     ("animator.advisor_card", ""): MODULE_OFF,
+    ("animator.diagnosis", ""): MODULE_OFF,
+    ("animator.motivation", ""): MODULE_OFF,
     # The labour module's institution rules: tests/test_labour_registration.py and friends.
     ("labour.registration_detail", ""): MODULE_OFF,
     ("labour.inbox_detail", ""): MODULE_OFF,

@@ -38,6 +38,8 @@ from .enrollment.models import Enrollment, TargetGroup  # noqa: E402
 from .families.models import Family, FamilyMember  # noqa: E402
 # Demo loaders switch their module on (with its default grants) the way an administrator does.
 from .admin.module_settings import switch_module  # noqa: E402
+# Standardised instruments (diagnosis, motivation test), looked up by their stable keys.
+from .instruments import service as instruments_service  # noqa: E402
 from .referrals import transitions as referral_transitions  # noqa: E402
 from .referrals.models import Referral  # noqa: E402
 # The referral registry's reading side, for the labour office's inbox (labour module).
@@ -71,6 +73,7 @@ __all__ = [
     "User",
     "enrollment_transitions",
     "switch_module",
+    "instruments_service",
     "evaluate_eligibility",
     "family_visible_to",
     "referral_transitions",

@@ -11,7 +11,17 @@ from mosty.toolkit import lazy_gettext as _l
 
 from . import labels
 from .blueprint import KEY
-from .models import Action, Agreement, Case, Contact, Goal, Plan, Review
+from .models import (
+    Action,
+    Agreement,
+    Barrier,
+    Case,
+    Contact,
+    Goal,
+    InstrumentRound,
+    Plan,
+    Review,
+)
 from .service import ADVISOR_ROLE, OPERATOR_ROLE, STAFF_ROLES
 
 
@@ -102,6 +112,21 @@ def timeline_entries(subject, membership):
         entries.append(toolkit.TimelineEntry(
             module=KEY, at=_at(contact.on), title=labels.CONTACT_KINDS.get(contact.kind, ""),
             url=url + "#contacts"))
+    for record in toolkit.db.session.scalars(select(InstrumentRound).where(
+            InstrumentRound.case_id == case.id)):
+        if record.purpose == "diagnosis":
+            entries.append(toolkit.TimelineEntry(
+                module=KEY, at=_at(record.started_on), title=_l("Needs and skills diagnosis"),
+                url=url_for(f"{KEY}.diagnosis", family_id=case.family_id)))
+        else:
+            entries.append(toolkit.TimelineEntry(
+                module=KEY, at=_at(record.started_on), title=_l("Family motivation test"),
+                detail=str(labels.OCCASIONS.get(record.occasion, "")),
+                url=url_for(f"{KEY}.motivation", family_id=case.family_id)))
+    if case.diagnosed_on is not None:
+        entries.append(toolkit.TimelineEntry(
+            module=KEY, at=_at(case.diagnosed_on), title=_l("Diagnosis summary written"),
+            url=url_for(f"{KEY}.diagnosis", family_id=case.family_id)))
     plan = toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case.id))
     if plan is not None:
         plan_url = url_for(f"{KEY}.plan", family_id=case.family_id)
@@ -122,8 +147,8 @@ def timeline_entries(subject, membership):
 
 
 def report_sections(period_start, period_end):
-    """Aggregates only: families recruited, assessed, enrolled, with a signed plan, and
-    agreements concluded in the period."""
+    """Aggregates only: families recruited, visited, found eligible, diagnosed, enrolled, with
+    a signed plan, and agreements concluded in the period."""
     def count(column, *where):
         return toolkit.db.session.scalar(select(func.count(column)).where(*where)) or 0
 
@@ -139,6 +164,7 @@ def report_sections(period_start, period_end):
         (_l("Families visited at home"), count(Case.id, *within(Case.visited_on))),
         (_l("Families found eligible"), count(Case.id, *within(Case.assessed_on),
                                               Case.stage.in_(("eligible", "enrolled")))),
+        (_l("Families diagnosed"), count(Case.id, *within(Case.diagnosed_on))),
         (_l("Families enrolled"), count(Case.id, *within(Case.enrolled_on))),
         (_l("Families with a signed work plan"),
          count(Plan.id, Plan.family_signed_on.is_not(None), Plan.animator_signed_on.is_not(None),
@@ -163,6 +189,8 @@ def personal_data(participant):
         Agreement.participant_id == participant.id)).all()
     signed = toolkit.db.session.scalars(select(Plan).where(
         Plan.family_signed_by_id == participant.id)).all()
+    barriers = toolkit.db.session.scalars(select(Barrier).where(
+        Barrier.participant_id == participant.id)).all()
     records = (
         [{"record": "goal", "text": g.text, "progress": g.progress} for g in goals]
         + [{"record": "action", "what": a.what, "due_on": a.due_on.isoformat() if a.due_on
@@ -171,7 +199,9 @@ def personal_data(participant):
             "commitment": a.commitment, "concluded_on": a.concluded_on.isoformat()}
            for a in agreements]
         + [{"record": "plan_signature", "signed_on": p.family_signed_on.isoformat()}
-           for p in signed])
+           for p in signed]
+        + [{"record": "barrier", "kind": b.kind, "note": b.note,
+            "recorded_on": b.recorded_on.isoformat()} for b in barriers])
     return toolkit.PersonalDataSection(module=KEY, title=_l("Work animator"),
                                        records=tuple(records))
 
@@ -192,7 +222,9 @@ def anonymise_participant(participant):
             toolkit.FamilyMember.participant_id == participant.id)))
     session.execute(update(Contact).where(Contact.case_id.in_(cases))
                     .values(present="", note="", next_step=""))
-    session.execute(update(Case).where(Case.id.in_(cases)).values(note=""))
+    session.execute(update(Case).where(Case.id.in_(cases))
+                    .values(note="", strengths="", barriers_summary=""))
+    session.execute(update(Barrier).where(Barrier.case_id.in_(cases)).values(note=""))
     plans = select(Plan.id).where(Plan.case_id.in_(cases))
     session.execute(update(Review).where(Review.plan_id.in_(plans)).values(notes=""))
 

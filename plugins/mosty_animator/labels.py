@@ -39,3 +39,14 @@ REFERRAL_STATUSES = {"sent": _l("waiting for the answer"), "accepted": _l("accep
                      "declined": _l("declined"), "completed": _l("completed")}
 ACTION_STEPS = {"start": _l("Start"), "complete": _l("Mark done"), "refuse": _l("Refused"),
                 "cancel": _l("Cancel")}
+BARRIERS = {
+    "transport": _l("transport"),
+    "care_duties": _l("care duties"),
+    "health": _l("health"),
+    "debt": _l("debt"),
+    "housing": _l("housing"),
+    "addiction": _l("addiction"),
+    "motivation": _l("motivation"),
+    "qualifications": _l("qualifications"),
+}
+OCCASIONS = {"entry": _l("at entry"), "review": _l("at a review")}

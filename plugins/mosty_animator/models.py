@@ -15,6 +15,12 @@ CONTACT_KINDS = ("phone", "home_visit", "office", "club", "letter", "other")
 WHO_KINDS = ("member", "animator", "institution")
 ACTION_STATUSES = ("planned", "in_progress", "done", "refused", "cancelled")
 REQUEST_STATUSES = ("open", "answered")
+# Barriers the diagnosis looks for (each found one is recorded with a note).
+BARRIERS = ("transport", "care_duties", "health", "debt", "housing", "addiction", "motivation",
+            "qualifications")
+# The instruments the module gives through the instruments package, by their stable keys.
+INSTRUMENT_KEYS = {"diagnosis": "diagnosis", "motivation": "family_motivation"}
+OCCASIONS = ("entry", "review")
 
 
 class Case(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
@@ -45,6 +51,10 @@ class Case(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
     advisor_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     advisor_since: Mapped[date | None] = mapped_column(Date)
+    # The diagnosis summary: what the family can build on, and what holds it back.
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    barriers_summary: Mapped[str] = mapped_column(Text, default="")
+    diagnosed_on: Mapped[date | None] = mapped_column(Date)
 
     family: Mapped[toolkit.Family] = relationship()
     animator: Mapped[toolkit.User | None] = relationship(foreign_keys=[animator_id])
@@ -218,3 +228,37 @@ class InfoRequest(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base
 
     def is_overdue(self, today=None):
         return self.status == "open" and self.deadline < (today or date.today())
+
+
+class Barrier(toolkit.PartnershipOwned, toolkit.Base):
+    """A barrier found in the diagnosis, for the whole family (no member) or one member."""
+
+    __tablename__ = "animator_barrier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
+                                         index=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship()
+    participant: Mapped[toolkit.Participant | None] = relationship()
+
+
+class InstrumentRound(toolkit.PartnershipOwned, toolkit.Base):
+    """A family round of the instruments package given by the animator: the needs-and-skills
+    diagnosis, or the family motivation test at entry or at a review."""
+
+    __tablename__ = "animator_instrument_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
+                                         index=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("instrument_family_round.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(12))
+    occasion: Mapped[str] = mapped_column(String(10), default="entry")
+    started_on: Mapped[date] = mapped_column(Date)

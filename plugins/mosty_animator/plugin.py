@@ -15,7 +15,8 @@ INFORMATION_OPERATOR = "information_operator"
 
 # The person-linked tables this module keeps (for the privacy export and anonymisation).
 PERSONAL_TABLES = ("animator_case", "animator_contact", "animator_plan", "animator_goal",
-                   "animator_action", "animator_agreement", "animator_review")
+                   "animator_action", "animator_agreement", "animator_review", "animator_barrier",
+                   "animator_instrument_round")
 
 
 @hookimpl

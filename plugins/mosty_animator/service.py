@@ -10,6 +10,7 @@ the dashboard. Access rules:
 
 from collections import Counter
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask import abort
 from flask_login import current_user
@@ -18,7 +19,18 @@ from sqlalchemy.orm import selectinload
 
 from mosty import toolkit
 
-from .models import STAGES, Action, Agreement, Case, Contact, Goal, InfoRequest, Plan
+from .models import (
+    STAGES,
+    Action,
+    Agreement,
+    Barrier,
+    Case,
+    Contact,
+    Goal,
+    InfoRequest,
+    InstrumentRound,
+    Plan,
+)
 
 STAFF_ROLES = ("animator", "caseworker")
 ADVISOR_ROLE = "peer_advisor"
@@ -254,7 +266,162 @@ def dashboard(institution_id, user_id, today=None):
         select(func.count(Agreement.id)).where(Agreement.case_id.in_(case_ids))) if case_ids else 0
     done = sum(1 for plan in plans for action in plan_actions(plan)
                if action.effective_status == "done")
+    member_ids = select(toolkit.FamilyMember.participant_id).where(
+        toolkit.FamilyMember.family_id.in_([case.family_id for case in cases]))
+    outcomes = dict(toolkit.db.session.execute(
+        select(toolkit.Outcome.kind, func.count(toolkit.Outcome.id))
+        .where(toolkit.Outcome.participant_id.in_(member_ids),
+               toolkit.Outcome.kind.in_(("job_started", "training_completed")))
+        .group_by(toolkit.Outcome.kind)).all()) if cases else {}
     return {"stages": [(stage, by_stage.get(stage, 0)) for stage in STAGES],
+            "motivation": motivation_trend(cases, institution_id),
+            "jobs_started": outcomes.get("job_started", 0),
+            "trainings_completed": outcomes.get("training_completed", 0),
             "overdue": overdue, "reviews_due": reviews_due, "families": len(cases),
             "plans_signed": sum(1 for plan in plans if plan.signed),
             "agreements": agreements_total, "actions_done": done}
+
+
+# --- diagnosis and motivation (instrument rounds) ----------------------------------------------
+
+def instrument_rounds(case, purpose, institution_id):
+    """The case's rounds of one purpose, oldest first, each with the administrations of the
+    members the institution may see (the instruments package's visibility rule)."""
+    instruments = toolkit.instruments_service
+    records = toolkit.db.session.scalars(select(InstrumentRound).where(
+        InstrumentRound.case_id == case.id, InstrumentRound.purpose == purpose)
+        .order_by(InstrumentRound.started_on, InstrumentRound.id)).all()
+    rounds = []
+    for record in records:
+        family_round = instruments.family_round_or_404(record.round_id, institution_id)
+        rounds.append(SimpleNamespace(
+            record=record, round=family_round,
+            administrations=instruments.round_administrations(family_round, institution_id)))
+    return rounds
+
+
+def latest_results(rounds):
+    """{participant id: the newest finished administration} over the rounds."""
+    latest = {}
+    for item in rounds:
+        for administration in item.administrations:
+            if administration.status == "finished":
+                latest[administration.participant_id] = administration
+    return latest
+
+
+def _total(administration):
+    total = (administration.scores or {}).get("total") or {}
+    return total.get("score")
+
+
+def band_for(bands, score):
+    """The band the score falls in (the last whose ``from`` is not above it), as the
+    instruments package scores a person."""
+    found = None
+    for band in bands or ():
+        if score is not None and band["from"] <= score + 1e-9:
+            found = band
+    return found
+
+
+def motivation_points(rounds):
+    """Per round: the date, the occasion, each member's total and band, and the family's
+    score (the mean of the members who finished) with its band from the instrument's total."""
+    points = []
+    for item in rounds:
+        members = {}
+        for administration in item.administrations:
+            score = _total(administration) if administration.status == "finished" else None
+            if score is not None:
+                band = ((administration.scores or {}).get("total") or {}).get("band")
+                members[administration.participant_id] = (round(score, 2),
+                                                          band["label"] if band else "")
+        family = (round(sum(s for s, _b in members.values()) / len(members), 2)
+                  if members else None)
+        bands = ((item.round.version.spec or {}).get("total") or {}).get("bands")
+        family_band = band_for(bands, family)
+        points.append(SimpleNamespace(on=item.record.started_on, occasion=item.record.occasion,
+                                      members=members, family=family,
+                                      family_band=family_band["label"] if family_band else "",
+                                      round=item.round))
+    return points
+
+
+CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 44, 16, 16, 36
+PALETTE = ("#1f5f8b", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#6b6b6b")
+
+
+def motivation_chart(points, names, family_title):
+    """Server-rendered SVG geometry (no scripts, no inline styles): the family's score as the
+    first line, one line per member; None with fewer than two scored rounds."""
+    scored = [p for p in points if p.family is not None]
+    if len(scored) < 2:
+        return None
+    values = [p.family for p in scored] + [s for p in scored for s, _b in p.members.values()]
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.1
+    low, high = low - pad, high + pad
+    plot_w, plot_h = CHART_W - LEFT - RIGHT, CHART_H - TOP - BOTTOM
+    step = plot_w / (len(scored) - 1)
+
+    def y_of(value):
+        return round(TOP + plot_h - (value - low) / (high - low) * plot_h, 1)
+
+    columns = [(round(LEFT + i * step, 1), p.on) for i, p in enumerate(scored)]
+    lines = [(family_title, [p.family for p in scored])]
+    member_ids = sorted({pid for p in scored for pid in p.members})
+    lines += [(names.get(pid, "?"), [p.members.get(pid, (None, ""))[0] for p in scored])
+              for pid in member_ids]
+    series = []
+    for index, (title, line_values) in enumerate(lines):
+        segments, dots, pen = [], [], False
+        for (x, _on), value in zip(columns, line_values, strict=True):
+            if value is None:
+                pen = False
+                continue
+            y = y_of(value)
+            segments.append(f"{'L' if pen else 'M'}{x},{y}")
+            dots.append((x, y, value))
+            pen = True
+        series.append(SimpleNamespace(title=title, colour=PALETTE[index % len(PALETTE)],
+                                      path=" ".join(segments), dots=dots,
+                                      width=3 if index == 0 else 1.5))
+    ticks = [(y_of(low + (high - low) * i / 4), round(low + (high - low) * i / 4, 1))
+             for i in range(5)]
+    return SimpleNamespace(width=CHART_W, height=CHART_H, series=series, ticks=ticks,
+                           columns=columns, left=LEFT, right=CHART_W - RIGHT,
+                           baseline=TOP + plot_h)
+
+
+def barriers(case):
+    return list(toolkit.db.session.scalars(select(Barrier).where(Barrier.case_id == case.id)
+                                           .order_by(Barrier.kind, Barrier.id)))
+
+
+def barrier_or_404(barrier_id):
+    barrier = toolkit.db.session.get(Barrier, barrier_id)
+    if barrier is None:
+        abort(404)
+    case = case_or_404(toolkit.db.session.get(Case, barrier.case_id).family_id)
+    return barrier, case
+
+
+def motivation_trend(cases, institution_id):
+    """Across the caseload: each family's motivation score at entry and at its latest review,
+    and the mean change over the families that have both."""
+    rows = []
+    for case in cases:
+        points = [p for p in motivation_points(instrument_rounds(case, "motivation",
+                                                                 institution_id))
+                  if p.family is not None]
+        if points:
+            first, last = points[0], points[-1]
+            change = round(last.family - first.family, 2) if len(points) > 1 else None
+            rows.append(SimpleNamespace(case=case, entry=first.family, latest=last.family,
+                                        change=change))
+    changes = [row.change for row in rows if row.change is not None]
+    mean = round(sum(changes) / len(changes), 2) if changes else None
+    return SimpleNamespace(rows=rows, mean_change=mean)

@@ -18,15 +18,19 @@ from mosty.toolkit import lazy_gettext as _l
 
 from .models import (
     ACTION_STATUSES,
+    BARRIERS,
     CONTACT_KINDS,
+    INSTRUMENT_KEYS,
     SOURCES,
     WHO_KINDS,
     Action,
     Agreement,
+    Barrier,
     Case,
     Contact,
     Goal,
     InfoRequest,
+    InstrumentRound,
     Plan,
     Review,
 )
@@ -356,3 +360,67 @@ def answer_request(request, *, answer, answered_by_id, on=None):
     request.status = "answered"
     audit("transition", request, **{"from": "open", "to": "answered"})
     return request
+
+
+# --- diagnosis and the family motivation test (through the instruments package) ---------------
+
+def start_instrument_round(case, purpose, members, *, institution_id, actor_id, on=None):
+    """Give the diagnosis or the motivation test to the chosen members as one family round of
+    the instruments package; the first motivation round is the one at entry, later ones are
+    at reviews."""
+    key = INSTRUMENT_KEYS.get(purpose)
+    if key is None:
+        raise Refused(_l("Choose an instrument."))
+    instruments = toolkit.instruments_service
+    instrument = instruments.instrument_by_key(key)
+    if instrument is None or instrument.current is None:
+        raise Refused(_l("The partnership has no instrument with the key \"%(key)s\": a "
+                         "partnership administrator installs it on the Instruments page.",
+                         key=key))
+    member_ids = _member_ids(case)
+    if not members or any(p.id not in member_ids for p in members):
+        raise Refused(_l("Choose members of this family."))
+    earlier = toolkit.db.session.scalar(select(InstrumentRound.id).where(
+        InstrumentRound.case_id == case.id, InstrumentRound.purpose == purpose).limit(1))
+    try:
+        family_round = instruments.start_family_round(
+            case.family, instrument, members, institution_id=institution_id, actor_id=actor_id)
+    except instruments.InstrumentRefused as refused:
+        raise Refused(str(refused)) from refused
+    record = InstrumentRound(case_id=case.id, round_id=family_round.id, purpose=purpose,
+                             occasion="review" if earlier else "entry",
+                             started_on=on or date.today())
+    toolkit.db.session.add(record)
+    toolkit.db.session.flush()
+    audit("create", record, case_id=case.id, round_id=family_round.id, purpose=purpose,
+          occasion=record.occasion)
+    return record
+
+
+def add_barrier(case, *, kind, note="", participant_id=None, on=None):
+    if kind not in BARRIERS:
+        raise Refused(_l("Choose the kind of barrier."))
+    if participant_id is not None and participant_id not in _member_ids(case):
+        raise Refused(_l("Choose a member of this family."))
+    barrier = Barrier(case_id=case.id, kind=kind, note=note.strip(),
+                      participant_id=participant_id, recorded_on=on or date.today())
+    toolkit.db.session.add(barrier)
+    toolkit.db.session.flush()
+    audit("create", barrier, case_id=case.id, kind=kind, member=participant_id is not None)
+    return barrier
+
+
+def remove_barrier(barrier):
+    audit("delete", barrier, case_id=barrier.case_id, kind=barrier.kind)
+    toolkit.db.session.delete(barrier)
+
+
+def record_summary(case, *, strengths, barriers_summary, on=None):
+    """The family summary of the diagnosis: strengths and barriers in the animator's words."""
+    if not strengths.strip() and not barriers_summary.strip():
+        raise Refused(_l("Write the family's strengths or barriers."))
+    case.strengths = strengths.strip()
+    case.barriers_summary = barriers_summary.strip()
+    case.diagnosed_on = on or date.today()
+    audit("update", case, fields=["strengths", "barriers_summary", "diagnosed_on"])
+    return case

@@ -431,10 +431,111 @@ def info_request(request_id):
 def dashboard():
     institution_id = service.staff_institution_id()
     data = service.dashboard(institution_id, current_user.id)
-    _read("animator_case", family_ids=sorted({case.family_id for case, _a in data["overdue"]}
-                                             | {plan.case.family_id
-                                                for plan in data["reviews_due"]}),
-          purpose="dashboard")
+    shown = ({case.family_id for case, _a in data["overdue"]}
+             | {plan.case.family_id for plan in data["reviews_due"]}
+             | {row.case.family_id for row in data["motivation"].rows})
+    _read("animator_case", family_ids=sorted(shown), purpose="dashboard")
     toolkit.db.session.commit()
     return render_template("animator/dashboard.html", data=data, labels=labels,
                            stages=STAGES, Case=Case)
+
+
+# --- diagnosis and the family motivation test -----------------------------------------------
+
+def _chosen_members(case, institution_id):
+    members = toolkit.instruments_service.visible_members(case.family, institution_id)
+    chosen = {int(v) for v in request.form.getlist("member_ids") if v.isdigit()}
+    return [p for p in members if p.id in chosen]
+
+
+def _start_round(family_id, purpose, page):
+    case = service.case_or_404(family_id)
+    institution_id = service.staff_institution_id()
+    try:
+        record = transitions.start_instrument_round(
+            case, purpose, _chosen_members(case, institution_id),
+            institution_id=institution_id, actor_id=current_user.id)
+    except Refused as refused:
+        return _refused(refused, url_for(page, family_id=family_id))
+    return _done(_("The instrument is ready for each chosen member: fill it in with each of "
+                   "them."), url_for("instruments.family_round", round_id=record.round_id))
+
+
+@bp.route("/families/<int:family_id>/diagnosis")
+def diagnosis(family_id):
+    case = service.case_or_404(family_id)
+    institution_id = service.staff_institution_id()
+    rounds = service.instrument_rounds(case, "diagnosis", institution_id)
+    latest = service.latest_results(rounds)
+    barriers = service.barriers(case)
+    _read("animator_case", case_id=case.id, family_id=family_id, part="diagnosis",
+          administration_ids=sorted(a.id for a in latest.values()),
+          barrier_ids=[b.id for b in barriers])
+    response = render_template(
+        "animator/diagnosis.html", case=case, rounds=rounds, latest=latest, barriers=barriers,
+        labels=labels, members=toolkit.instruments_service.visible_members(case.family,
+                                                                           institution_id),
+        can_write=toolkit.can_use(KEY, "write"))
+    toolkit.db.session.commit()
+    return response
+
+
+@bp.route("/families/<int:family_id>/diagnosis/start", methods=["POST"])
+def start_diagnosis(family_id):
+    return _start_round(family_id, "diagnosis", ".diagnosis")
+
+
+@bp.route("/families/<int:family_id>/barriers", methods=["POST"])
+def add_barrier(family_id):
+    case = service.case_or_404(family_id)
+    target = url_for(".diagnosis", family_id=family_id) + "#barriers"
+    try:
+        transitions.add_barrier(case, kind=request.form.get("kind", ""),
+                                note=request.form.get("note", ""),
+                                participant_id=_int("participant_id", required=False))
+    except Refused as refused:
+        return _refused(refused, target)
+    return _done(_("The barrier has been recorded."), target)
+
+
+@bp.route("/barriers/<int:barrier_id>/delete", methods=["POST"])
+def remove_barrier(barrier_id):
+    barrier, case = service.barrier_or_404(barrier_id)
+    transitions.remove_barrier(barrier)
+    return _done(_("The barrier has been removed."),
+                 url_for(".diagnosis", family_id=case.family_id) + "#barriers")
+
+
+@bp.route("/families/<int:family_id>/diagnosis/summary", methods=["POST"])
+def diagnosis_summary(family_id):
+    case = service.case_or_404(family_id)
+    target = url_for(".diagnosis", family_id=family_id) + "#summary"
+    try:
+        transitions.record_summary(case, strengths=request.form.get("strengths", ""),
+                                   barriers_summary=request.form.get("barriers_summary", ""))
+    except Refused as refused:
+        return _refused(refused, target)
+    return _done(_("The family summary has been saved."), target)
+
+
+@bp.route("/families/<int:family_id>/motivation")
+def motivation(family_id):
+    case = service.case_or_404(family_id)
+    institution_id = service.staff_institution_id()
+    rounds = service.instrument_rounds(case, "motivation", institution_id)
+    points = service.motivation_points(rounds)
+    members = toolkit.instruments_service.visible_members(case.family, institution_id)
+    names = {p.id: p.first_name for p in members}
+    chart = service.motivation_chart(points, names, _("Family"))
+    _read("animator_case", case_id=case.id, family_id=family_id, part="motivation",
+          administration_ids=sorted(a.id for r in rounds for a in r.administrations))
+    response = render_template("animator/motivation.html", case=case, points=points,
+                               chart=chart, members=members, names=names, labels=labels,
+                               can_write=toolkit.can_use(KEY, "write"))
+    toolkit.db.session.commit()
+    return response
+
+
+@bp.route("/families/<int:family_id>/motivation/start", methods=["POST"])
+def start_motivation(family_id):
+    return _start_round(family_id, "motivation", ".motivation")

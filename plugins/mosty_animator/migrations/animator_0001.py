@@ -1,5 +1,5 @@
 """animator: recruitment cases, contacts, work plans with goals, actions and reviews,
-agreements with institutions, information requests"""
+agreements with institutions, information requests, diagnosis barriers and instrument rounds"""
 
 import sqlalchemy as sa
 from alembic import op
@@ -9,10 +9,11 @@ from mosty.toolkit import disable_partnership_wall, enable_partnership_wall
 revision = "animator_0001"
 down_revision = None
 branch_labels = ("animator",)
-depends_on = "0006_case_registry"
+# The registry (families, referrals, enrolment) and the instruments (family rounds).
+depends_on = ("0006_case_registry", "0007_instruments")
 
 # In creation order (foreign keys point backwards); dropped in reverse.
-TABLES = ('animator_info_request', 'animator_case', 'animator_agreement', 'animator_contact', 'animator_plan', 'animator_goal', 'animator_review', 'animator_action')
+TABLES = ('animator_info_request', 'animator_case', 'animator_agreement', 'animator_contact', 'animator_plan', 'animator_goal', 'animator_review', 'animator_action', 'animator_barrier', 'animator_instrument_round')
 
 
 def upgrade():
@@ -53,6 +54,9 @@ def upgrade():
     sa.Column('enrollment_id', sa.Integer(), nullable=True),
     sa.Column('advisor_id', sa.Integer(), nullable=True),
     sa.Column('advisor_since', sa.Date(), nullable=True),
+    sa.Column('strengths', sa.Text(), nullable=False),
+    sa.Column('barriers_summary', sa.Text(), nullable=False),
+    sa.Column('diagnosed_on', sa.Date(), nullable=True),
     sa.Column('partnership_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -179,6 +183,36 @@ def upgrade():
     op.create_index(op.f('ix_animator_action_goal_id'), 'animator_action', ['goal_id'], unique=False)
     op.create_index(op.f('ix_animator_action_partnership_id'), 'animator_action', ['partnership_id'], unique=False)
     # ### end Alembic commands ###
+    op.create_table('animator_barrier',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('recorded_on', sa.Date(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['animator_case.id'], name=op.f('fk_animator_barrier_case_id_animator_case'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_animator_barrier_participant_id_participant'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_animator_barrier_partnership_id_partnership'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_animator_barrier'))
+    )
+    op.create_index(op.f('ix_animator_barrier_case_id'), 'animator_barrier', ['case_id'], unique=False)
+    op.create_index(op.f('ix_animator_barrier_partnership_id'), 'animator_barrier', ['partnership_id'], unique=False)
+    op.create_table('animator_instrument_round',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=12), nullable=False),
+    sa.Column('occasion', sa.String(length=10), nullable=False),
+    sa.Column('started_on', sa.Date(), nullable=False),
+    sa.Column('partnership_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['animator_case.id'], name=op.f('fk_animator_instrument_round_case_id_animator_case'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_animator_instrument_round_partnership_id_partnership'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['round_id'], ['instrument_family_round.id'], name=op.f('fk_animator_instrument_round_round_id_instrument_family_round'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_animator_instrument_round'))
+    )
+    op.create_index(op.f('ix_animator_instrument_round_case_id'), 'animator_instrument_round', ['case_id'], unique=False)
+    op.create_index(op.f('ix_animator_instrument_round_partnership_id'), 'animator_instrument_round', ['partnership_id'], unique=False)
     for table in TABLES:
         enable_partnership_wall(op, table)
 
