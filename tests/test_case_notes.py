@@ -125,3 +125,17 @@ def test_no_notes_are_added_while_processing_is_restricted(world):
     assert response.status_code == 422
     assert "Processing of this person&#39;s data is restricted" in response.get_data(as_text=True)
     assert notes(world) == []
+
+
+def test_the_demo_notes_are_added_once_with_one_sensitive(world, factory):
+    from mosty.notes.demo import load_notes_demo
+    from mosty.partnerships.models import Partnership
+
+    factory.participant(world.mops)
+    factory.participant(world.mops)
+    for _ in range(2):
+        with world.app.app_context(), partnership_scope(world.p.id):
+            load_notes_demo({"krakow": db.session.get(Partnership, world.p.id)})
+            db.session.commit()
+    assert [(category, sensitive) for category, sensitive, _t, _i in notes(world)] == [
+        ("employment", False), ("family", False), ("health", True)]

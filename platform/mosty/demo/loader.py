@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..auth.models import Membership, User
 from ..extensions import db
 from ..instruments.demo import load_instruments_demo
+from ..notes.demo import load_notes_demo
 from ..partnerships.models import (
     Agreement,
     AgreementParty,
@@ -95,6 +96,7 @@ def load_demo(password=DEFAULT_PASSWORD, extra_loaders=()):
     # The case registry first: module loaders may build on its participants and families.
     load_registry_demo(partnerships)
     load_instruments_demo(partnerships)
+    load_notes_demo(partnerships)
     for loader in extra_loaders:
         loader(partnerships)
     db.session.commit()
