@@ -13,7 +13,7 @@ from mosty.partnerships.models import Partnership
 from mosty.plugins.manager import demo_loaders
 from mosty.tenancy import partnership_scope, system_scope
 from mosty.testing.factories import login
-from mosty_animator.models import Agreement, Case, InfoRequest, Plan
+from mosty_animator.models import Agreement, Barrier, Case, InfoRequest, InstrumentRound, Plan
 from test_demo import PASSWORD, _demo_app, cheap_passwords
 
 
@@ -50,6 +50,12 @@ def test_the_board_has_families_at_every_stage_up_to_signed_plans(demo):
         assert db.session.scalar(select(func.count(Case.id)).where(
             Case.advisor_id.is_not(None))) >= 1
     assert counts(demo)["InfoRequest"] == 2
+    with demo.app_context(), partnership_scope(pomorze_id(demo)):
+        purposes = set(db.session.scalars(select(InstrumentRound.purpose)))
+        assert purposes == {"diagnosis", "motivation"}
+        assert db.session.scalar(select(func.count(Barrier.id))) >= 2
+        assert db.session.scalar(select(func.count(Case.id)).where(
+            Case.diagnosed_on.is_not(None))) >= 1
 
 
 def test_loading_again_adds_nothing(demo):
@@ -75,6 +81,8 @@ def test_the_demo_logins_reach_their_pages(demo):
         family_id = db.session.scalar(select(Case.family_id).join(Plan, Plan.case_id == Case.id))
         advised = db.session.scalar(select(Case.family_id).where(Case.advisor_id.is_not(None)))
     assert animator.get(f"/pomorze/animator/families/{family_id}/plan").status_code == 200
+    for page in ("diagnosis", "motivation"):
+        assert animator.get(f"/pomorze/animator/families/{family_id}/{page}").status_code == 200
     advisor = client_for("klub@pomorze.mosty.test")
     assert advisor.get(f"/pomorze/animator/advisor/families/{advised}").status_code == 200
     assert advisor.get(f"/pomorze/animator/families/{advised}").status_code == 404

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from mosty import toolkit
 
 from . import transitions
-from .models import Case
+from .models import Case, InstrumentRound
 
 SLUG = "pomorze"
 ANIMATOR = "animator@pomorze.mosty.test"
@@ -111,6 +111,8 @@ def _board(institution_id, animator, advisor):
         transitions.log_contact(case, on=path.recruited_on, kind="home_visit",
                                 present="cała rodzina", note="Pierwsza wizyta domowa.",
                                 next_step="Plan pracy", actor_id=animator.id)
+        _diagnosis(case, family, animator, institution_id, path.recruited_on, rng)
+        _motivation(case, family, institution_id)
         if index < 3:
             _plan(case, family, animator, started, rng)
     if advisor is not None:
@@ -183,3 +185,69 @@ def _requests(institution_id, animator, operator):
         institution_id=institution_id, asked_by_id=animator.id,
         question="Czy jest dowóz do zakładu w Świdwinie z gminy Rąbino?",
         deadline=today + timedelta(days=5))
+
+
+def _answers(spec, rng):
+    """Plausible answers to every item of an instrument version."""
+    answers = {}
+    for item_id, item in spec["items"].items():
+        kind = item["type"]
+        if kind == "scale":
+            answers[item_id] = rng.randint(item["min"], item["max"])
+        elif kind == "yes_no":
+            answers[item_id] = rng.choice(("yes", "no"))
+        elif kind == "number":
+            answers[item_id] = rng.randint(int(item.get("min") or 0),
+                                           min(int(item.get("max") or 60), 60))
+        elif kind == "choice" and item.get("options"):
+            answers[item_id] = item["options"][0]["value"]
+    return answers
+
+
+BARRIER_NOTES = {
+    "transport": "Autobus do miasta dwa razy dziennie; brak prawa jazdy.",
+    "care_duties": "Opieka nad młodszym dzieckiem i chorą babcią.",
+    "debt": "Zaległości za prąd, ugoda z dostawcą w toku.",
+    "qualifications": "Brak uprawnień zawodowych, ostatnia praca w PGR.",
+    "motivation": "Zniechęcenie po wielu odmowach.",
+}
+
+
+def _diagnosis(case, family, animator, institution_id, on, rng):
+    """The diagnosis of every adult member the institution sees, with barriers and a summary."""
+    instruments = toolkit.instruments_service
+    members = [p for p in instruments.visible_members(family, institution_id)
+               if (date.today() - p.birth_date).days >= 18 * 365]
+    if not members or instruments.instrument_by_key("diagnosis") is None:
+        return
+    record = transitions.start_instrument_round(case, "diagnosis", members,
+                                                institution_id=institution_id,
+                                                actor_id=animator.id, on=on)
+    family_round = instruments.family_round_or_404(record.round_id, institution_id)
+    for administration in instruments.round_administrations(family_round, institution_id):
+        instruments.finish_administration(
+            administration, _answers(administration.version.spec, rng),
+            institution_id=institution_id, actor_id=animator.id)
+    for kind in rng.sample(sorted(BARRIER_NOTES), 2):
+        transitions.add_barrier(case, kind=kind, note=BARRIER_NOTES[kind],
+                                participant_id=members[0].id if kind != "debt" else None, on=on)
+    transitions.record_summary(
+        case, strengths="Rodzina wspiera się nawzajem; dorośli chcą pracować w okolicy.",
+        barriers_summary="Dojazd do pracy i opieka nad dziećmi; zaległe rachunki.", on=on)
+
+
+def _motivation(case, family, institution_id):
+    """The motivation rounds the instruments demo gave this family become the animator's
+    test at entry and at reviews (oldest first)."""
+    instruments = toolkit.instruments_service
+    motivation = instruments.instrument_by_key("family_motivation")
+    if motivation is None:
+        return
+    rounds = [r for r, _admins in instruments.family_rounds(family.id, institution_id)
+              if r.version.instrument_id == motivation.id]
+    for index, family_round in enumerate(sorted(rounds, key=lambda r: (r.started_at, r.id))):
+        record = InstrumentRound(case_id=case.id, round_id=family_round.id,
+                                 purpose="motivation",
+                                 occasion="entry" if index == 0 else "review",
+                                 started_on=family_round.started_at.date())
+        toolkit.db.session.add(record)
