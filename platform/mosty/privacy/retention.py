@@ -20,6 +20,7 @@ from .. import audit
 from ..db import utcnow
 from ..enrollment.models import Enrollment
 from ..enrollment.privacy import enrollments_about
+from ..enrollment.service import default_retention
 from ..extensions import db
 from ..families.models import FamilyMember
 from ..participants.models import Participant
@@ -35,8 +36,8 @@ SYSTEM_ACTOR = 0
 class RetentionStatus:
     """Does a retention obligation apply to the person today, and until when?
 
-    ``open``: a path has not ended (or has no retention date yet), so the obligation lasts at
-    least until it ends; ``until``: the latest retention date of the ended paths.
+    ``open``: a path has not ended, so the obligation lasts at least until it ends; ``until``:
+    the latest retention date of the ended paths (the default one where none was set).
     """
 
     applies: bool
@@ -48,8 +49,10 @@ class RetentionStatus:
 def retention_status(participant, today=None):
     today = today or date.today()
     enrollments = db.session.scalars(enrollments_about(participant.id)).all()
-    dates = [e.retention_until for e in enrollments if e.retention_until is not None]
-    open_ = any(e.retention_until is None for e in enrollments)
+    # A path that ended before retention dates were set keeps the default date.
+    dates = [e.retention_until or default_retention(e.ended_on) for e in enrollments
+             if e.retention_until is not None or e.ended_on is not None]
+    open_ = any(e.retention_until is None and e.ended_on is None for e in enrollments)
     until = max(dates) if dates else None
     applies = open_ or (until is not None and until >= today)
     return RetentionStatus(applies=applies, until=until, open=open_, paths=len(enrollments))
