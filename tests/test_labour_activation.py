@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -152,7 +153,7 @@ def test_capacity_of_an_instrument_cannot_be_exceeded(world):
     with in_a(world) as session:
         participant = session.get(Participant, people[2].id)
         full_instrument = session.get(ActivationInstrument, instrument.id)
-        with pytest.raises(ActivationRefused, match="no places left"):
+        with force_locale("en"), pytest.raises(ActivationRefused, match="no places left"):
             enrol(participant, full_instrument, office_id=world.gup.id, actor_id=None)
         session.rollback()
     assert places_taken(world, instrument) == 2
@@ -217,7 +218,7 @@ def test_enrolment_needs_a_consent_naming_the_labour_office(world):
     with in_a(world) as session:
         participant = session.get(Participant, stranger.id)
         target = session.get(ActivationInstrument, instrument.id)
-        with pytest.raises(ActivationRefused, match="no active consent"):
+        with force_locale("en"), pytest.raises(ActivationRefused, match="no active consent"):
             enrol(participant, target, office_id=world.gup.id, actor_id=None)
         session.rollback()
     # Without a consent the office does not even see the person: 404.
