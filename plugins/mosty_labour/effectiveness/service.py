@@ -124,7 +124,7 @@ def report(period_start, period_end):
 
 # --- the chart --------------------------------------------------------------------------------
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, CHART_WIDTH = 14, 10, 190, 560
+BAR_HEIGHT, GAP, LABEL_WIDTH, CHART_WIDTH = 14, 10, 230, 640
 
 
 def chart(rows):
