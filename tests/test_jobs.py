@@ -274,3 +274,20 @@ def test_a_job_started_without_a_membership_is_refused(world, app):
         g.membership = None
         with pytest.raises(JobRefused):
             start_job("test.echo", "x", {})
+
+
+def test_result_files_are_deleted_a_month_after_the_job_and_the_page_says_so(world):
+    from datetime import timedelta
+
+    from mosty.db import utcnow
+
+    old = start_as(world.app, world.clerk, "test.echo", {"word": "stary"}, slug="zadania")
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.get(Job, old).finished_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    new = start_as(world.app, world.clerk, "test.echo", {"word": "nowy"}, slug="zadania")
+    client = client_of(world.app, world.clerk)
+    assert client.get(f"/zadania/jobs/{old}/result").status_code == 404
+    assert 'id="job-result-deleted"' in client.get(f"/zadania/jobs/{old}").get_data(
+        as_text=True)
+    assert client.get(f"/zadania/jobs/{new}/result").data == b"hello;nowy"

@@ -197,14 +197,18 @@ def summary_lines(counts, committed):
     if committed:
         lines.append(ngettext("%(num)d new record added.", "%(num)d new records added.",
                               created))
-        lines.append(ngettext("%(num)d record updated.", "%(num)d records updated.", updated))
+        if updated:
+            lines.append(ngettext("%(num)d record updated.", "%(num)d records updated.",
+                                  updated))
     else:
         lines.append(ngettext("%(num)d new record would be added.",
                               "%(num)d new records would be added.", created))
-        lines.append(ngettext("%(num)d record would be updated.",
-                              "%(num)d records would be updated.", updated))
-    lines.append(ngettext("%(num)d row matches a record already there (merged).",
-                          "%(num)d rows match records already there (merged).", merged))
+        if updated:
+            lines.append(ngettext("%(num)d record would be updated.",
+                                  "%(num)d records would be updated.", updated))
+    if merged:
+        lines.append(ngettext("%(num)d row matches a record already there (merged).",
+                              "%(num)d rows match records already there (merged).", merged))
     if skipped:
         lines.append(ngettext("%(num)d row skipped.", "%(num)d rows skipped.", skipped))
     return lines

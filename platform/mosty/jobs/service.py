@@ -7,12 +7,14 @@ institution's coordinators and partnership administrators. Everyone else gets 40
 
 import json
 import logging
+from datetime import timedelta
 
 from flask import abort, g
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from .handlers import handler_for
@@ -22,6 +24,7 @@ from .progress import live_values
 log = logging.getLogger(__name__)
 
 OVERSEER_ROLES = ("coordinator", "partnership_admin")
+KEEP_RESULTS_DAYS = 30
 TITLE_LENGTH = 200
 
 
@@ -46,6 +49,7 @@ def start_job(kind, title, params, *, return_url=""):
     # Ids are read before the commit: afterwards the request's objects are expired, and
     # reloading them would hold a read lock that an in-process (SQLite) job waits for.
     partnership_id, actor_id = g.partnership.id, current_user.id
+    forget_old_results(membership.institution_id)
     locale = get_locale()
     job = Job(kind=kind, title=str(title)[:TITLE_LENGTH], params=dict(params),
               institution_id=membership.institution_id, actor_id=actor_id,
@@ -56,6 +60,18 @@ def start_job(kind, title, params, *, return_url=""):
     db.session.commit()
     _enqueue(partnership_id, actor_id, job_id)
     return db.session.get(Job, job_id)
+
+
+def forget_old_results(institution_id):
+    """Delete the result files of the institution's jobs finished more than
+    ``KEEP_RESULTS_DAYS`` ago: exports hold personal data and must not pile up. The job stays
+    (its ``result_size`` tells the page a file was there)."""
+    cutoff = utcnow() - timedelta(days=KEEP_RESULTS_DAYS)
+    db.session.execute(
+        update(Job).where(Job.institution_id == institution_id, Job.finished_at < cutoff,
+                          Job.result_filename != "")
+        .values(result_data=None, result_filename="", result_content_type="")
+        .execution_options(synchronize_session=False))
 
 
 def _enqueue(partnership_id, actor_id, job_id):

@@ -30,7 +30,7 @@ def index():
 def detail(job_id):
     job = service.job_or_404(job_id)
     return render_template("jobs/detail.html", job=job, progress=service.progress_of(job),
-                           states=STATES)
+                           states=STATES, keep_days=service.KEEP_RESULTS_DAYS)
 
 
 @login_required
@@ -53,7 +53,8 @@ def result(job_id):
     job = service.job_or_404(job_id)
     if not job.has_result:
         return render_template("jobs/detail.html", job=job, progress=service.progress_of(job),
-                               states=STATES, no_result=True), 404
+                               states=STATES, keep_days=service.KEEP_RESULTS_DAYS,
+                               no_result=True), 404
     data = job.result_data or b""
     audit.record("export", job, detail={"kind": job.kind, "size": len(data)})
     db.session.commit()
