@@ -36,7 +36,7 @@ def test_the_export_holds_the_persons_own_answers_and_scores_only(app, factory):
         (section,) = privacy.personal_data(db.session.get(Participant, w.anna.id))
         (record,) = section.records
         values = {str(k): v for k, v in record.items()}
-    assert values["Instrument"] == "Test motywacji rodziny (przykład)"
+    assert values["Standardized instrument"] == "Test motywacji rodziny (przykład)"
     assert values["Version"] == 1
     assert "Chcę podjąć pracę w ciągu najbliższych trzech miesięcy.: 5 – zdecydowanie tak" in (
         values["Answers"])

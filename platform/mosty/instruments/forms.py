@@ -58,7 +58,7 @@ class DefinitionForm(FlaskForm):
 
 
 class StartForm(FlaskForm):
-    instrument = ChoiceField(_l("Instrument"), coerce=optional_id)
+    instrument = ChoiceField(_l("Standardized instrument"), coerce=optional_id)
     members = CheckboxesField(_l("Family members to fill it in"), coerce=int)
 
     def __init__(self, *args, instruments=(), members=(), **kwargs):

@@ -57,7 +57,7 @@ def personal_data(participant):
     for a in _of(participant):
         spec = a.version.spec
         records.append({
-            _l("Instrument"): a.version.title,
+            _l("Standardized instrument"): a.version.title,
             _l("Version"): a.version.number,
             _l("Institution"): a.institution.name,
             _l("Status"): STATUS_LABELS.get(a.status, a.status),
