@@ -1,6 +1,7 @@
 """Import formats: the core's own and those modules offer through ``mosty_exchange_formats``
 (``ExchangeFormat(direction="import", handler=...)``)."""
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,8 @@ from ..i18n import lazy_gettext as _l
 from .contract import as_field
 
 CORE = "core"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,12 @@ def module_formats():
     from ..plugins.manager import get_plugin_manager
 
     formats = []
-    for result in get_plugin_manager().hook.mosty_exchange_formats():
+    for impl in get_plugin_manager().hook.mosty_exchange_formats.get_hookimpls():
+        try:
+            result = impl.function()
+        except Exception:  # noqa: BLE001 - a broken module loses its formats, not the page
+            log.exception("Plugin %s failed in mosty_exchange_formats", impl.plugin_name)
+            continue
         for fmt in (result if isinstance(result, list | tuple) else [result]):
             if fmt is None or getattr(fmt, "direction", None) != "import":
                 continue
