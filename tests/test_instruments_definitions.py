@@ -219,3 +219,10 @@ def test_the_complete_example_in_the_documentation_is_valid(app):
     assert spec["key"] == "readiness_check"
     assert spec["items"]["skad"]["scored"] is False
     assert spec["total"]["from"] == "domains"
+
+
+def test_references_are_refused_so_a_few_lines_cannot_stand_for_millions_of_items(app):
+    bomb = GOOD.replace("      - id: want\n", "      - &q\n        id: want\n", 1).replace(
+        "      - id: fear\n", "      - *q\n      - id: fear\n", 1)
+    faults = faults_of(app, bomb)
+    assert len(faults) == 1 and "references" in faults[0] and faults[0].startswith("Line ")

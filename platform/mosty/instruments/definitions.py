@@ -21,6 +21,7 @@ IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 MAX_SOURCE = 200_000
 MAX_SCALE_POINTS = 11
 DEFAULT_MIN_ANSWERED = 0.75
+MAX_ITEMS = 500
 
 TOP_KEYS = {"key", "title", "description", "example", "required_by_default", "sections",
             "domains", "total"}
@@ -116,6 +117,12 @@ def load_yaml(text):
         raise InvalidDefinition([Fault(None, "", gettext(
             "The definition is too long: at most %(n)d characters.", n=MAX_SOURCE))])
     try:
+        for event in yaml.parse(text, Loader=_LineLoader):
+            # An alias repeats a whole part of the file: a few lines could stand for millions
+            # of items, and nobody writing a questionnaire needs one.
+            if isinstance(event, yaml.AliasEvent):
+                raise InvalidDefinition([Fault(event.start_mark.line + 1, "", gettext(
+                    "references (\"*name\") are not allowed: write the part out in full."))])
         documents = list(yaml.load_all(text, Loader=_LineLoader))  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -269,6 +276,8 @@ def parse_definition(text):
     required_default = check.boolean(root, "required_by_default", "", False)
     domain_ids = _domain_ids(check, root)
     items, sections = _sections(check, root, required_default, domain_ids)
+    if len(items) > MAX_ITEMS:
+        check.fault(None, "", gettext("An instrument can have at most %(n)d items.", n=MAX_ITEMS))
     spec["sections"], spec["items"] = sections, items
     spec["domains"] = _domains(check, root, items)
     spec["total"] = _total(check, root, items, spec["domains"])
