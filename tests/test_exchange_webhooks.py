@@ -298,3 +298,38 @@ def test_retries_back_off_exponentially_below_the_visibility_timeout(app):
         waits = [retry_countdown(n, base=30) for n in range(1, 12)]
     assert 22 <= waits[0] <= 30 and 45 <= waits[1] <= 60
     assert max(waits) <= RETRY_BACKOFF_MAX < VISIBILITY_TIMEOUT
+
+
+@pytest.mark.redis
+def test_with_a_broker_the_commit_enqueues_the_dispatch_with_the_actor(make_app):
+    """Production path: the session's after-commit hook hands the dispatch to the broker
+    (nothing is delivered in the request), naming the member who caused the event."""
+    import json as json_module
+    import uuid
+
+    import redis
+
+    from mosty.testing.factories import RegistryFactory
+    from mosty.testing.services import require_redis
+
+    redis_url = require_redis()
+    app = make_app(MOSTY_REDIS_URL=redis_url, MOSTY_TASKS_EAGER=False)
+    queue = f"mosty-exchange-test-{uuid.uuid4().hex[:8]}"
+    app.extensions["celery"].conf.task_default_queue = queue
+    f = RegistryFactory(app)
+    p = f.partnership(slug="z-brokerem")
+    mops, gup = f.institution(p, name="MOPS"), f.institution(p, name="GUP")
+    gup_worker = f.staff(gup)
+    anna = f.participant(mops)
+    referral = f.referral(anna, mops, gup)
+    client = login(app.test_client(), gup_worker)
+    response = client.post(f"/z-brokerem/referrals/{referral.id}/decline",
+                           data={"decline_reason": "Brak miejsc"})
+    assert response.status_code == 302
+    broker = redis.Redis.from_url(redis_url)
+    try:
+        messages = [json_module.loads(m) for m in broker.lrange(queue, 0, -1)]
+    finally:
+        broker.delete(queue)
+    assert [m["headers"]["task"] for m in messages] == ["mosty.exchange.dispatch"]
+    assert messages[0]["headers"]["argsrepr"] == repr((p.id, gup_worker.id))

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from celery import current_task
 from flask import current_app, g, has_request_context
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -246,14 +247,15 @@ def sweep():
 
 
 def _actor_id():
+    """Who caused the events, read without SQL (this runs right after a commit)."""
     if has_request_context():
-        from flask_login import current_user
-
         token_user = g.get("api_token_user_id")
         if token_user:
             return token_user
-        if current_user and current_user.is_authenticated:
-            return current_user.id
+        user = g.get("_login_user")  # Flask-Login's cache of the signed-in user
+        state = sa_inspect(user, raiseerr=False) if user is not None else None
+        if state is not None and state.identity:
+            return state.identity[0]
     return SYSTEM_ACTOR_ID
 
 
