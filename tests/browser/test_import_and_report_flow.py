@@ -1,6 +1,7 @@
 """Issue #8 in a browser: import a CSV with one bad row (the error is shown), fix it, import it
 (the progress bar finishes), then make the monthly report and download its XLSX."""
 
+import io
 import re
 from datetime import date
 
@@ -86,7 +87,8 @@ def test_import_with_a_bad_row_then_fixed_then_monthly_report(page, live_server,
         page.locator("#job-result").click()
     download = download_info.value
     assert re.fullmatch(r"raport-\d{4}-\d{2}-wewn\.xlsx", download.suggested_filename)
-    book = load_workbook(download.path())
+    with open(download.path(), "rb") as handle:       # the saved file has no .xlsx suffix
+        book = load_workbook(io.BytesIO(handle.read()))
     assert book.sheetnames[:4] == ["Uczestnicy", "Usługi", "Skierowania", "Rezultaty"]
     first = book.worksheets[0]
     assert "Równowaga" in first["A1"].value
