@@ -333,6 +333,7 @@ def test_a_family_round_gives_one_administration_per_member(world):
     family_page = client.get(f"/{SLUG}/families/{world.family.id}/").get_data(as_text=True)
     assert "Instruments given to the family" in family_page
     assert round_url.split("localhost")[-1] in family_page
+    assert "Instrument given to the family" in family_page  # the timeline
 
 
 def test_choosing_no_member_is_refused(world):

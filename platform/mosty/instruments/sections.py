@@ -4,7 +4,12 @@ the family page listing the family rounds."""
 from flask import url_for
 
 from ..i18n import lazy_gettext as _l
-from ..participants.sections import family_section, participant_section, participant_timeline
+from ..participants.sections import (
+    family_section,
+    family_timeline,
+    participant_section,
+    participant_timeline,
+)
 from ..plugins.contributions import Panel, TimelineEntry
 from . import service
 
@@ -42,4 +47,15 @@ def instrument_events(participant, institution_id):
                       url=url_for("instruments.administration", administration_id=a.id))
         for a in service.participant_administrations(participant.id, institution_id)
         if a.finished_at is not None
+    ]
+
+
+@family_timeline
+def family_round_events(family, institution_id):
+    return [
+        TimelineEntry(module=MODULE, at=family_round.started_at,
+                      title=_l("Instrument given to the family"),
+                      detail=family_round.version.title,
+                      url=url_for("instruments.family_round", round_id=family_round.id))
+        for family_round, _administrations in service.family_rounds(family.id, institution_id)
     ]
