@@ -333,3 +333,36 @@ def test_with_a_broker_the_commit_enqueues_the_dispatch_with_the_actor(make_app)
         broker.delete(queue)
     assert [m["headers"]["task"] for m in messages] == ["mosty.exchange.dispatch"]
     assert messages[0]["headers"]["argsrepr"] == repr((p.id, gup_worker.id))
+
+
+def test_without_private_addresses_allowed_a_loopback_webhook_is_refused_unsent(make_app):
+    from mosty.exchange.delivery import NOT_PUBLIC
+    from mosty.testing.factories import RegistryFactory
+
+    app = make_app(MOSTY_WEBHOOK_ALLOW_PRIVATE=False)
+    f = RegistryFactory(app)
+    p = f.partnership(slug="publiczne")
+    w = SimpleNamespace(app=app, f=f, p=p)
+    w.mops, w.gup = f.institution(p, name="MOPS"), f.institution(p, name="GUP")
+    w.mops_worker, w.admin = f.staff(w.mops), f.staff(w.mops, roles=("partnership_admin",))
+    w.anna = f.participant(w.mops)
+    f.consent(w.anna, [w.gup])
+    with Receiver() as receiver:
+        add_webhook(w, w.gup, receiver.url)
+        send(w)
+        run_dispatch(w)
+    assert receiver.requests == []
+    (delivery,) = rows(w, WebhookDelivery)
+    assert (delivery.state, delivery.attempts) == ("failed", 1)
+    assert [a.error for a in rows(w, DeliveryAttempt)] == [NOT_PUBLIC]
+
+
+def test_a_redirect_is_not_followed_but_counted_as_a_failed_attempt(world):
+    with Receiver(fail_first=1, status=307) as receiver:
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = hook.secret
+        send(world)
+        run_dispatch(world)
+    assert len(receiver.requests) == 2
+    assert [(a.status_code, a.error) for a in rows(world, DeliveryAttempt)] == [
+        (307, "HTTP 307"), (200, "")]

@@ -99,6 +99,8 @@ def load_config(instance_path):
         # each request waits at most MOSTY_WEBHOOK_TIMEOUT seconds for the partner system.
         "MOSTY_WEBHOOK_RETRY_SECONDS": float(_env("WEBHOOK_RETRY_SECONDS", "30")),
         "MOSTY_WEBHOOK_TIMEOUT": float(_env("WEBHOOK_TIMEOUT", "10")),
+        # Webhooks to loopback/private addresses: allowed for development, off in production.
+        "MOSTY_WEBHOOK_ALLOW_PRIVATE": _env_flag("WEBHOOK_ALLOW_PRIVATE", default=not production),
         # Uploads for import: at most this many bytes and data rows per file.
         "MOSTY_IMPORT_MAX_BYTES": int(_env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024))),
         "MOSTY_IMPORT_MAX_ROWS": int(_env("IMPORT_MAX_ROWS", "20000")),

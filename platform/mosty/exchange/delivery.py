@@ -9,11 +9,14 @@ before our commit; the retry then posts the same ``X-Mosty-Delivery`` id again, 
 receiver dedupes (documented in docs/exchange.md).
 """
 
+import ipaddress
 import json
 import logging
 import random
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import timedelta
@@ -149,11 +152,46 @@ def _body(delivery, event):
     }, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer like any other non-2xx: never followed (it could lead the
+    request to an address the checks below would have refused)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+NOT_PUBLIC = "the address is not public (loopback, private or reserved network)"
+
+
+def address_refused(url):
+    """Why the URL may not be called, or None: unless MOSTY_WEBHOOK_ALLOW_PRIVATE is on (the
+    default outside production), webhooks reach public addresses only, so a webhook cannot be
+    used to probe the servers next to Mosty."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an http(s) address"
+    if current_app.config.get("MOSTY_WEBHOOK_ALLOW_PRIVATE", True):
+        return None
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as error:
+        return str(error)[:500] or "the name does not resolve"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return NOT_PUBLIC
+    return None
+
+
 def post(url, body, headers, timeout=REQUEST_TIMEOUT):
     """POST the body; (status code or None, error text)."""
+    refused = address_refused(url)
+    if refused:
+        return None, refused
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked in forms
+        with _OPENER.open(request, timeout=timeout) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"
@@ -226,7 +264,8 @@ def attempt(delivery):
     if ok:
         delivery.state = "delivered"
         delivery.delivered_at = utcnow()
-    elif number >= MAX_ATTEMPTS:
+    elif number >= MAX_ATTEMPTS or error == NOT_PUBLIC:
+        # A refused address stays refused: retrying would only fill the log.
         delivery.state = "failed"
     return delivery.state
 

@@ -20,6 +20,8 @@ ATTEMPT_ERRORS = {
     "the endpoint is switched off": _l("the webhook is switched off"),
     "held: processing of the person's data is restricted":
         _l("not sent: processing of the person's data is restricted"),
+    "the address is not public (loopback, private or reserved network)":
+        _l("not sent: the address is not public (loopback, private or reserved network)"),
 }
 
 
