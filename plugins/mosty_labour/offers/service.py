@@ -21,6 +21,9 @@ SUGGESTION_LIMIT = 50
 # Locality ranks, best first: the SQL ``case`` below and the words for each.
 SAME_COMMUNE, SAME_COUNTY, ANYWHERE = 0, 1, 2
 OFFER_STATUS_LABELS = {"open": _l("open"), "filled": _l("filled"), "closed": _l("closed")}
+# The list's tabs name groups of offers (plural in Polish).
+OFFER_TAB_LABELS = {"open": _l("open offers"), "filled": _l("filled offers"),
+                    "closed": _l("closed offers")}
 CANDIDATE_STATUS_LABELS = {"referred": _l("referred to the employer"), "hired": _l("hired"),
                            "not_hired": _l("not hired")}
 CARE_FEATURE_LABELS = {

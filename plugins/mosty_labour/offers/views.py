@@ -50,7 +50,8 @@ def offers():
                                page=max(number, 1), per_page=PER_PAGE, error_out=False)
     hires = service.hires_by_offer([o.id for o in page.items])
     return render_template("labour/offers/index.html", page=page, status=status, hires=hires,
-                           statuses=service.OFFER_STATUS_LABELS, units=service.communes(),
+                           statuses=service.OFFER_STATUS_LABELS, tabs=service.OFFER_TAB_LABELS,
+                           units=service.communes(),
                            place_of=service.place_of, clerk=clerk_institution_id() is not None)
 
 
