@@ -101,14 +101,42 @@ def test_the_report_section_counts_the_period(w):
         from flask import session
 
         session["locale"] = "en"  # the labels below are the English msgids
-        section = hooks.report_sections(today - timedelta(days=60), today)
+        section, outcomes = hooks.report_sections(today - timedelta(days=60), today)
         rows = {str(label): value for label, value in section.rows}
         assert rows["Families recruited (leads)"] == 1
         assert rows["Families enrolled"] == 1
         assert rows["Families with a signed work plan"] == 1
         assert rows["Agreements concluded"] == 1
-        earlier = hooks.report_sections(today - timedelta(days=400), today - timedelta(days=100))
+        earlier, _outcomes = hooks.report_sections(today - timedelta(days=400),
+                                                   today - timedelta(days=100))
         assert all(value == 0 for _label, value in earlier.rows)
+        assert outcomes.rows == ()
+
+
+def test_the_report_counts_outcomes_by_county_and_sex(w):
+    from flask import session
+
+    from mosty.outcomes.models import Outcome
+
+    today = date.today()
+    with w.app.app_context(), partnership_scope(w.p.id):
+        db.session.add_all([
+            Outcome(participant_id=w.parent.id, institution_id=w.pup.id, kind="job_started",
+                    occurred_on=today),
+            Outcome(participant_id=w.child.id, institution_id=w.pup.id, kind="job_started",
+                    occurred_on=today),
+            Outcome(participant_id=w.child.id, institution_id=w.pup.id,
+                    kind="training_completed", occurred_on=today),
+            Outcome(participant_id=w.parent_b.id, institution_id=w.pup.id,  # not on the board
+                    kind="job_started", occurred_on=today)])
+        db.session.commit()
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        session["locale"] = "en"
+        _section, outcomes = hooks.report_sections(today - timedelta(days=1), today)
+        rows = {tuple(str(cell) for cell in row[:3]): row[3] for row in outcomes.rows}
+    assert rows == {("powiat łobeski", "man", "job started"): 1,
+                    ("powiat łobeski", "woman", "job started"): 1,
+                    ("powiat łobeski", "woman", "training completed"): 1}
 
 
 def test_personal_data_and_anonymisation(w):
@@ -135,3 +163,15 @@ def test_the_plugin_declares_its_person_linked_tables():
 
     assert {"animator_goal", "animator_action", "animator_agreement",
             "animator_plan"} <= set(plugin.PERSONAL_TABLES)
+
+
+def test_the_partnership_report_page_shows_the_animator_sections(w, factory):
+    coordinator = factory.staff(w.fundacja, roles=("coordinator",))
+    today = date.today()
+    page = client_of(w, coordinator).get(
+        f"/{w.p.slug}/reports/?preset=custom&start={(today - timedelta(days=60)).isoformat()}"
+        f"&end={today.isoformat()}&variant=internal")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Families with a signed work plan" in text
+    assert "outcomes of the families by county and sex" in text

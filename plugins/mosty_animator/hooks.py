@@ -173,9 +173,36 @@ def report_sections(period_start, period_end):
     ]
     rows += [(_l("Agreements with institutions of kind: %(kind)s", kind=kind), n)
              for kind, n in sorted(agreements_by_kind)]
-    return toolkit.ReportSection(module=KEY, title=_l("Work animator"),
-                                 columns=(_l("Measure"), _l("Value")), rows=tuple(rows),
-                                 order=40)
+    return [toolkit.ReportSection(module=KEY, title=_l("Work animator"),
+                                  columns=(_l("Measure"), _l("Value")), rows=tuple(rows),
+                                  order=40),
+            _outcomes_section(period_start, period_end)]
+
+
+def _outcomes_section(period_start, period_end):
+    """Outcomes in the period of the members of the families on the board, by the family's
+    county and the person's sex (counts only)."""
+    families = select(Case.family_id)
+    found = toolkit.db.session.execute(
+        select(func.substr(toolkit.Family.teryt, 1, 4), toolkit.Participant.sex,
+               toolkit.Outcome.kind, func.count(func.distinct(toolkit.Outcome.id)))
+        .join(toolkit.Participant, toolkit.Participant.id == toolkit.Outcome.participant_id)
+        .join(toolkit.FamilyMember,
+              toolkit.FamilyMember.participant_id == toolkit.Outcome.participant_id)
+        .join(toolkit.Family, toolkit.Family.id == toolkit.FamilyMember.family_id)
+        .where(toolkit.Family.id.in_(families), toolkit.Outcome.occurred_on >= period_start,
+               toolkit.Outcome.occurred_on <= period_end)
+        .group_by(func.substr(toolkit.Family.teryt, 1, 4), toolkit.Participant.sex,
+                  toolkit.Outcome.kind)).all()
+    counties = {u.teryt: u.name for u in toolkit.db.session.scalars(
+        select(toolkit.TerritoryUnit))}
+    rows = tuple(
+        (counties.get(county, county or "—"), toolkit.SEX_LABELS.get(sex, sex),
+         labels.OUTCOME_KINDS.get(kind, kind), n)
+        for county, sex, kind, n in sorted(found, key=lambda r: (r[0] or "", r[1], r[2])))
+    return toolkit.ReportSection(
+        module=KEY, title=_l("Work animator: outcomes of the families by county and sex"),
+        columns=(_l("County"), _l("Sex"), _l("Outcome"), _l("People")), rows=rows, order=41)
 
 
 def personal_data(participant):

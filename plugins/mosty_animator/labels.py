@@ -50,3 +50,6 @@ BARRIERS = {
     "qualifications": _l("qualifications"),
 }
 OCCASIONS = {"entry": _l("at entry"), "review": _l("at a review")}
+OUTCOME_KINDS = {"job_started": _l("job started"), "training_completed": _l("training completed"),
+                 "registration_ended": _l("registration as unemployed ended"),
+                 "self_employment": _l("own business started")}
