@@ -404,3 +404,159 @@ def test_personal_data_and_anonymisation_keep_the_periods_and_blank_the_case_num
         session.commit()
         assert session.scalar(select(LabourRegistration.case_no)) == ""
         assert session.scalar(select(func.count(RegistrationPeriod.id))) == 1
+
+
+# --- import of the labour office system's export (labour.registrations) ---------------------
+
+IMPORT_HEADER = ("PESEL;Status;Data rejestracji;Data wyrejestrowania;Przyczyna wyrejestrowania;"
+                 "Numer ewidencyjny;Prawo do zasiłku;Zasiłek do")
+
+
+def make_pesel(birth, serial, female=True):
+    digits = f"{birth:%y%m%d}{serial:03d}{(0 if female else 1) + 2 * (serial % 4)}"
+    weights = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+    check = (10 - sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 10) % 10
+    return digits + str(check)
+
+
+ANNA_PESEL = make_pesel(D(1985, 3, 14), 123)
+STRANGER_PESEL = make_pesel(D(1979, 11, 2), 456)
+
+
+@pytest.fixture
+def import_world(app, factory):
+    w = labour_world(app, factory)
+    w.anna_with_pesel = factory.participant(w.mops, first_name="Ewa", last_name="Peselowa",
+                                            pesel=ANNA_PESEL)
+    factory.consent(w.anna_with_pesel, [w.gup])
+    return w
+
+
+def export_file(*rows):
+    return ("\n".join((IMPORT_HEADER, *rows)) + "\n").encode("utf-8")
+
+
+def run_import(world, client, data, commit=True):
+    """Upload, confirm the recognised columns (dry run), then commit; the batch's report."""
+    import io
+    import re
+
+    from mosty.imports.models import ImportBatch
+
+    response = client.post(f"/{SLUG}/imports/", data={
+        "format": "labour.registrations", "file": (io.BytesIO(data), "eksport.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    batch_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
+    page = client.get(f"/{SLUG}/imports/{batch_id}/mapping").get_data(as_text=True)
+    form = {}
+    for index, body in re.findall(r'<select id="column-(\d+)" name="column-\d+">(.*?)</select>',
+                                  page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        form[f"column-{index}"] = chosen.group(1) if chosen else ""
+    assert client.post(f"/{SLUG}/imports/{batch_id}/mapping", data=form).status_code == 302
+    if commit:
+        assert client.post(f"/{SLUG}/imports/{batch_id}/commit").status_code == 302
+    with in_a(world) as session:
+        batch = session.get(ImportBatch, batch_id)
+        return SimpleNamespace(state=batch.state, report=batch.report, mapping=batch.mapping)
+
+
+def test_the_office_imports_registration_periods_by_pesel_and_a_second_run_changes_nothing(
+        import_world):
+    world = import_world
+    client = client_of(world, world.gup_clerk)
+    data = export_file(
+        f"{ANNA_PESEL};bezrobotna;01.03.2023;15.09.2023;podjęcie zatrudnienia;CAZ/23/1;nie;",
+        f"{ANNA_PESEL};Bezrobotny;2024-02-01;;;CAZ/24/7;TAK;2024-08-01",
+        f"{STRANGER_PESEL};bezrobotny;2024-01-10;;;CAZ/24/9;nie;",
+    )
+    dry = run_import(world, client, data, commit=False)
+    assert sorted(dry.mapping.values()) == sorted(
+        ("pesel", "status", "registered_on", "deregistered_on", "reason", "case_no", "benefit",
+         "benefit_until"))
+    assert dry.report["errors"] == []
+    assert dry.report["counts"]["create"] == 2 and dry.report["counts"]["skip"] == 1
+    assert periods_of(world, world.anna_with_pesel.id) == []  # the dry run saved nothing
+    before = len(audit_entries(world))
+    committed = run_import(world, client, data)
+    assert committed.state == "committed"
+    assert periods_of(world, world.anna_with_pesel.id) == [
+        ("unemployed", D(2023, 3, 1), D(2023, 9, 15), "employment"),
+        ("unemployed", D(2024, 2, 1), None, ""),
+    ]
+    with in_a(world) as session:
+        registration = session.scalar(select(LabourRegistration).where(
+            LabourRegistration.participant_id == world.anna_with_pesel.id))
+        assert (registration.institution_id, registration.case_no,
+                registration.benefit_entitled, registration.benefit_until) == (
+            world.gup.id, "CAZ/24/7", True, D(2024, 8, 1))
+    changes = [e for e in audit_entries(world)[before:]
+               if e.object_type in ("RegistrationPeriod", "LabourRegistration")]
+    assert changes and all("import_id" in e.detail for e in changes)
+    assert not any(ANNA_PESEL in str(e.detail) for e in audit_entries(world))
+    again = run_import(world, client, data)
+    assert again.report["counts"].get("create", 0) == 0, again
+    assert again.report["counts"].get("merge") == 2, again
+    assert len(periods_of(world, world.anna_with_pesel.id)) == 2
+
+
+def test_a_later_export_closes_the_open_period(import_world):
+    world = import_world
+    client = client_of(world, world.gup_clerk)
+    run_import(world, client, export_file(f"{ANNA_PESEL};bezrobotny;2024-02-01;;;;;"))
+    later = run_import(world, client, export_file(
+        f"{ANNA_PESEL};bezrobotny;2024-02-01;2024-10-01;na własny wniosek;;;"))
+    assert later.report["counts"]["update"] == 1
+    assert periods_of(world, world.anna_with_pesel.id) == [
+        ("unemployed", D(2024, 2, 1), D(2024, 10, 1), "own_request")]
+
+
+def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_saved(import_world):
+    world = import_world
+    future = (date.today() + timedelta(days=30)).strftime("%d.%m.%Y")
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2023-03-01;2023-09-01;podjęcie zatrudnienia;;;",
+        "85031412345;bezrobotny;2024-02-01;;;;;",
+        f"{ANNA_PESEL};emeryt;2024-02-01;;;;;",
+        f"{ANNA_PESEL};bezrobotny;2024-05-01;2024-06-01;;;;",
+        f"{ANNA_PESEL};bezrobotny;{future};;;;;",
+        f"{ANNA_PESEL};bezrobotny;31.02.2024;;;;może;",
+    )).report
+    problems = {(e["line"], e["column"]) for e in report["errors"]}
+    assert problems == {(3, "PESEL"), (4, "Status"), (5, "Przyczyna wyrejestrowania"),
+                        (6, "Data rejestracji"), (7, "Data rejestracji"),
+                        (7, "Prawo do zasiłku")}
+    assert periods_of(world, world.anna_with_pesel.id) == []
+
+
+def test_overlapping_periods_in_the_export_are_refused_with_the_registration_rule(import_world):
+    world = import_world
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2023-03-01;;;;;",
+        f"{ANNA_PESEL};bezrobotny;2023-06-01;;;;;",
+    )).report
+    assert [e["line"] for e in report["errors"]] == [3]
+    assert "already registered" in report["errors"][0]["message"]
+    assert periods_of(world, world.anna_with_pesel.id) == []
+
+
+def test_only_a_labour_office_imports_registration_statuses(import_world):
+    from mosty.imports.contract import ImportContext, ImportRow
+    from mosty_labour.registration.imports import RegistrationImport
+
+    world = import_world
+    row = ImportRow(line=2, values={"pesel": ANNA_PESEL, "status": "bezrobotny",
+                                    "registered_on": "2024-02-01"}, columns={})
+    with in_a(world):
+        outcomes = RegistrationImport()([row], ImportContext(
+            partnership_id=world.p.id, institution_id=world.mops.id,
+            actor_id=world.mops_clerk.id, batch_id=1, dry_run=False,
+            report_progress=lambda done, total: None))
+    assert outcomes[0]["effect"] == "error"
+    assert periods_of(world, world.anna_with_pesel.id) == []
+    # The format is offered to members with write access to the module only.
+    assert "labour.registrations" in client_of(world, world.gup_clerk).get(
+        f"/{SLUG}/imports/").get_data(as_text=True)
+    assert "labour.registrations" not in client_of(world, world.mops_worker).get(
+        f"/{SLUG}/imports/").get_data(as_text=True)

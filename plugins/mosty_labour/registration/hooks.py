@@ -11,12 +11,20 @@ from mosty.toolkit import lazy_gettext as _l
 from ..blueprint import KEY
 from . import demo, service
 from .access import is_clerk
+from .imports import RegistrationImport
 from .models import LabourRegistration
 
 
 def menu_items(partnership, membership):
     return toolkit.MenuItem(module=KEY, label=_l("Register of the labour office"),
                             endpoint=f"{KEY}.registration_list", order=62)
+
+
+def exchange_formats():
+    return toolkit.ExchangeFormat(
+        module=KEY, key="registrations",
+        name=_l("Registration statuses from the labour office's system"),
+        direction="import", handler=RegistrationImport())
 
 
 def participant_panels(participant, membership):

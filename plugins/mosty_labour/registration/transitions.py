@@ -38,7 +38,13 @@ def _own(registration, office_id):
                                      "can change it."))
 
 
-def register_person(participant, *, office_id, actor_id, status, registered_on, case_no=None):
+def _with_import(detail, import_id):
+    """Changes made by an import name the import batch in their audit entry."""
+    return {**detail, "import_id": import_id} if import_id is not None else detail
+
+
+def register_person(participant, *, office_id, actor_id, status, registered_on, case_no=None,
+                    import_id=None):
     """Open a registration period at the office (creating the person's file there)."""
     if status not in PERIOD_STATUSES:
         raise RegistrationRefused(_l("Choose one of the options offered."))
@@ -68,8 +74,9 @@ def register_person(participant, *, office_id, actor_id, status, registered_on, 
     toolkit.db.session.add(period)
     toolkit.db.session.flush()
     toolkit.record_audit("create", period, actor_id=actor_id, institution_id=office_id,
-                         detail={"participant_id": participant.id,
-                                 "registration_id": registration.id, "status": status})
+                         detail=_with_import({"participant_id": participant.id,
+                                              "registration_id": registration.id,
+                                              "status": status}, import_id))
     return period
 
 
@@ -98,7 +105,7 @@ def change_status(registration, *, office_id, actor_id, status, on):
     return period
 
 
-def deregister(registration, *, office_id, actor_id, on, reason):
+def deregister(registration, *, office_id, actor_id, on, reason, import_id=None):
     """End the open period on ``on`` (the first day no longer registered) with a reason."""
     _own(registration, office_id)
     current = registration.open_period
@@ -113,14 +120,15 @@ def deregister(registration, *, office_id, actor_id, on, reason):
     current.deregistered_on = on
     current.deregistration_reason = reason
     toolkit.record_audit("transition", registration, actor_id=actor_id, institution_id=office_id,
-                         detail={"participant_id": registration.participant_id,
-                                 "from": current.status, "to": "deregistered",
-                                 "reason": reason, "period_id": current.id})
+                         detail=_with_import({"participant_id": registration.participant_id,
+                                              "from": current.status, "to": "deregistered",
+                                              "reason": reason, "period_id": current.id},
+                                             import_id))
     return current
 
 
 def update_details(registration, *, office_id, actor_id, case_no, benefit_entitled,
-                   benefit_until):
+                   benefit_until, import_id=None):
     """The office's case number and the entitlement to benefit."""
     _own(registration, office_id)
     if benefit_until is not None and not benefit_entitled:
@@ -132,6 +140,6 @@ def update_details(registration, *, office_id, actor_id, case_no, benefit_entitl
     for name, value in values.items():
         setattr(registration, name, value)
     toolkit.record_audit("update", registration, actor_id=actor_id, institution_id=office_id,
-                         detail={"participant_id": registration.participant_id,
-                                 "fields": changed})
+                         detail=_with_import({"participant_id": registration.participant_id,
+                                              "fields": changed}, import_id))
     return registration
