@@ -288,3 +288,19 @@ def test_on_postgresql_behind_row_level_security_a_token_stays_in_its_partnershi
     assert answer(world, a.token, a.referral.id, json={"action": "accept"}).status_code == 200
     forged = b.token.plaintext.replace(f"mosty_{b.p.id}_", f"mosty_{a.p.id}_", 1)
     assert api(world, forged).status_code == 401
+
+
+def test_a_restricted_persons_referral_shows_numbers_and_statuses_only(world):
+    from mosty.participants.models import Participant
+
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.get(Referral, world.to_gup.id).shared_fields = ["contact"]
+        db.session.get(Participant, world.anna.id).processing_restricted = True
+        db.session.commit()
+    response = api(world, world.gup_token, path=f"/api/v1/referrals/{world.to_gup.id}")
+    body = response.get_json()
+    assert response.status_code == 200 and body["processing_restricted"] is True
+    assert body["participant"] == {"id": world.anna.id}
+    assert body["reason"] is None and body["shared"] == []
+    text = response.get_data(as_text=True)
+    assert "Nowak" not in text and "600100200" not in text and "Doradztwo" not in text

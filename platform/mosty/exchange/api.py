@@ -28,6 +28,7 @@ from ..referrals.transitions import (
 )
 from ..tenancy.context import clear_request_partnership
 from . import tokens
+from .delivery import is_restricted
 
 bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
 # Only a bearer token authenticates here, never the session cookie, so a forged cross-site
@@ -131,10 +132,15 @@ def _summary(referral):
 
 def _detail(referral):
     """What the receiving institution's referral page shows: the name, the reason and the
-    fields the sender chose to share."""
+    fields the sender chose to share. A person whose processing is restricted is not shared
+    with outside systems: only the numbers and statuses remain."""
     participant = referral.participant
-    return {
-        **_summary(referral),
+    body = {**_summary(referral), "processing_restricted": is_restricted(participant),
+            "participant": {"id": participant.id}, "reason": None, "shared": [],
+            "shared_fields": [], "decline_reason": None, "result": None}
+    if body["processing_restricted"]:
+        return body
+    body.update({
         "participant": {"id": participant.id, "first_name": participant.first_name,
                         "last_name": participant.last_name},
         "reason": referral.reason,
@@ -143,7 +149,8 @@ def _detail(referral):
         "shared_fields": list(referral.shared_fields or []),
         "decline_reason": referral.decline_reason or None,
         "result": referral.result or None,
-    }
+    })
+    return body
 
 
 def _int_arg(name, default, low, high):
@@ -195,7 +202,7 @@ def referral(token, referral_id):
     body = _detail(found)
     audit.record("read", found, actor_id=token.user_id, institution_id=token.institution_id,
                  detail={"participant_id": found.participant_id,
-                         "fields": list(found.shared_fields or []), "api_token": token.id})
+                         "fields": body["shared_fields"], "api_token": token.id})
     db.session.commit()
     return jsonify(body)
 
