@@ -347,3 +347,21 @@ def test_clerk_edits_closes_and_reopens_an_offer_with_audit(world, client, login
             "Sprzedawca-kasjer", 30, True, ["obsługa kasy fiskalnej"], "open")
     assert [a for a in audit_of(world, "JobOffer", offer_id)] == [
         ("create", None), ("update", None), ("transition", "closed"), ("transition", "open")]
+
+
+def test_a_hire_is_refused_once_processing_of_the_person_is_restricted(world, client, login_as):
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world)
+    login_as(client, world.clerk)
+    client.post(f"/praca/labour/offers/{offer_id}/candidates", data={"participant": someone.id})
+    with world.app.app_context(), partnership_scope(world.p.id):
+        candidate_id = db.session.scalars(select(Candidate.id)).one()
+        db.session.get(Participant, someone.id).processing_restricted = True
+        db.session.commit()
+    response = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
+                           data={f"h{candidate_id}-start_date": date.today().isoformat()})
+    assert response.status_code == 422
+    assert "ograniczone" in response.get_data(as_text=True)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.get(Candidate, candidate_id).status == "referred"
+        assert db.session.scalars(select(Outcome)).all() == []

@@ -46,6 +46,8 @@ from .referrals.models import Referral  # noqa: E402
 from .pagination import paginate  # noqa: E402
 from .referrals import service as referral_service  # noqa: E402
 from .services.models import Service  # noqa: E402
+# Restriction of processing (GDPR art. 18): modules refuse to use restricted people.
+from .privacy.restriction import ProcessingRestricted, ensure_not_restricted  # noqa: E402
 
 
 def current_partnership():
@@ -64,6 +66,8 @@ def record_audit(action, obj=None, **kwargs):
 
 
 __all__ = [
+    "ProcessingRestricted",
+    "ensure_not_restricted",
     "Enrollment",
     "Family",
     "FamilyMember",

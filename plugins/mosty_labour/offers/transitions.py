@@ -143,6 +143,11 @@ def hire_candidate(candidate, *, start_date, institution_id, actor_id):
     """The employer hired the person: the registry gets a "job started" outcome, and the offer
     is filled once the hires reach its vacancies."""
     _answerable(candidate, institution_id)
+    try:
+        # A hire is recorded in the registry: a restricted person's data may not be used.
+        toolkit.ensure_not_restricted(candidate.participant)
+    except toolkit.ProcessingRestricted as restricted:
+        raise OfferRefused(str(restricted)) from restricted
     if start_date is None:
         raise OfferRefused(_l("Give the start date of the job."))
     if start_date < candidate.referred_at.date():
