@@ -477,3 +477,29 @@ def test_deleting_a_draft_is_audited_and_only_drafts_can_go(world):
     refused = client.post(url(finished.id, "discard"), follow_redirects=True)
     assert "can no longer be changed" in refused.get_data(as_text=True)
     assert count(world, Administration) == 1
+
+
+@pytest.mark.parametrize("data", [
+    {"instrument": ["x", "1"], "members": ["abc"]},
+    {"instrument": "", "members": ["-1"]},
+    {"instrument": "9" * 40},
+    {"members": "x"},
+])
+def test_odd_start_forms_get_a_message_never_a_500(world, data):
+    client = client_of(world, world.animator)
+    for target in (f"participant={world.anna.id}", f"family={world.family.id}"):
+        response = client.post(f"/{SLUG}/instruments/new?{target}", data=data)
+        assert response.status_code == 422, (target, data)
+    assert count(world, Administration) == 0
+
+
+@pytest.mark.parametrize("answer", ["9" * 40, "1e5", "\x00\x01", "－3", "5.5", " 5 ", "nan"])
+def test_odd_answers_get_a_message_or_are_read_never_a_500(world, answer):
+    client = client_of(world, world.animator)
+    administration_id = start_for_anna(world, client)
+    response = client.post(url(administration_id), data={
+        "action": "save", "q-chce_pracowac": answer, "q-opieka_zorganizowana": answer,
+        "q-uwagi_animatora": answer})
+    assert response.status_code in (303, 422)
+    if response.status_code == 422:
+        assert administration_row(world, administration_id).answers == {}
