@@ -3,6 +3,7 @@
 import io
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -169,3 +170,44 @@ def test_module_sections_follow_the_grants_and_stay_inside(make_app, login_as):
         stored_id = db.session.scalars(select(StoredReport)).one().id
     data = client.get(f"/alfa/reports/stored/{stored_id}/internal.xlsx").data
     assert len(load_workbook(io.BytesIO(data)).sheetnames) == 5
+
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgres)])
+def test_a_module_whose_report_query_fails_loses_its_section_not_the_report(make_app, login_as,
+                                                                            backend):
+    import types
+
+    from sqlalchemy import text
+
+    from mosty import toolkit
+    from mosty.plugins.models import ModuleGrant, PartnershipModule
+
+    def failing_sections(partnership, period_start, period_end):
+        # On PostgreSQL a failed statement aborts the transaction the report runs in.
+        db.session.execute(text("SELECT no_such_column FROM participant"))
+
+    def good_sections(partnership, period_start, period_end):
+        return [toolkit.ReportSection(module="good", title="Dobra sekcja", columns=("a", "b"),
+                                      rows=(("x", 1),))]
+
+    plugins = []
+    for key, sections in (("failing", failing_sections), ("good", good_sections)):
+        plugin = types.ModuleType(f"mosty_{key}")
+        plugin.mosty_modules = toolkit.hookimpl(
+            lambda key=key: toolkit.Module(key=key, name=key.title()))
+        plugin.mosty_report_sections = toolkit.hookimpl(sections)
+        plugins.append(plugin)
+    app = make_app(backend, MOSTY_EXTRA_PLUGINS=plugins)
+    a = _world(app)
+    with app.app_context(), partnership_scope(a.partnership.id):
+        for key in ("failing", "good"):
+            db.session.add(PartnershipModule(module_key=key, enabled=True))
+            db.session.add(ModuleGrant(module_key=key, role="coordinator", access="read"))
+        db.session.commit()
+    client = login_as(app.test_client(), a.coordinator)
+    response = client.get(f"/alfa/reports/{OCTOBER_ARGS}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Dobra sekcja" in html and "G2: Opiekunowie pracujący" in html

@@ -22,7 +22,7 @@ from mosty.reports.tasks import (
 )
 from mosty.tasks import TaskRefused, beat_schedule
 from mosty.tenancy import partnership_scope
-from mosty.testing.factories import RegistryFactory
+from mosty.testing.factories import RegistryFactory, login
 from report_data import build_partnership
 
 
@@ -121,6 +121,9 @@ def test_one_report_per_partnership_and_month_mailed_once(make_app, smtp_inbox, 
     sheet = load_workbook(io.BytesIO(outside["raport-2026-10-zewn.xlsx"])).worksheets[0]
     assert not any(r[:4] == ("G2: Opiekunowie pracujący", "Kraków (1261)", "35–44", 2)
                    for r in sheet.iter_rows(values_only=True))
+    client = login(app.test_client(), a.coordinator)
+    html = client.get("/alfa/reports/stored/").get_data(as_text=True)
+    assert "wysłano na 2 adresy" in html or "sent to 2 addresses" in html
     # B's mail carries B's report only.
     b_sheet = load_workbook(io.BytesIO(
         _attachments(by_address["biuro@beta.example"])["raport-2026-10-wewn.xlsx"])).worksheets
@@ -149,6 +152,9 @@ def test_without_smtp_the_report_is_stored_and_the_log_says_so(app, caplog):
     [(start, _end, mailed, note, files)] = _stored(app, a.partnership.id)
     assert (start, mailed, note, len(files)) == (date(2026, 10, 1), 0, "no_smtp", 4)
     assert "MOSTY_SMTP_URL is not set" in caplog.text
+    html = login(app.test_client(), a.coordinator).get("/alfa/reports/stored/").get_data(
+        as_text=True)
+    assert "nie skonfigurowano serwera poczty" in html or "no mail server" in html
 
 
 def test_monthly_report_task_needs_partnership_and_actor(app):

@@ -50,7 +50,7 @@ def age_band_labels():
     return labels
 
 
-def build_report(partnership, period, module_sections=()):
+def build_report(partnership, period):
     """The internal report of ``partnership`` (the current one) for ``period``."""
     sections = [
         participants_section(period),
@@ -58,17 +58,23 @@ def build_report(partnership, period, module_sections=()):
         referrals_section(period),
         outcomes_section(period),
     ]
-    for contribution in sorted(module_sections, key=lambda s: (s.order, str(s.title))):
-        sections.append(Section(
-            key=f"module-{contribution.module}-{len(sections)}", title=str(contribution.title),
+    return Report(partnership_name=partnership.name, period=period, sections=sections,
+                  generated_at=utcnow())
+
+
+def add_module_sections(report, contributions):
+    """The report with the modules' ``ReportSection``s appended, in their order."""
+    for contribution in sorted(contributions, key=lambda s: (s.order, str(s.title))):
+        n = len(report.sections)
+        report.sections.append(Section(
+            key=f"module-{contribution.module}-{n}", title=str(contribution.title),
             module=contribution.module,
-            tables=[Table(key=f"module-{len(sections)}", title=str(contribution.title),
-                          row_headers=[], columns=[str(c) for c in contribution.columns],
+            tables=[Table(key=f"module-{n}", title=str(contribution.title), row_headers=[],
+                          columns=[str(c) for c in contribution.columns],
                           rows=[()] * len(contribution.rows),
                           cells=[list(row) for row in contribution.rows], counts=False)],
         ))
-    return Report(partnership_name=partnership.name, period=period, sections=sections,
-                  generated_at=utcnow())
+    return report
 
 
 # --- participants ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Reports are aggregates: coordinators and partnership administrators see them (ev
 gets 404); partnership administrators also choose who the monthly report is mailed to.
 """
 
+import logging
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -11,8 +12,9 @@ from flask import abort, current_app, g
 from sqlalchemy import select
 
 from ..extensions import db
-from ..plugins.access import collect
-from .aggregates import build_report
+from ..plugins.access import visible
+from ..plugins.manager import get_plugin_manager
+from .aggregates import add_module_sections, build_report
 from .files import filename, render_pdf, render_xlsx
 from .models import FORMATS, VARIANTS, ReportRecipient, StoredReport, StoredReportFile
 from .tables import external_copy
@@ -22,6 +24,8 @@ RECIPIENT_ROLES = ("partnership_admin",)
 # Beat makes the monthly report for the audience the report is written for: coordinators.
 SCHEDULED_ROLES = ("coordinator",)
 RENDERERS = {"xlsx": render_xlsx, "pdf": render_pdf}
+
+log = logging.getLogger(__name__)
 
 
 def may_see_reports(membership):
@@ -60,20 +64,42 @@ def _as_member(partnership, roles):
                 setattr(g, name, value)
 
 
+def _call_section_hooks(partnership, period):
+    """Every plugin's sections, each plugin inside its own savepoint.
+
+    A plugin whose query fails loses its sections, not the report: on PostgreSQL a failed
+    statement aborts the whole transaction, so its work is rolled back to the savepoint
+    before the next plugin (and the rest of the report) runs.
+    """
+    results = []
+    for impl in get_plugin_manager().hook.mosty_report_sections.get_hookimpls():
+        savepoint = db.session.begin_nested()
+        try:
+            value = impl.function(partnership=partnership, period_start=period.start,
+                                  period_end=period.end)
+        except Exception:  # noqa: BLE001 - a broken plugin must not break the report
+            savepoint.rollback()
+            log.exception("Plugin %s failed in mosty_report_sections", impl.plugin_name)
+            continue
+        savepoint.commit()
+        if value is not None:
+            results.extend(value if isinstance(value, list | tuple) else [value])
+    return results
+
+
 def module_sections(partnership, period, roles=None):
     """Report sections of the modules switched on and granted to ``roles`` (by default, to
     the signed-in member)."""
     if roles is None:
-        return collect("mosty_report_sections", partnership=partnership,
-                       period_start=period.start, period_end=period.end)
+        return visible(_call_section_hooks(partnership, period))
     with _as_member(partnership, roles):
-        return collect("mosty_report_sections", partnership=partnership,
-                       period_start=period.start, period_end=period.end)
+        return visible(_call_section_hooks(partnership, period))
 
 
 def make_report(partnership, period, *, external=False, roles=None):
     """The report of the current partnership; ``external`` hides small cells."""
-    report = build_report(partnership, period, module_sections(partnership, period, roles))
+    report = build_report(partnership, period)
+    report = add_module_sections(report, module_sections(partnership, period, roles))
     if external:
         return external_copy(report, current_app.config["MOSTY_REPORT_MIN_CELL"])
     return report
