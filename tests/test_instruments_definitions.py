@@ -226,3 +226,16 @@ def test_references_are_refused_so_a_few_lines_cannot_stand_for_millions_of_item
         "      - id: fear\n", "      - *q\n      - id: fear\n", 1)
     faults = faults_of(app, bomb)
     assert len(faults) == 1 and "references" in faults[0] and faults[0].startswith("Line ")
+
+
+def test_the_check_command_lists_the_faults_of_a_file_before_it_is_uploaded(app, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("type: number", "type: slider"), encoding="utf-8")
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["instruments", "check", str(good)])
+    assert ok.exit_code == 0 and "OK (readiness, 6 items, 1 domains)" in ok.output
+    refused = runner.invoke(args=["instruments", "check", "--locale", "en", str(good), str(bad)])
+    assert refused.exit_code == 1
+    assert f'{bad}: Line 30, item "hours": unknown type "slider"' in refused.output
