@@ -8,7 +8,7 @@ the audit entries; this module adds only the enrolment.
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from mosty import toolkit
 from mosty.toolkit import gettext
@@ -41,9 +41,13 @@ def inbox():
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     overdue = request.args.get("overdue") == "1"
+    # Waiting referrals first, then accepted ones (both by due date), then the answered ones.
+    open_first = case((toolkit.Referral.status == "sent", 0),
+                      (toolkit.Referral.status == "accepted", 1), else_=2)
     query = toolkit.referral_service.box_query(
         institution_id, "inbox", status=status or None, overdue=overdue,
-        order=toolkit.Referral.due_on.asc())
+        order=open_first).order_by(None).order_by(open_first, toolkit.Referral.due_on,
+                                                  toolkit.Referral.id.desc())
     page = toolkit.paginate(query)
     html = render_template(
         "labour/inbox/inbox.html", page=page, status=status, overdue=overdue,
