@@ -20,7 +20,7 @@ from ..blueprint import bp
 from ..registration.access import clerk_office, require_clerk, require_staff
 from .forms import AcceptForm, CompleteForm, DeclineForm
 
-STATUSES = ("sent", "accepted", "declined", "completed")
+STATUSES = toolkit.referral_service.STATUSES
 
 
 def _enrolments_from(referral_ids):

@@ -12,7 +12,7 @@ from mosty.toolkit import lazy_gettext as _l
 
 from ..activation.models import ActivationInstrument, InstrumentEnrolment
 from . import rules
-from .models import LabourRegistration, RegistrationPeriod
+from .models import LabourRegistration
 
 STATUS_LABELS = {
     "unemployed": _l("registered unemployed"),
@@ -119,8 +119,3 @@ def office_register(office_id):
             .order_by(toolkit.Participant.last_name, toolkit.Participant.first_name,
                       LabourRegistration.id))
 
-
-def periods_of_registration(registration_id):
-    return list(toolkit.db.session.scalars(
-        select(RegistrationPeriod).where(RegistrationPeriod.registration_id == registration_id)
-        .order_by(RegistrationPeriod.registered_on, RegistrationPeriod.id)))
