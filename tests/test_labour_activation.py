@@ -372,3 +372,24 @@ def test_personal_data_lists_enrolments_and_anonymisation_blanks_the_note(world)
         session.commit()
     (after,) = enrolments(world, instrument)
     assert (after.status, after.end_note) == ("dropped_out", "")
+
+
+def test_a_person_whose_processing_is_restricted_is_neither_enrolled_nor_registered(world):
+    from mosty_labour.registration.transitions import RegistrationRefused, register_person
+
+    instrument = add_instrument(world)
+    with in_a(world) as session:
+        session.execute(update(Participant).where(Participant.id == world.anna.id)
+                        .values(processing_restricted=True))
+        session.commit()
+        anna = session.get(Participant, world.anna.id)
+        with pytest.raises(ActivationRefused):
+            enrol(anna, session.get(ActivationInstrument, instrument.id),
+                  office_id=world.gup.id, actor_id=None)
+        session.rollback()
+        anna = session.get(Participant, world.anna.id)
+        with pytest.raises(RegistrationRefused):
+            register_person(anna, office_id=world.gup.id, actor_id=None, status="unemployed",
+                            registered_on=TODAY)
+        session.rollback()
+    assert places_taken(world, instrument) == 0

@@ -214,3 +214,13 @@ def test_who_may_answer(world):
         f"/labour-b/labour/inbox/{world.referral.id}/").status_code == 404
     assert referral_row(world).status == "sent"
     assert places_taken(world, instrument) == 0
+
+
+def test_the_inbox_and_the_register_are_in_the_menu_of_case_staff_only(world, factory):
+    coordinator = factory.staff(world.gup, roles=("coordinator",))
+    menu = client_of(world, coordinator).get(f"/{SLUG}/").get_data(as_text=True)
+    assert "Activation instruments" in menu
+    assert "Referrals to the labour office" not in menu and "Register of the labour office" not in menu
+    clerk_menu = client_of(world, world.gup_clerk).get(f"/{SLUG}/").get_data(as_text=True)
+    assert "Referrals to the labour office" in clerk_menu
+    assert client_of(world, coordinator).get(inbox_url()).status_code == 404

@@ -10,12 +10,14 @@ from mosty.toolkit import lazy_gettext as _l
 
 from ..blueprint import KEY
 from . import demo, service
-from .access import is_clerk
+from .access import READER_ROLES, is_clerk
 from .imports import RegistrationImport
 from .models import LabourRegistration
 
 
 def menu_items(partnership, membership):
+    if not membership.has_role(*READER_ROLES):
+        return None  # the register lists people: only case staff have one
     return toolkit.MenuItem(module=KEY, label=_l("Register of the labour office"),
                             endpoint=f"{KEY}.registration_list", order=62)
 
