@@ -350,3 +350,11 @@ def test_the_nightly_run_and_the_export_work_behind_row_level_security(pg_app):
     for p, _worker, gone, kept in runs:
         assert loaded(pg_app, p.id, Participant, gone.id).first_name == ""
         assert loaded(pg_app, p.id, Participant, kept.id).first_name == "Irena"
+
+
+def test_the_admin_sees_how_many_people_tonights_run_will_anonymise(world):
+    page = client_of(world.app, world.admin).get(f"/{SLUG}/privacy/").get_data(as_text=True)
+    assert "3 people are past the retention period" in page
+    run_nightly_task(world.app)
+    page = client_of(world.app, world.admin).get(f"/{SLUG}/privacy/").get_data(as_text=True)
+    assert "0 people are past the retention period" in page

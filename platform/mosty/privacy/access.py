@@ -55,7 +55,7 @@ def may_decide(participant):
     return is_partnership_admin() or current_institution_id() == participant.institution_id
 
 
-def visible_people(institution_id=None):
+def visible_people():
     """SQL: the people the member may look up on the privacy pages."""
     query = select(Participant)
     if not is_partnership_admin():

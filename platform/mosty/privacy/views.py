@@ -5,7 +5,7 @@ import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit
@@ -27,7 +27,7 @@ from .forms import ErasureForm, RestrictionForm
 from .models import ErasureRequest, RestrictionChange
 from .rectification import field_label, history_of
 from .restriction import RestrictionRefused, lift_restriction, restrict
-from .retention import retention_status
+from .retention import due_for_anonymisation, retention_status
 
 
 @login_required
@@ -47,8 +47,12 @@ def index():
                                                Participant.id),
                                 "Participant", search=True, purpose="privacy")
     requests = _recent_requests()
+    is_admin = access.is_partnership_admin()
+    # A count only (no one is named), for the admin to see what tonight's run will do.
+    due = db.session.scalar(select(func.count()).select_from(
+        due_for_anonymisation().subquery())) if is_admin else None
     return render_template("privacy/index.html", q=q, error=error, page=page,
-                           requests=requests, is_admin=access.is_partnership_admin(),
+                           requests=requests, is_admin=is_admin, due=due,
                            retention_years=current_app.config["MOSTY_RETENTION_YEARS"]), (
         400 if error else 200)
 
