@@ -393,3 +393,23 @@ def test_a_person_whose_processing_is_restricted_is_neither_enrolled_nor_registe
                             registered_on=TODAY)
         session.rollback()
     assert places_taken(world, instrument) == 0
+
+
+def test_the_clerk_enrols_from_the_instrument_page_choosing_among_people_with_consent(world):
+    instrument = add_instrument(world, capacity=2)
+    stranger = world.f.participant(world.mops, first_name="Dorota", last_name="Bezzgody")
+    client = client_of(world, world.gup_clerk)
+    page = client.get(f"/{SLUG}/labour/instruments/{instrument.id}/").get_data(as_text=True)
+    assert "Nowak Anna" in page and "Bezzgody" not in page
+    enrol_url_ = f"/{SLUG}/labour/instruments/{instrument.id}/enrol"
+    refused = client.post(enrol_url_, data={"participant": stranger.id,
+                                            "enrolled_on": TODAY.isoformat()})
+    assert refused.status_code == 422
+    assert "Choose one of the options offered." in refused.get_data(as_text=True)
+    assert client.post(enrol_url_, data={"participant": world.anna.id,
+                                         "enrolled_on": TODAY.isoformat()}).status_code == 302
+    assert [e.participant_id for e in enrolments(world, instrument)] == [world.anna.id]
+    page = client.get(f"/{SLUG}/labour/instruments/{instrument.id}/").get_data(as_text=True)
+    assert "Nowak Anna (" not in page  # no longer offered: already on it
+    assert client_of(world, world.uppk_clerk).post(enrol_url_, data={
+        "participant": world.anna.id, "enrolled_on": TODAY.isoformat()}).status_code == 403

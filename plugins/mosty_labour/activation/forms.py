@@ -72,6 +72,20 @@ class EnrolForm(FlaskForm):
         self.instrument.choices = [SelectChoice(value=i.id, label=i.title) for i in instruments]
 
 
+class EnrolPersonForm(FlaskForm):
+    participant = SelectField(_l("Person"), coerce=int, invalid_choice_message=INVALID_CHOICE,
+                              invalid_value_message=INVALID_CHOICE)
+    enrolled_on = DateField(_l("Enrolled on"), default=date.today,
+                            invalid_value_message=INVALID_DATE,
+                            validators=[InputRequired(message=INVALID_DATE)])
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant.choices = [
+            SelectChoice(value=p.id, label=f"{p.last_name} {p.first_name} ({p.birth_date.year})")
+            for p in people]
+
+
 class CompleteForm(FlaskForm):
     ended_on = DateField(_l("Completed on"), default=date.today,
                          invalid_value_message=INVALID_DATE,

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from mosty import toolkit
@@ -98,3 +98,21 @@ def participant_enrolments(participant_id):
         .options(joinedload(InstrumentEnrolment.instrument)
                  .joinedload(ActivationInstrument.institution))
         .order_by(InstrumentEnrolment.enrolled_on.desc(), InstrumentEnrolment.id.desc())))
+
+
+def enrollable_people(office_id, instrument_id, limit=500):
+    """People the office may place on the instrument: it sees them, their processing is not
+    restricted, it registered them or a consent names it, and they are not on it already."""
+    participant = toolkit.Participant
+    on_it = exists(select(InstrumentEnrolment.id).where(
+        InstrumentEnrolment.instrument_id == instrument_id,
+        InstrumentEnrolment.participant_id == participant.id,
+        InstrumentEnrolment.status != "cancelled"))
+    return list(toolkit.db.session.scalars(
+        select(participant).where(
+            toolkit.participant_visible_to(office_id), participant.restricted.is_(False),
+            or_(participant.institution_id == office_id,
+                toolkit.consent_covers(office_id, participant.id)),
+            ~on_it)
+        .order_by(participant.last_name, participant.first_name, participant.id)
+        .limit(limit)))

@@ -1,6 +1,8 @@
 """Instrument catalogue pages: the catalogue, an instrument with its roster and attendance,
 enrolling a person, and an enrolment with its end (completed, dropped out, cancelled)."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -22,6 +24,7 @@ from .forms import (
     CompleteForm,
     DropoutForm,
     EnrolForm,
+    EnrolPersonForm,
     InstrumentForm,
 )
 from .transitions import (
@@ -114,24 +117,50 @@ def instrument_detail(activation_instrument_id):
     return _render_instrument(instrument)
 
 
-def _render_instrument(instrument, status=200, refusal=None, attendance_form=None):
+def _render_instrument(instrument, status=200, refusal=None, enrol_form=None):
     institution_id = staff_institution_id()
     # The roster is personal data: only the staff of the office running the instrument see it.
     runs_it = institution_id is not None and institution_id == instrument.institution_id
     roster = service.roster(instrument.id) if runs_it else None
     writer = _writer_office()
     can_act = writer is not None and writer.id == instrument.institution_id
+    people = []
+    if can_act and instrument.places_left > 0 and (
+            instrument.ends_on is None or instrument.ends_on >= date.today()):
+        people = service.enrollable_people(writer.id, instrument.id)
+        enrol_form = enrol_form or EnrolPersonForm(formdata=None, people=people)
     html = render_template(
         "labour/activation/instrument.html", instrument=instrument, roster=roster,
         can_act=can_act, kinds=service.KIND_LABELS, refusal=refusal,
-        statuses=service.ENROLMENT_STATUS_LABELS,
-        attendance_form=attendance_form or AttendanceDayForm(formdata=None))
+        statuses=service.ENROLMENT_STATUS_LABELS, enrol_form=enrol_form if people else None)
     if roster is not None:
         toolkit.record_audit("read", instrument, detail={
             "enrolment_ids": [e.id for e in roster],
-            "participant_ids": [e.participant_id for e in roster]})
+            "participant_ids": [e.participant_id for e in roster],
+            "candidate_ids": [p.id for p in people]})
     toolkit.db.session.commit()
     return html, status
+
+
+@bp.route("/instruments/<int:activation_instrument_id>/enrol", methods=("POST",))
+def instrument_enrol(activation_instrument_id):
+    instrument = service.instrument_or_404(activation_instrument_id)
+    office = require_clerk()
+    if instrument.institution_id != office.id:
+        return _forbidden()
+    form = EnrolPersonForm(people=service.enrollable_people(office.id, instrument.id))
+    if not form.validate_on_submit():
+        return _render_instrument(instrument, status=422, enrol_form=form)
+    participant = visible_participant_or_404(form.participant.data, office.id)
+    try:
+        enrol(participant, instrument, office_id=office.id, actor_id=current_user.id,
+              on=form.enrolled_on.data)
+    except ActivationRefused as refused:
+        toolkit.db.session.rollback()
+        return _render_instrument(instrument, status=422, refusal=str(refused), enrol_form=form)
+    toolkit.db.session.commit()
+    flash(gettext("The person is enrolled."), "success")
+    return redirect(url_for(".instrument_detail", activation_instrument_id=instrument.id))
 
 
 @bp.route("/instruments/<int:activation_instrument_id>/attendance", methods=("GET", "POST"))
