@@ -103,3 +103,29 @@ def test_information_requests_asked_by_animators_answered_by_operators(w):
     # The operator sees no families.
     assert operator.get(f"/{w.p.slug}/animator/families/{w.family.id}").status_code == 404
     assert operator.get(f"/{w.p.slug}/animator/").status_code == 404
+
+
+def test_a_nonsense_advisor_is_refused_and_the_assignment_kept(w):
+    assign(w, w.family.id, w.advisor)
+    response = client_of(w, w.animator).post(
+        f"/{w.p.slug}/animator/families/{w.family.id}/advisor", data={"advisor_id": "abc"},
+        follow_redirects=True)
+    assert "Choose a peer advisor of the family" in response.get_data(as_text=True)
+    with w.app.app_context(), partnership_scope(w.p.id):
+        assert db.session.get(Case, 1).advisor_id == w.advisor.id
+
+
+def test_read_access_shows_the_pages_but_refuses_writes(w, factory):
+    from mosty.plugins.models import ModuleGrant
+
+    with w.app.app_context(), partnership_scope(w.p.id):
+        db.session.add(ModuleGrant(module_key="animator", role="caseworker", access="read"))
+        db.session.commit()
+    reader = client_of(w, factory.staff(w.fundacja, roles=("caseworker",)))
+    base = f"/{w.p.slug}/animator"
+    page = reader.get(f"{base}/families/{w.family.id}")
+    assert page.status_code == 200 and "Record the contact" not in page.get_data(as_text=True)
+    assert reader.get(f"{base}/leads/new").status_code == 403
+    assert reader.get(f"{base}/families/{w.family.id}/agreements/new").status_code == 403
+    assert reader.post(f"{base}/families/{w.family.id}/step",
+                       data={"step": "contacted"}).status_code == 403

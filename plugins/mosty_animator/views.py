@@ -184,8 +184,9 @@ def add_contact(family_id):
 def assign_advisor(family_id):
     case = service.case_or_404(family_id)
     target = url_for(".family", family_id=family_id) + "#advisor"
-    advisor_id = request.form.get("advisor_id", type=int)
-    if advisor_id and advisor_id not in {m.user_id for m in service.peer_advisors(case)}:
+    raw = (request.form.get("advisor_id") or "").strip()
+    advisor_id = int(raw) if raw.isdigit() else None
+    if raw and advisor_id not in {m.user_id for m in service.peer_advisors(case)}:
         return _refused(Refused(_("Choose a peer advisor of the family's county.")), target)
     transitions.assign_advisor(case, advisor_id or None)
     return _done(_("The peer advisor has been changed."), target)
