@@ -570,3 +570,15 @@ def test_files_never_imported_are_forgotten_after_a_week(world):
     job_page = dry_run(client, old).get_data(as_text=True)
     assert "no longer kept" in job_page
     assert counts(world).people == 0
+
+
+def test_an_empty_file_with_the_recognised_headers_can_be_downloaded_and_imported(world):
+    client = client_of(world, world.clerk)
+    response = client.get(f"/{SLUG}/imports/template?format=participants")
+    assert response.status_code == 200
+    text = response.data.decode("utf-8-sig")
+    assert text.startswith("Imię;Nazwisko;PESEL;Data urodzenia;Płeć;Gmina")
+    filled = text + f"Anna;Wiśniewska;{ANNA};;;Kraków;;;;;;\r\n"
+    batch_id = import_file(world, client, b"\xef\xbb\xbf" + filled.encode("utf-8"))
+    assert batch_of(world, batch_id).state == "committed"
+    assert client.get(f"/{SLUG}/imports/template?format=nothing").status_code == 404

@@ -1,7 +1,7 @@
 """Import pages: upload, column mapping (then the dry run as a job), the dry-run report and
 the commit (a job)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -127,3 +127,19 @@ def commit(import_id):
                     {"batch_id": batch.id, "mode": "commit"},
                     return_url=url_for("imports.detail", import_id=batch.id))
     return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+@login_required
+def template():
+    """An empty CSV with the headers the format recognises, ready to fill in Excel."""
+    require_case_access()
+    fmt = format_by_key(request.args.get("format", "participants"), available_formats())
+    if fmt is None:
+        abort(404)
+    headers = [(f.headers[0] if f.headers else str(f.label)) for f in fmt.fields]
+    # A BOM and semicolons: what Polish Excel opens correctly with a double click.
+    data = ("\ufeff" + ";".join(headers) + "\r\n").encode("utf-8")
+    response = Response(data, mimetype="text/csv")
+    response.headers.set("Content-Disposition", "attachment",
+                         filename=f"{fmt.key.replace('.', '-')}.csv")
+    return response
