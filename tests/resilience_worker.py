@@ -12,6 +12,9 @@ celery_app.conf.broker_transport_options = {
     # Look for unacknowledged messages of dead workers every second.
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
+    # A worker killed while it held the restore lock would otherwise block every other
+    # worker's restoring for the default five minutes.
+    "unacked_mutex_expire": 3,
 }
 
 __all__ = ["celery_app", "flask_app"]

@@ -78,9 +78,17 @@ class CountingReceiver:
         self.server.server_close()
 
 
+def own_redis_database(url, number=14):
+    """The test's own Redis database: other worker tests empty theirs (``flushdb``) when they
+    start, which would also wipe this test's queue and the killed worker's unacknowledged
+    messages if they shared it."""
+    base, _slash, database = url.rpartition("/")
+    return f"{base}/{number}" if database.isdigit() else f"{url.rstrip('/')}/{number}"
+
+
 @pytest.fixture
 def worker_app(make_app, postgres_database):
-    redis_url = require_redis()
+    redis_url = own_redis_database(require_redis())
     return make_app(backend="postgresql", MOSTY_REDIS_URL=redis_url, MOSTY_TASKS_EAGER=False)
 
 

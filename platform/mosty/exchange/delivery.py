@@ -26,6 +26,7 @@ from flask import current_app, g, has_request_context
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
@@ -212,7 +213,8 @@ def retry_countdown(attempts, base=None):
 
 @partnership_task("mosty.exchange.deliver", max_retries=MAX_ATTEMPTS + 2)
 def deliver(partnership_id, actor_id, delivery_id):
-    delivery = db.session.get(WebhookDelivery, delivery_id)
+    delivery = db.session.get(WebhookDelivery, delivery_id, options=[
+        joinedload(WebhookDelivery.event), joinedload(WebhookDelivery.endpoint)])
     if delivery is None or delivery.state != "pending":
         return {"state": delivery.state if delivery else "missing"}
     in_process = bool(current_task and current_task.request.is_eager)
