@@ -69,7 +69,8 @@ class StartForm(FlaskForm):
 
 
 class AnswersForm(FlaskForm):
-    """Only the CSRF token: the answers are read by ``read_answers``."""
+    """Only the CSRF token: the answers are read by ``read_answers`` (the plain buttons of
+    the pages, such as installing an example, use it for the token too)."""
 
 
 def field_name(item_id):
