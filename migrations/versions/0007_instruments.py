@@ -10,7 +10,6 @@ from alembic import op
 
 from mosty.tenancy.rls import disable_partnership_wall, enable_partnership_wall
 
-
 # revision identifiers, used by Alembic.
 revision = '0007_instruments'
 down_revision = '0006_case_registry'
