@@ -503,3 +503,19 @@ def test_odd_answers_get_a_message_or_are_read_never_a_500(world, answer):
     assert response.status_code in (303, 422)
     if response.status_code == 422:
         assert administration_row(world, administration_id).answers == {}
+
+
+def test_a_version_saved_at_the_same_moment_gets_a_message_not_a_500(world, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from mosty.instruments import service
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("INSERT", {}, Exception("uq_instrument_version_instrument_id_number"))
+
+    monkeypatch.setattr(service, "save_definition", clash)
+    client = client_of(world, world.admin)
+    edit_url = f"/{SLUG}/instruments/{world.version.instrument_id}/edit"
+    response = client.post(edit_url, data={"source": example_source("family_motivation")})
+    assert response.status_code == 422
+    assert "Someone saved this instrument at the same time" in response.get_data(as_text=True)

@@ -5,6 +5,7 @@ finish), the results with the change-over-time chart, and a family round side by
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..consents.access import current_institution_id, require_case_access
@@ -119,6 +120,10 @@ def _save_definition(form, instrument):
                 faults = [str(f) for f in invalid.faults]
             except InstrumentRefused as refused:
                 refusal = str(refused)
+            except IntegrityError:
+                # Another admin saved the same instrument (or version number) a moment ago.
+                refusal = gettext("Someone saved this instrument at the same time. Reload the "
+                                  "page and try again.")
             else:
                 db.session.commit()
                 flash(gettext("Version %(number)d is saved.", number=version.number), "success")
@@ -138,9 +143,11 @@ def install_example():
         try:
             version = service.install_example(request.form.get("key", ""),
                                               actor_id=current_user.id)
-        except InstrumentRefused as refused:
+        except (InstrumentRefused, IntegrityError) as refused:
             db.session.rollback()
-            flash(str(refused), "error")
+            flash(str(refused) if isinstance(refused, InstrumentRefused) else gettext(
+                "Someone saved this instrument at the same time. Reload the page and try "
+                "again."), "error")
         else:
             db.session.commit()
             flash(gettext("The example \"%(title)s\" is installed. Adapt it to your "
