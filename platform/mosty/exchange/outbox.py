@@ -27,13 +27,17 @@ def publish(kind, subject, institution_ids, payload, *, participant_id=None):
     if subject.id is None:
         db.session.flush()
     events = []
+    # The subject's partnership, stated explicitly so that a caller in the system scope (demo
+    # data, a beat task) publishes into the right outboxes too.
+    partnership_id = getattr(subject, "partnership_id", None) or current_partnership_id()
     for institution_id in dict.fromkeys(i for i in institution_ids if i is not None):
         row = OutboxEvent(institution_id=institution_id, kind=kind,
                           subject_type=type(subject).__name__, subject_id=subject.id,
                           participant_id=participant_id, payload=dict(payload))
+        if partnership_id is not None:
+            row.partnership_id = partnership_id
         db.session.add(row)
         events.append(row)
-    partnership_id = current_partnership_id() or getattr(subject, "partnership_id", None)
     if partnership_id is not None and events:
         db.session.info.setdefault(_PENDING_KEY, set()).add(partnership_id)
     return events
