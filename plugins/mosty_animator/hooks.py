@@ -183,8 +183,11 @@ def _outcomes_section(period_start, period_end):
     """Outcomes in the period of the members of the families on the board, by the family's
     county and the person's sex (counts only)."""
     families = select(Case.family_id)
+    # One labelled expression for SELECT and GROUP BY: PostgreSQL binds the substr arguments
+    # as parameters, and two copies of the call would be two different expressions to it.
+    county_code = func.substr(toolkit.Family.teryt, 1, 4).label("county_code")
     found = toolkit.db.session.execute(
-        select(func.substr(toolkit.Family.teryt, 1, 4), toolkit.Participant.sex,
+        select(county_code, toolkit.Participant.sex,
                toolkit.Outcome.kind, func.count(func.distinct(toolkit.Outcome.id)))
         .join(toolkit.Participant, toolkit.Participant.id == toolkit.Outcome.participant_id)
         .join(toolkit.FamilyMember,
@@ -192,8 +195,7 @@ def _outcomes_section(period_start, period_end):
         .join(toolkit.Family, toolkit.Family.id == toolkit.FamilyMember.family_id)
         .where(toolkit.Family.id.in_(families), toolkit.Outcome.occurred_on >= period_start,
                toolkit.Outcome.occurred_on <= period_end)
-        .group_by(func.substr(toolkit.Family.teryt, 1, 4), toolkit.Participant.sex,
-                  toolkit.Outcome.kind)).all()
+        .group_by(county_code, toolkit.Participant.sex, toolkit.Outcome.kind)).all()
     counties = {u.teryt: u.name for u in toolkit.db.session.scalars(
         select(toolkit.TerritoryUnit))}
     rows = tuple(
