@@ -366,3 +366,19 @@ def test_a_redirect_is_not_followed_but_counted_as_a_failed_attempt(world):
     assert len(receiver.requests) == 2
     assert [(a.status_code, a.error) for a in rows(world, DeliveryAttempt)] == [
         (307, "HTTP 307"), (200, "")]
+
+
+def test_the_beat_sweep_dispatches_every_partnership_with_pending_events(world):
+    from mosty.exchange.delivery import sweep
+
+    schedule = world.app.extensions["celery"].conf.beat_schedule
+    assert schedule["exchange-sweep-outbox"]["task"] == "mosty.exchange.sweep"
+    with Receiver() as receiver:
+        hook = add_webhook(world, world.gup, receiver.url, kinds=("referral.sent",))
+        receiver.secret = hook.secret
+        send(world)  # committed outside a request: waits in the outbox for the sweep
+        assert rows(world, WebhookDelivery) == []
+        with world.app.app_context():
+            assert sweep.delay().get() == {"partnerships": 1}
+            assert sweep.delay().get() == {"partnerships": 0}
+    assert len(receiver.requests) == 1 and receiver.requests[0]["signature_ok"]

@@ -282,6 +282,8 @@ def sweep():
         WebhookDelivery.created_at < utcnow() - timedelta(seconds=VISIBILITY_TIMEOUT * 2))
     partnership_ids = sorted(set(db.session.scalars(pending.distinct()))
                              | set(db.session.scalars(stale.distinct())))
+    # Only read here: end the transaction before the dispatches (in process, they write).
+    db.session.close()
     for partnership_id in partnership_ids:
         dispatch.apply_async(args=(partnership_id, SYSTEM_ACTOR_ID))
     return {"partnerships": len(partnership_ids)}
