@@ -449,3 +449,20 @@ def test_a_plugin_migration_branch_is_applied(make_app, tmp_path, monkeypatch):
         tables = sa_inspect(db.engine).get_table_names()
     sys.modules.pop("mosty_migrating", None)
     assert "migrating_note" in tables
+
+
+def test_every_core_blueprint_and_partnership_path_is_reserved_for_the_core(make_app):
+    # A module key becomes a blueprint name and the segment after /<partnership>/; a core
+    # package added later must reserve its own, or a plugin could shadow its pages.
+    from mosty.plugins.manager import RESERVED_KEYS, RESERVED_PREFIXES
+
+    app = make_app()
+    plugin_blueprints = set(get_registry(app).blueprints)
+    core = set(app.blueprints) - plugin_blueprints
+    unreserved = {name for name in core
+                  if name not in RESERVED_KEYS and not name.startswith(RESERVED_PREFIXES)}
+    assert unreserved == set()
+    paths = [rule.rule.strip("/").split("/") for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/<partnership")]
+    segments = {path[1] for path in paths if len(path) > 1}
+    assert segments - plugin_blueprints - RESERVED_KEYS == set()

@@ -22,7 +22,10 @@ ENTRY_POINT_GROUP = "mosty.plugins"
 RESERVED_KEYS = frozenset({
     "admin", "api", "auth", "partnerships", "static", "participants", "families", "referrals",
     "services", "reports", "audit", "enrollment", "consents", "outcomes", "jobs", "account",
+    "instruments", "privacy", "notes", "imports", "exchange", "exchange_api", "mosty_admin",
 })
+# Flask-Admin names each model view's blueprint "admin_<view>"; a module may not take those.
+RESERVED_PREFIXES = ("admin",)
 
 
 class PluginError(Exception):
@@ -82,7 +85,7 @@ def _validate(pm, plugin, name, registry):
             raise PluginError(
                 f"module key {module.key!r} must be a lowercase identifier of at most 40 characters"
             )
-        if module.key in RESERVED_KEYS:
+        if module.key in RESERVED_KEYS or module.key.startswith(RESERVED_PREFIXES):
             raise PluginError(f"module key {module.key!r} is reserved for the core")
         if module.key in registry.modules or [m.key for m in modules].count(module.key) > 1:
             owner = next((p for p, keys in registry.plugin_modules.items() if module.key in keys),
