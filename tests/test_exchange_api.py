@@ -96,7 +96,7 @@ def test_a_token_lists_only_the_referrals_addressed_to_its_institution(world):
 
 def test_a_token_of_institution_x_cannot_read_referrals_of_y(world):
     # Addressed to the NGO, sent by MOPS, of another partnership: all the same 404.
-    for referral_id in (world.to_ngo.id, world.b_referral.id, 999_999):
+    for referral_id in (world.to_ngo.id, world.b_referral.id, 999_999, 10**30):
         response = api(world, world.gup_token, path=f"/api/v1/referrals/{referral_id}")
         assert response.status_code == 404, referral_id
         assert "error" in response.get_json()
@@ -216,6 +216,7 @@ def test_bad_answers_get_json_errors_and_change_nothing(world):
         (dict(json={}), 422),
         (dict(json={"action": "accept", "service_id": "7"}), 422),
         (dict(json={"action": "accept", "service_id": 999_999}), 422),
+        (dict(json={"action": "accept", "service_id": 10**30}), 422),
         (dict(json={"action": "decline", "reason": 5}), 422),
         (dict(json={"action": "decline", "reason": "x" * 6000}), 422),
         (dict(json={"action": "complete"}), 409),
@@ -285,6 +286,9 @@ def test_on_postgresql_behind_row_level_security_a_token_stays_in_its_partnershi
     assert [i["id"] for i in api(world, a.token).get_json()["items"]] == [a.referral.id]
     assert api(world, a.token, path=f"/api/v1/referrals/{b.referral.id}").status_code == 404
     assert answer(world, a.token, b.referral.id, json={"action": "accept"}).status_code == 404
+    assert api(world, a.token, path=f"/api/v1/referrals/{10**30}").status_code == 404
+    assert answer(world, a.token, a.referral.id,
+                  json={"action": "accept", "service_id": 10**30}).status_code == 422
     assert answer(world, a.token, a.referral.id, json={"action": "accept"}).status_code == 200
     forged = b.token.plaintext.replace(f"mosty_{b.p.id}_", f"mosty_{a.p.id}_", 1)
     assert api(world, forged).status_code == 401

@@ -126,6 +126,7 @@ def test_a_coordinator_sees_their_institutions_exchange_but_changes_nothing(worl
     assert "Add a webhook" not in listing
     assert coordinator.get(f"/{SLUG}/exchange/webhooks/{gup_hook.id}/").status_code == 200
     assert coordinator.get(f"/{SLUG}/exchange/webhooks/{mops_hook.id}/").status_code == 404
+    assert coordinator.get(f"/{SLUG}/exchange/webhooks/{10**30}/").status_code == 404
     assert coordinator.get(f"/{SLUG}/exchange/tokens/new").status_code == 403
     assert coordinator.post(f"/{SLUG}/exchange/webhooks/{gup_hook.id}/active",
                             data={"active": "0"}).status_code == 403

@@ -36,6 +36,7 @@ bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 MAX_PER_PAGE = 100
+MAX_ID = 2**31 - 1  # larger numbers are no row's id (and PostgreSQL would refuse them)
 ACTIONS = ("accept", "decline", "complete")
 TEXT_LIMIT = 5000
 
@@ -166,8 +167,11 @@ def _int_arg(name, default, low, high):
 
 def _received(token, referral_id):
     """A referral addressed to the token's institution, or 404 (whoever else it belongs to)."""
-    referral = db.session.scalar(referral_service._with_parties(select(Referral).where(
-        Referral.id == referral_id, Referral.to_institution_id == token.institution_id)))
+    if referral_id > MAX_ID:
+        referral = None
+    else:
+        referral = db.session.scalar(referral_service._with_parties(select(Referral).where(
+            Referral.id == referral_id, Referral.to_institution_id == token.institution_id)))
     if referral is None:
         raise ApiError(404, gettext("There is no referral with this number addressed to your "
                                     "institution."))
@@ -251,7 +255,8 @@ def answer(token, referral_id):
         if action == "accept":
             service_id = data.get("service_id")
             if service_id is not None and (not isinstance(service_id, int)
-                                           or isinstance(service_id, bool)):
+                                           or isinstance(service_id, bool)
+                                           or not 0 < service_id <= MAX_ID):
                 raise ApiError(422, gettext("The field service_id must be a number."),
                                field="service_id")
             accept_referral(found, service_id=service_id, **common)

@@ -55,7 +55,8 @@ def _manager():
 
 
 def _own(model, object_id, access):
-    row = db.session.get(model, object_id)
+    # Numbers beyond a database integer are nobody's row (PostgreSQL would refuse the query).
+    row = db.session.get(model, object_id) if object_id <= 2**31 - 1 else None
     if row is None or not access.covers(row.institution_id):
         abort(404)
     return row
