@@ -224,3 +224,16 @@ def test_the_inbox_and_the_register_are_in_the_menu_of_case_staff_only(world, fa
     clerk_menu = client_of(world, world.gup_clerk).get(f"/{SLUG}/").get_data(as_text=True)
     assert "Referrals to the labour office" in clerk_menu
     assert client_of(world, coordinator).get(inbox_url()).status_code == 404
+
+
+@pytest.mark.postgres
+def test_numbers_beyond_a_database_integer_are_nobodys_rows(pg_app):
+    """PostgreSQL refuses such a number in a query: the pages answer 404 before asking."""
+    from mosty.testing.factories import RegistryFactory
+
+    world = labour_world(pg_app, RegistryFactory(pg_app))
+    client = client_of(world, world.gup_clerk)
+    for path in ("labour/inbox/{big}/", "labour/registration/{big}/",
+                 "labour/instruments/{big}/", "labour/enrolments/{big}/",
+                 "labour/enrolments/new?participant={big}"):
+        assert client.get(f"/{SLUG}/" + path.format(big=2**40)).status_code == 404, path

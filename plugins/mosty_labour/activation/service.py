@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..registration.access import id_or_404
 from .models import ActivationInstrument, InstrumentEnrolment
 
 KIND_LABELS = {
@@ -51,7 +52,7 @@ def offices():
 
 
 def instrument_or_404(instrument_id):
-    instrument = toolkit.db.session.get(ActivationInstrument, instrument_id)
+    instrument = toolkit.db.session.get(ActivationInstrument, id_or_404(instrument_id))
     if instrument is None:
         abort(404)
     return instrument
@@ -79,6 +80,7 @@ def roster(instrument_id):
 
 def visible_enrolment_or_404(enrolment_id, institution_id):
     """An enrolment whose participant the institution may see; 404 otherwise."""
+    id_or_404(enrolment_id)
     enrolment = toolkit.db.session.scalar(
         select(InstrumentEnrolment)
         .join(toolkit.Participant, toolkit.Participant.id == InstrumentEnrolment.participant_id)

@@ -17,7 +17,7 @@ from ..activation.models import ActivationInstrument, InstrumentEnrolment
 from ..activation.service import ENROLMENT_STATUS_LABELS, KIND_LABELS, open_instruments
 from ..activation.transitions import ActivationRefused, enrol
 from ..blueprint import bp
-from ..registration.access import clerk_office, require_clerk, require_staff
+from ..registration.access import clerk_office, id_or_404, require_clerk, require_staff
 from .forms import AcceptForm, CompleteForm, DeclineForm
 
 STATUSES = toolkit.referral_service.STATUSES
@@ -63,7 +63,8 @@ def inbox():
 @bp.route("/inbox/<int:referral_id>/")
 def inbox_detail(referral_id):
     institution_id = require_staff()
-    referral = toolkit.referral_service.referral_or_404(referral_id, institution_id)
+    referral = toolkit.referral_service.referral_or_404(id_or_404(referral_id),
+                                                         institution_id)
     if referral.to_institution_id != institution_id:
         # The sender follows its referral on the registry's page.
         return redirect(url_for("referrals.detail", referral_id=referral.id))
@@ -74,7 +75,8 @@ def _answerable(referral_id):
     """404 for institutions not involved, 403 for the sender and for members who are not
     clerks of the receiving labour office."""
     institution_id = require_staff()
-    referral = toolkit.referral_service.referral_or_404(referral_id, institution_id)
+    referral = toolkit.referral_service.referral_or_404(id_or_404(referral_id),
+                                                         institution_id)
     if referral.to_institution_id != institution_id:
         abort(403)
     return referral, require_clerk()

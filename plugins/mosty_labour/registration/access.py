@@ -12,6 +12,9 @@ from sqlalchemy import select
 from mosty import toolkit
 
 CLERK = "labour_clerk"
+# The largest id a database integer holds: a bigger number in a URL is nobody's row, and
+# PostgreSQL would refuse the query instead of finding nothing.
+MAX_ID = 2**31 - 1
 READER_ROLES = ("caseworker", CLERK)
 LABOUR_OFFICE = "labour_office"
 
@@ -53,7 +56,15 @@ def require_clerk():
     return office
 
 
+def id_or_404(value):
+    """The id from a URL or a form, if it can name a row; 404 otherwise."""
+    if not isinstance(value, int) or not 0 < value <= MAX_ID:
+        abort(404)
+    return value
+
+
 def visible_participant_or_404(participant_id, institution_id):
+    id_or_404(participant_id)
     participant = toolkit.db.session.scalar(
         select(toolkit.Participant).where(toolkit.Participant.id == participant_id,
                                           toolkit.participant_visible_to(institution_id)))
