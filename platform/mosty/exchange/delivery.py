@@ -55,10 +55,7 @@ class DeliveryFailed(Exception):
 
 def is_restricted(participant):
     """Restriction of processing (GDPR art. 18): such people's events are held back."""
-    if participant is None:
-        return False
-    return bool(getattr(participant, "processing_restricted", False)
-                or getattr(participant, "restricted", False))
+    return participant is not None and bool(participant.processing_restricted)
 
 
 def _event_restricted(event):

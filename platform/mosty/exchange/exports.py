@@ -109,7 +109,7 @@ def dataset(name, institution_id):
 
 
 def _restricted(participant):
-    return bool(getattr(participant, "processing_restricted", False))
+    return bool(participant.processing_restricted)
 
 
 def _plain(value):
