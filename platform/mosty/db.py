@@ -52,3 +52,18 @@ def configure_sqlite(engine):
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+def commit_keeping_loaded(session):
+    """Commit the read's audit entry without expiring what the request already loaded.
+
+    A plain commit expires every loaded object, and the template then reloads each row of a
+    list with its own SELECT (an N+1 measured by ``tests/test_query_counts.py``). The rows were
+    read in the transaction just committed, so rendering them as loaded is exact.
+    """
+    session = session()  # the request's Session behind the scoped proxy
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep

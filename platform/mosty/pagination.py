@@ -34,10 +34,11 @@ def paginate(query, per_page=None):
 def paginate_audited(query, object_type, **detail):
     """A page of personal records, with the one audit entry the read of that page needs."""
     from . import audit
+    from .db import commit_keeping_loaded
     from .extensions import db
 
     page = paginate(query)
     audit.record("read", object_type=object_type,
                  detail={"ids": [row.id for row in page.items], "page": page.page, **detail})
-    db.session.commit()
+    commit_keeping_loaded(db.session)
     return page

@@ -413,7 +413,12 @@ def motivation_trend(cases, institution_id):
     """Across the caseload: each family's motivation score at entry and at its latest review,
     and the mean change over the families that have both."""
     rows = []
-    for case in cases:
+    # One query for which cases have a motivation round at all: the rounds of each (below)
+    # are read only for those, not once per family of the caseload.
+    with_rounds = set(toolkit.db.session.scalars(select(InstrumentRound.case_id).where(
+        InstrumentRound.case_id.in_([case.id for case in cases]),
+        InstrumentRound.purpose == "motivation"))) if cases else set()
+    for case in (case for case in cases if case.id in with_rounds):
         points = [p for p in motivation_points(instrument_rounds(case, "motivation",
                                                                  institution_id))
                   if p.family is not None]

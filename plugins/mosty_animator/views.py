@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from mosty import toolkit
+from mosty.db import commit_keeping_loaded
 from mosty.toolkit import gettext as _
 
 from . import labels, service, transitions
@@ -69,7 +70,7 @@ def index():
     counties, communes = service.counties_and_communes()
     family_ids = sorted(c.family_id for cases in columns.values() for c in cases)
     _read("animator_case", family_ids=family_ids)
-    toolkit.db.session.commit()
+    commit_keeping_loaded(toolkit.db.session)  # no reload per card
     return render_template("animator/board.html", columns=columns, labels=labels,
                            counties=counties, communes=communes,
                            animators=service.animators(institution_id),
@@ -436,7 +437,7 @@ def dashboard():
              | {plan.case.family_id for plan in data["reviews_due"]}
              | {row.case.family_id for row in data["motivation"].rows})
     _read("animator_case", family_ids=sorted(shown), purpose="dashboard")
-    toolkit.db.session.commit()
+    commit_keeping_loaded(toolkit.db.session)  # no reload per row
     return render_template("animator/dashboard.html", data=data, labels=labels,
                            stages=STAGES, Case=Case)
 

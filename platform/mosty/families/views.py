@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from .. import audit
 from ..consents.access import require_case_access
+from ..db import commit_keeping_loaded
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -69,7 +70,7 @@ def _family_page(family, institution_id, member_form, status=200):
     if candidates:
         detail["candidate_ids"] = [p.id for p in candidates]
     audit.record("read", family, detail=detail)
-    db.session.commit()
+    commit_keeping_loaded(db.session)  # no reload per member
     return render_template(
         "families/detail.html", family=family, rows=rows,
         summary=service.unemployment_summary(rows), panels=panels, timeline=timeline,

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from .. import audit
 from ..consents.access import require_case_access
+from ..db import commit_keeping_loaded
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -139,7 +140,7 @@ def _participant_page(participant, institution_id, care_form, status=200):
     )
     families = service.families_of(participant, institution_id)
     audit.record("read", participant)
-    db.session.commit()
+    commit_keeping_loaded(db.session)
     return render_template(
         "participants/detail.html", participant=participant, families=families,
         panels=panels, timeline=timeline, care_form=care_form,
