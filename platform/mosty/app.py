@@ -40,8 +40,8 @@ def create_app(config=None):
     _register_blueprints(app)
     _register_cli(app)
     tasks.init_app(app)
-    from .auth import tasks as _auth_tasks  # noqa: F401 - registers the account tasks
     from . import exchange
+    from .auth import tasks as _auth_tasks  # noqa: F401 - registers the account tasks
 
     exchange.init_app(app)
 
@@ -95,8 +95,8 @@ def _case_registry_blueprints():
     from .exchange.blueprint import bp as exchange_bp
     from .families.blueprint import bp as families_bp
     from .instruments.blueprint import bp as instruments_bp
-    from .outcomes.blueprint import bp as outcomes_bp
     from .notes.blueprint import bp as notes_bp
+    from .outcomes.blueprint import bp as outcomes_bp
     from .participants.blueprint import bp as participants_bp
     from .privacy.blueprint import bp as privacy_bp
     from .referrals.blueprint import bp as referrals_bp

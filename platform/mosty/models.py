@@ -12,8 +12,8 @@ from .exchange.models import (
     WebhookEndpoint,
 )
 from .families.models import Family, FamilyMember
-from .instruments.models import Administration, FamilyRound, Instrument, InstrumentVersion
 from .imports.models import ImportBatch, ImportMapping
+from .instruments.models import Administration, FamilyRound, Instrument, InstrumentVersion
 from .jobs.models import Job
 from .notes.models import CaseNote
 from .outcomes.models import FollowUp, Outcome

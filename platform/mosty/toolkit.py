@@ -4,13 +4,21 @@ anything not re-exported is a core internal and may change without notice."""
 from flask import g
 
 from . import audit
-from .consents.access import consent_covers, participant_visible_to
+from .admin.module_settings import switch_module
+from .auth.models import Membership, User
+from .consents.access import consent_covers, family_visible_to, participant_visible_to
 from .db import Base, TimestampMixin, utcnow
+from .enrollment import transitions as enrollment_transitions
+from .enrollment.eligibility import evaluate as evaluate_eligibility
+from .enrollment.models import Enrollment, TargetGroup
 from .extensions import db
+from .families.models import Family, FamilyMember
 from .hookspecs import hookimpl
 from .i18n import gettext, lazy_gettext, ngettext
+from .instruments import service as instruments_service
 from .outcomes.models import Outcome
 from .outcomes.service import add_months, record_outcome
+from .pagination import paginate
 from .participants.labels import CONTRACT_LABELS, DEPENDANT_TYPE_LABELS, SEX_LABELS
 from .participants.models import CONTRACT_TYPES, CareRelation, Dependant, Participant
 from .partnerships.models import Institution, Partnership, TerritoryUnit
@@ -25,29 +33,13 @@ from .plugins.contributions import (
     Role,
     TimelineEntry,
 )
+from .privacy.restriction import ProcessingRestricted, ensure_not_restricted
+from .referrals import service as referral_service
+from .referrals import transitions as referral_transitions
+from .referrals.models import Referral
+from .services.models import Service
 from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
 from .tenancy.rls import disable_partnership_wall, enable_partnership_wall
-
-# The case registry for the animator module: the records it references and the domain rules it
-# goes through (institution access, eligibility, enrolment, referrals), never around.
-from .auth.models import Membership, User  # noqa: E402
-from .consents.access import family_visible_to  # noqa: E402
-from .enrollment import transitions as enrollment_transitions  # noqa: E402
-from .enrollment.eligibility import evaluate as evaluate_eligibility  # noqa: E402
-from .enrollment.models import Enrollment, TargetGroup  # noqa: E402
-from .families.models import Family, FamilyMember  # noqa: E402
-# Demo loaders switch their module on (with its default grants) the way an administrator does.
-from .admin.module_settings import switch_module  # noqa: E402
-# Standardised instruments (diagnosis, motivation test), looked up by their stable keys.
-from .instruments import service as instruments_service  # noqa: E402
-from .referrals import transitions as referral_transitions  # noqa: E402
-from .referrals.models import Referral  # noqa: E402
-# The referral registry's reading side, for the labour office's inbox (labour module).
-from .pagination import paginate  # noqa: E402
-from .referrals import service as referral_service  # noqa: E402
-from .services.models import Service  # noqa: E402
-# Restriction of processing (GDPR art. 18): modules refuse to use restricted people.
-from .privacy.restriction import ProcessingRestricted, ensure_not_restricted  # noqa: E402
 
 
 def current_partnership():
@@ -66,64 +58,24 @@ def record_audit(action, obj=None, **kwargs):
 
 
 __all__ = [
-    "ProcessingRestricted",
-    "ensure_not_restricted",
-    "Enrollment",
-    "Family",
-    "FamilyMember",
-    "Membership",
-    "Referral",
-    "TargetGroup",
-    "User",
-    "enrollment_transitions",
+    # The plugin contract: hooks, contributions, access, tenancy, audit.
+    "ExchangeFormat", "MenuItem", "Module", "Panel", "PersonalDataSection", "ReportSection",
+    "Role", "TimelineEntry", "hookimpl", "can_use", "module_access", "requires_write",
+    "current_membership", "current_partnership", "current_partnership_id", "partnership_scope",
+    "PartnershipOwned", "Base", "TimestampMixin", "db", "utcnow", "disable_partnership_wall",
+    "enable_partnership_wall", "record_audit", "gettext", "lazy_gettext", "ngettext", "paginate",
+    # Demo loaders switch their module on (with its default grants) as an administrator does.
     "switch_module",
+    # The case registry modules reference, and the domain rules they go through, never around:
+    # institution access, eligibility, enrolment, referrals, outcomes.
+    "Institution", "Partnership", "TerritoryUnit", "Membership", "User", "Participant",
+    "CareRelation", "Dependant", "Family", "FamilyMember", "Enrollment", "TargetGroup",
+    "Referral", "Service", "Outcome", "CONTRACT_LABELS", "CONTRACT_TYPES",
+    "DEPENDANT_TYPE_LABELS", "SEX_LABELS", "consent_covers", "family_visible_to",
+    "participant_visible_to", "enrollment_transitions", "evaluate_eligibility",
+    "referral_service", "referral_transitions", "add_months", "record_outcome",
+    # Standardised instruments (diagnosis, motivation test), looked up by their stable keys.
     "instruments_service",
-    "evaluate_eligibility",
-    "family_visible_to",
-    "referral_transitions",
-    "Service",
-    "paginate",
-    "referral_service",
-    "CONTRACT_LABELS",
-    "CONTRACT_TYPES",
-    "DEPENDANT_TYPE_LABELS",
-    "SEX_LABELS",
-    "Base",
-    "CareRelation",
-    "Dependant",
-    "Outcome",
-    "Participant",
-    "TerritoryUnit",
-    "add_months",
-    "consent_covers",
-    "participant_visible_to",
-    "record_outcome",
-    "ExchangeFormat",
-    "Institution",
-    "MenuItem",
-    "Module",
-    "Panel",
-    "Partnership",
-    "PartnershipOwned",
-    "PersonalDataSection",
-    "ReportSection",
-    "Role",
-    "TimelineEntry",
-    "TimestampMixin",
-    "can_use",
-    "current_membership",
-    "current_partnership",
-    "current_partnership_id",
-    "db",
-    "disable_partnership_wall",
-    "enable_partnership_wall",
-    "gettext",
-    "hookimpl",
-    "lazy_gettext",
-    "module_access",
-    "ngettext",
-    "partnership_scope",
-    "record_audit",
-    "requires_write",
-    "utcnow",
+    # Restriction of processing (GDPR art. 18): modules refuse to use restricted people.
+    "ProcessingRestricted", "ensure_not_restricted",
 ]
