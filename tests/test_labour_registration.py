@@ -560,3 +560,44 @@ def test_only_a_labour_office_imports_registration_statuses(import_world):
         f"/{SLUG}/imports/").get_data(as_text=True)
     assert "labour.registrations" not in client_of(world, world.mops_worker).get(
         f"/{SLUG}/imports/").get_data(as_text=True)
+
+
+def test_the_office_status_is_copied_to_the_registry_record_every_institution_sees(world):
+    from mosty.participants.models import Participant
+    from mosty_labour.registration import service
+
+    def registry():
+        with in_a(world) as session:
+            p = session.get(Participant, world.anna.id)
+            return (p.labour_status, p.unemployed_since, p.long_term_unemployed,
+                    p.labour_office_case_no)
+
+    client = client_of(world, world.gup_clerk)
+    start = date.today() - timedelta(days=500)
+    register(world, client, registered_on=start.isoformat())
+    assert registry() == ("registered_unemployed", start, True, "CAZ/2024/117")
+    entry = audit_entries(world)[-1]
+    # The audit entry names the registry fields it changed, never their values.
+    assert {"labour_office_case_no", "long_term_unemployed"} <= set(
+        entry.detail["registry_fields"])
+    assert "CAZ" not in str(entry.detail)
+    # Another institution that sees the person reads it on the participant page, even when
+    # the labour module is not granted to its staff (no panel then, the registry fields).
+    with in_a(world) as session:
+        for grant in session.scalars(select(ModuleGrant).where(ModuleGrant.role == "caseworker")):
+            session.delete(grant)
+        session.commit()
+    page = client_of(world, world.mops_worker).get(
+        f"/{SLUG}/participants/{world.anna.id}/").get_data(as_text=True)
+    assert "Labour office registration" not in page
+    assert "registered unemployed" in page and "CAZ/2024/117" in page
+    client.post(url(world, "status"), data={"status": "job_seeker",
+                                            "on": date.today().isoformat()})
+    assert registry()[0] == "unregistered_unemployed" and registry()[2] is False
+    client.post(url(world, "details"), data={"case_no": "CAZ/2025/5"})
+    assert registry()[3] == "CAZ/2025/5"
+    client.post(url(world, "deregister"), data={"reason": "employment",
+                                                "on": date.today().isoformat()})
+    assert registry() == ("employed", None, False, "CAZ/2025/5")
+    with in_a(world):
+        assert service.summary(world.anna.id).status == "deregistered"

@@ -43,6 +43,41 @@ def _with_import(detail, import_id):
     return {**detail, "import_id": import_id} if import_id is not None else detail
 
 
+# What the end of a registration says about the person's labour-market status in the registry.
+_STATUS_AFTER = {"employment": "employed", "business": "self_employed"}
+
+
+def _sync_registry(participant):
+    """Copy the office's status onto the person's registry record, so that every institution
+    that sees the person (and the eligibility rules) reads what the office recorded, even
+    where the labour module is not granted. Returns the names of the fields that changed.
+
+    The registry knows no "job seeker": when a registered unemployed person becomes a job
+    seeker or is deregistered for a reason other than work, the registry says "unemployed,
+    not registered" until a caseworker records what the person does now."""
+    from . import service  # service imports the activation models; keep this module light
+
+    summary = service.summary(participant.id)
+    values = {"long_term_unemployed": summary.long_term}
+    if summary.status == "unemployed":
+        values["labour_status"] = "registered_unemployed"
+        if participant.labour_status != "registered_unemployed" or (
+                participant.unemployed_since is None):
+            values["unemployed_since"] = summary.since
+    elif summary.status == "deregistered" and summary.reason in _STATUS_AFTER:
+        values["labour_status"] = _STATUS_AFTER[summary.reason]
+        values["unemployed_since"] = None
+    elif participant.labour_status == "registered_unemployed":
+        values["labour_status"] = "unregistered_unemployed"
+    if summary.registration is not None and summary.registration.case_no:
+        values["labour_office_case_no"] = summary.registration.case_no
+    changed = sorted(name for name, value in values.items()
+                     if getattr(participant, name) != value)
+    for name in changed:
+        setattr(participant, name, values[name])
+    return changed
+
+
 def register_person(participant, *, office_id, actor_id, status, registered_on, case_no=None,
                     import_id=None):
     """Open a registration period at the office (creating the person's file there)."""
@@ -73,10 +108,13 @@ def register_person(participant, *, office_id, actor_id, status, registered_on, 
                                 recorded_by_id=actor_id)
     toolkit.db.session.add(period)
     toolkit.db.session.flush()
+    toolkit.db.session.expire(registration, ["periods"])
+    registry_fields = _sync_registry(participant)
     toolkit.record_audit("create", period, actor_id=actor_id, institution_id=office_id,
                          detail=_with_import({"participant_id": participant.id,
                                               "registration_id": registration.id,
-                                              "status": status}, import_id))
+                                              "status": status,
+                                              "registry_fields": registry_fields}, import_id))
     return period
 
 
@@ -98,10 +136,11 @@ def change_status(registration, *, office_id, actor_id, status, on):
                                 deregistration_reason="", recorded_by_id=actor_id)
     toolkit.db.session.add(period)
     toolkit.db.session.flush()
+    registry_fields = _sync_registry(registration.participant)
     toolkit.record_audit("transition", registration, actor_id=actor_id, institution_id=office_id,
                          detail={"participant_id": registration.participant_id,
                                  "from": current.status, "to": status,
-                                 "period_id": period.id})
+                                 "period_id": period.id, "registry_fields": registry_fields})
     return period
 
 
@@ -119,10 +158,13 @@ def deregister(registration, *, office_id, actor_id, on, reason, import_id=None)
                                      "began."))
     current.deregistered_on = on
     current.deregistration_reason = reason
+    toolkit.db.session.flush()
+    registry_fields = _sync_registry(registration.participant)
     toolkit.record_audit("transition", registration, actor_id=actor_id, institution_id=office_id,
                          detail=_with_import({"participant_id": registration.participant_id,
                                               "from": current.status, "to": "deregistered",
-                                              "reason": reason, "period_id": current.id},
+                                              "reason": reason, "period_id": current.id,
+                                              "registry_fields": registry_fields},
                                              import_id))
     return current
 
@@ -139,7 +181,10 @@ def update_details(registration, *, office_id, actor_id, case_no, benefit_entitl
                      if getattr(registration, name) != value)
     for name, value in values.items():
         setattr(registration, name, value)
+    toolkit.db.session.flush()
+    registry_fields = _sync_registry(registration.participant)
     toolkit.record_audit("update", registration, actor_id=actor_id, institution_id=office_id,
                          detail=_with_import({"participant_id": registration.participant_id,
-                                              "fields": changed}, import_id))
+                                              "fields": changed,
+                                              "registry_fields": registry_fields}, import_id))
     return registration
