@@ -15,6 +15,7 @@ from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
 from ..plugins.contributions import TimelineEntry
+from ..privacy.restriction import ensure_record_open
 from .models import CareRelation, Dependant, Participant
 
 SEARCH_MAX_LENGTH = 100
@@ -59,10 +60,12 @@ def get_visible(participant_id, institution_id):
 
 def get_editable(participant_id, institution_id):
     """Only the registering institution rectifies a record: 404 without access, 403 for
-    institutions that see it through a consent or a referral."""
+    institutions that see it through a consent or a referral; an anonymised record is closed
+    (RecordClosed, shown with its message)."""
     participant = get_visible(participant_id, institution_id)
     if participant.institution_id != institution_id:
         abort(403)
+    ensure_record_open(participant)
     return participant
 
 
@@ -140,6 +143,7 @@ def register(institution_id, values, family=None, relation=None):
 
 def rectify(participant, values):
     """Change the record; the audit entry names the changed fields, never their values."""
+    ensure_record_open(participant)
     changed = sorted(name for name, value in values.items()
                      if getattr(participant, name) != value)
     for name in changed:

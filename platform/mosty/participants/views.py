@@ -144,7 +144,8 @@ def _participant_page(participant, institution_id, care_form, status=200):
     return render_template(
         "participants/detail.html", participant=participant, families=families,
         panels=panels, timeline=timeline, care_form=care_form,
-        can_edit=participant.institution_id == institution_id, age=service.age,
+        can_edit=(participant.institution_id == institution_id
+                  and participant.anonymised_at is None), age=service.age,
         labels=LABELS,
     ), status
 

@@ -2,9 +2,14 @@
 
 from flask import Blueprint
 
+from .restriction import ProcessingRestricted
+
 from . import rectification, sections, tasks, views  # noqa: F401 - listeners, sections, tasks
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
+# A restricted or anonymised person refused deep in a domain function that no view catches
+# (e.g. editing a closed record): the reason, never a 500.
+bp.app_errorhandler(ProcessingRestricted)(views.refused_for_the_person)
 
 bp.add_url_rule("/", "index", views.index)
 bp.add_url_rule("/participants/<int:participant_id>/", "person", views.person)

@@ -3,6 +3,11 @@ read, but it may not be used or shared.
 
 Code that uses or shares a person's data (new referrals, instrument administrations,
 matching suggestions, exports, webhooks) calls ``ensure_not_restricted(participant)`` first.
+
+An anonymised record is closed for good: it can be read (the statistics and the audit trail
+stay), but it is not edited and nothing new is recorded about the person, since whatever was
+added would identify them again. ``ensure_record_open`` is that guard; ``ensure_not_restricted``
+applies it too, so every caller of either refuses both.
 """
 
 from .. import audit
@@ -14,6 +19,9 @@ from .models import RestrictionChange
 RESTRICTED_MESSAGE = _l("Processing of this person's data is restricted (GDPR art. 18): the "
                         "record is kept, but it may not be used or shared until the "
                         "restriction is lifted.")
+ANONYMISED_MESSAGE = _l("This person's record has been anonymised and is closed: it can be "
+                        "read, but it can no longer be changed and nothing new can be recorded "
+                        "about the person.")
 MAX_REASON = 2000
 
 
@@ -28,11 +36,26 @@ class ProcessingRestricted(Exception):
         return str(self.message)
 
 
+class RecordClosed(ProcessingRestricted):
+    """The person's record is anonymised: a kind of ProcessingRestricted, so every place that
+    refuses restricted people with their message refuses this one too."""
+
+    def __init__(self, message=ANONYMISED_MESSAGE):
+        super().__init__(message)
+
+
 class RestrictionRefused(Exception):
     """Setting or lifting the restriction is not possible; the message says why."""
 
 
+def ensure_record_open(participant):
+    """Refuse (RecordClosed) any change to, or new record about, an anonymised person."""
+    if participant.anonymised_at is not None:
+        raise RecordClosed()
+
+
 def ensure_not_restricted(participant):
+    ensure_record_open(participant)
     if participant.processing_restricted:
         raise ProcessingRestricted()
 

@@ -11,12 +11,13 @@ from sqlalchemy.orm import joinedload
 from .. import audit
 from ..auth.models import User
 from ..consents.access import current_institution_id
+from ..db import commit_keeping_loaded
 from ..enrollment.models import Enrollment
 from ..enrollment.privacy import enrollments_about
 from ..enrollment.service import STATUS_LABELS
 from ..extensions import db
 from ..i18n import gettext as _
-from ..pagination import paginate_audited
+from ..pagination import paginate
 from ..participants.models import Participant
 from ..participants.views import search_text
 from ..partnerships.models import Institution
@@ -34,6 +35,7 @@ from .retention import due_for_anonymisation, retention_status
 def index():
     access.require_privacy_access()
     q, error = search_text(request.args.get("q"))
+    requests, request_people = _recent_requests()
     page = None
     if q and error is None:
         query = access.visible_people()
@@ -43,10 +45,9 @@ def index():
             for word in q.split():
                 query = query.where(or_(Participant.first_name.icontains(word, autoescape=True),
                                         Participant.last_name.icontains(word, autoescape=True)))
-        page = paginate_audited(query.order_by(Participant.last_name, Participant.first_name,
-                                               Participant.id),
-                                "Participant", search=True, purpose="privacy")
-    requests = _recent_requests()
+        page = paginate(query.order_by(Participant.last_name, Participant.first_name,
+                                       Participant.id))
+    _audit_index(page, request_people)
     is_admin = access.is_partnership_admin()
     # A count only (no one is named), for the admin to see what tonight's run will do.
     due = db.session.scalar(select(func.count()).select_from(
@@ -57,22 +58,36 @@ def index():
         400 if error else 200)
 
 
+def _audit_index(page, request_people):
+    """One audit entry for the page, however many lists on it name people: ``ids`` holds
+    everyone shown (the access export looks there), the two lists are told apart."""
+    if page is None and not request_people:
+        return
+    found = [p.id for p in page.items] if page is not None else []
+    detail = {"ids": found + [i for i in request_people if i not in found],
+              "purpose": "privacy"}
+    if page is not None:
+        detail.update(search=True, page=page.page, search_ids=found)
+    if request_people:
+        detail["erasure_request_ids"] = request_people
+    audit.record("read", object_type="Participant", detail=detail)
+    commit_keeping_loaded(db.session)
+
+
 def _recent_requests():
     """The latest erasure requests: the whole partnership's for its admin, else the
-    institution's own (their people are named, so the read is audited)."""
+    institution's own, each with the person; and the ids of the people they name (the read is
+    audited by the page)."""
     query = select(ErasureRequest).order_by(ErasureRequest.received_on.desc(),
                                             ErasureRequest.id.desc()).limit(20)
     if not access.is_partnership_admin():
         query = query.where(ErasureRequest.institution_id == access.acting_institution_id())
     requests = list(db.session.scalars(query))
-    if requests:
-        people = {p.id: p for p in db.session.scalars(select(Participant).where(
-            Participant.id.in_([r.participant_id for r in requests])))}
-        audit.record("read", object_type="Participant",
-                     detail={"ids": sorted(people), "purpose": "erasure_requests"})
-        db.session.commit()
-        return [(r, people.get(r.participant_id)) for r in requests]
-    return []
+    if not requests:
+        return [], []
+    people = {p.id: p for p in db.session.scalars(select(Participant).where(
+        Participant.id.in_([r.participant_id for r in requests])))}
+    return [(r, people.get(r.participant_id)) for r in requests], sorted(people)
 
 
 def _names(user_ids):
@@ -216,3 +231,13 @@ def _forbidden():
     return render_template("error.html", status=403, title=_("Not allowed"), message=_(
         "Only the institution that registered the person, or the partnership admin, can "
         "decide on restriction or erasure.")), 403
+
+
+def refused_for_the_person(error):
+    """A change refused because processing is restricted or the record is anonymised (closed):
+    nothing is saved, the person's record stays readable, the message says why."""
+    db.session.rollback()
+    if request.path.startswith("/api/"):
+        return {"error": str(error), "status": 409}, 409
+    return render_template("error.html", status=409, title=_("This cannot be done"),
+                           message=str(error)), 409
