@@ -38,7 +38,11 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def http_error(error):
         if request.path.startswith("/api/"):
-            return {"error": error.name, "status": error.code}, error.code
+            # Routing errors (unknown path, non-numeric id, wrong method) never reach the
+            # API blueprint's handler: answer them the same way, JSON in the user's language.
+            from .exchange.api import http_error as api_http_error
+
+            return api_http_error(error)
         return render_error(error.code)
 
     @app.errorhandler(Exception)

@@ -6,6 +6,7 @@ recruited → eligible → active → completed, and exited from any open state.
 from datetime import date
 
 from .. import audit
+from ..exchange.outbox import publish_enrollment_status
 from ..i18n import lazy_gettext as _l
 from .eligibility import evaluate
 from .models import Enrollment
@@ -23,6 +24,8 @@ def _move(enrollment, allowed_from, to, actor_id, **detail):
     enrollment.changed_by_id = actor_id
     audit.record("transition", enrollment, actor_id=actor_id,
                  detail={"from": previous, "to": to, **detail})
+    # Partner systems of the institutions that may see the person hear of it (ids only).
+    publish_enrollment_status(enrollment, previous)
     return enrollment
 
 

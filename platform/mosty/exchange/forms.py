@@ -13,7 +13,7 @@ from .models import EVENT_KINDS
 EVENT_KIND_LABELS = {
     "referral.sent": _l("referral sent"),
     "referral.answered": _l("referral answered (accepted or declined)"),
-    "status.changed": _l("status changed (referral completed)"),
+    "status.changed": _l("status changed (referral completed, step on a programme path)"),
 }
 
 

@@ -6,7 +6,9 @@ the commit when a broker is configured, otherwise at the end of the request, and
 the beat sweep that picks up whatever is still pending.
 """
 
-from sqlalchemy import event
+from datetime import date
+
+from sqlalchemy import event, exists, literal, select, union_all
 
 from ..extensions import db
 from ..tenancy import current_partnership_id
@@ -66,6 +68,58 @@ def publish_referral(kind, referral):
     return publish(kind, referral,
                    [referral.to_institution_id, referral.from_institution_id],
                    referral_payload(referral), participant_id=referral.participant_id)
+
+
+def enrollment_payload(enrollment, previous):
+    """A programme-path status change: ids, the two statuses and the date, nothing else (no
+    exit reason: "health" would say more about the person than a status)."""
+    return {
+        "enrollment_id": enrollment.id,
+        "participant_id": enrollment.participant_id,
+        "family_id": enrollment.family_id,
+        "institution_id": enrollment.institution_id,
+        "target_group_id": enrollment.target_group_id,
+        "previous_status": previous,
+        "status": enrollment.status,
+        "changed_on": date.today().isoformat(),
+    }
+
+
+def institutions_seeing(enrollment):
+    """Institutions of the partnership that may see the enrollment's person (or family), by
+    the rule of ``consents/access.py``; a restricted person stays with the registering
+    institution only."""
+    from ..consents.access import family_visible_to, participant_visible_to
+    from ..families.models import Family
+    from ..participants.models import Participant
+    from ..partnerships.models import Institution
+
+    partnership_id = enrollment.partnership_id or current_partnership_id()
+    candidates = db.session.scalars(select(Institution.id).where(
+        Institution.partnership_id == partnership_id).order_by(Institution.id)).all()
+
+    def visible(institution_id):
+        # The rule takes the institution as a value (its nested subqueries would not
+        # correlate to an outer institution table): one branch per institution, one query.
+        if enrollment.participant_id is not None:
+            subject = select(Participant.id).where(Participant.id == enrollment.participant_id,
+                                                   participant_visible_to(institution_id))
+        else:
+            subject = select(Family.id).where(Family.id == enrollment.family_id,
+                                              family_visible_to(institution_id))
+        return select(literal(institution_id)).where(exists(subject))
+
+    if not candidates:
+        return []
+    return sorted(db.session.scalars(union_all(*(visible(i) for i in candidates))))
+
+
+def publish_enrollment_status(enrollment, previous):
+    """``status.changed`` for a step on the programme path, to every institution that may see
+    the person; held back like any event about a restricted person."""
+    return publish("status.changed", enrollment, institutions_seeing(enrollment),
+                   enrollment_payload(enrollment, previous),
+                   participant_id=enrollment.participant_id)
 
 
 def take_published(session):
