@@ -37,6 +37,32 @@ OBJECT_TYPE_LABELS = {
     "Partnership": _l("Partnership"),
     "Institution": _l("Institution"),
     "Agreement": _l("Agreement"),
+    "AgreementParty": _l("Party to the agreement"),
+    "TerritoryUnit": _l("Territorial unit"),
+    "ConsentInstitution": _l("Institution named in a consent"),
+    "OutboxEvent": _l("Outbox event"),
+    "WebhookEndpoint": _l("Webhook"),
+    "WebhookDelivery": _l("Webhook delivery"),
+    "DeliveryAttempt": _l("Delivery attempt"),
+    "ApiToken": _l("API token"),
+    "Job": _l("Job"),
+    "ImportBatch": _l("Import"),
+    "ImportMapping": _l("Import column mapping"),
+    "StoredReport": _l("Stored report"),
+    "StoredReportFile": _l("Stored report file"),
+    "ReportRecipient": _l("Report recipient"),
+    "PartnershipReport": _l("Partnership report"),
+    "CaseNote": _l("Case note"),
+    "Instrument": _l("Instrument"),
+    "InstrumentVersion": _l("Instrument version"),
+    "Administration": _l("Instrument administration"),
+    "FamilyRound": _l("Family round of an instrument"),
+    "Rectification": _l("Rectification"),
+    "RestrictionChange": _l("Restriction of processing"),
+    "ErasureRequest": _l("Erasure request"),
+    "PartnershipModule": _l("Partnership module"),
+    "ModuleGrant": _l("Access to a module"),
+    "TaskReceipt": _l("Background task receipt"),
 }
 
 
@@ -44,5 +70,22 @@ def action_label(action):
     return ACTION_LABELS.get(action, action)
 
 
+def _model_labels():
+    """``__audit_label__`` of mapped classes (how plugins name their models in the log)."""
+    from ..db import Base
+
+    labels = {}
+    for mapper in Base.registry.mappers:
+        label = getattr(mapper.class_, "__audit_label__", None)
+        if label is not None:
+            labels.setdefault(mapper.class_.__name__, label)
+    return labels
+
+
 def object_type_label(object_type):
-    return OBJECT_TYPE_LABELS.get(object_type, object_type)
+    """The readable name of an object type: the core's own label, else the model's
+    ``__audit_label__`` (a plugin's translatable name), else the type as recorded."""
+    label = OBJECT_TYPE_LABELS.get(object_type)
+    if label is None:
+        label = _model_labels().get(object_type, object_type)
+    return label
