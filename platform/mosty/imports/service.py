@@ -8,6 +8,7 @@ from flask import abort, current_app
 from sqlalchemy import select, update
 
 from .. import audit
+from ..consents.access import CASE_ROLES
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import gettext, ngettext
@@ -68,6 +69,8 @@ def create_batch(*, institution_id, actor_id, fmt, filename, data):
 
 
 def batch_or_404(batch_id, institution_id):
+    if batch_id > 2**31 - 1:  # no row's id, and PostgreSQL would refuse the comparison
+        abort(404)
     batch = db.session.scalar(select(ImportBatch).where(
         ImportBatch.id == batch_id, ImportBatch.institution_id == institution_id))
     if batch is None:
@@ -214,7 +217,8 @@ def summary_lines(counts, committed):
     return lines
 
 
-@job_handler("import")
+# Every caseworker of the institution sees its imports, so their jobs too (one rule: jobs.md).
+@job_handler("import", shared_with=CASE_ROLES)
 def run_import(job, params, report_progress):
     """Dry run (``mode="dry_run"``) or commit (``mode="commit"``) of an import batch."""
     commit = params.get("mode") == "commit"

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 
 HANDLERS = {}
+# kind -> roles of the institution's members who see every job of that kind (see service.py).
+SHARED_WITH = {}
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,12 @@ class JobFailed(Exception):
         self.errors = list(errors)
 
 
-def job_handler(kind):
+def job_handler(kind, *, shared_with=()):
     """Register ``handler(job, params, report_progress) -> JobResult | None`` for ``kind``.
+
+    ``shared_with``: roles whose holders in the job's institution see its jobs of this kind
+    (and their results) as well as the member who started one, because the job works on
+    something all of them see (an import of the institution: ``("caseworker",)``).
 
     The handler runs inside the job's partnership, in one transaction committed when it
     returns; it must not commit, and must not change the ``job`` row (progress goes through
@@ -47,6 +53,7 @@ def job_handler(kind):
                 handler.__module__, handler.__qualname__):
             raise ValueError(f"job kind {kind!r} already has a handler: {existing!r}")
         HANDLERS[kind] = handler
+        SHARED_WITH[kind] = tuple(shared_with)
         return handler
 
     return register

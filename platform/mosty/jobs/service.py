@@ -2,7 +2,8 @@
 
 A job belongs to the institution of the member who started it: its result is personal data
 of that institution like any record. The member who started it sees it; so do the
-institution's coordinators and partnership administrators. Everyone else gets 404.
+institution's coordinators and partnership administrators, and its members holding a role the
+job's kind is shared with (imports: caseworkers). Everyone else gets 404.
 """
 
 import json
@@ -12,12 +13,12 @@ from datetime import timedelta
 from flask import abort, g
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from .handlers import handler_for
+from .handlers import SHARED_WITH, handler_for
 from .models import Job
 from .progress import live_values
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 OVERSEER_ROLES = ("coordinator", "partnership_admin")
 KEEP_RESULTS_DAYS = 30
 TITLE_LENGTH = 200
+MAX_ID = 2**31 - 1  # larger numbers are no row's id (and PostgreSQL would refuse them)
 
 
 class JobRefused(Exception):
@@ -107,11 +109,18 @@ def visible_jobs(membership, user_id, scope="mine"):
 
 
 def job_or_404(job_id):
+    """One rule for every job page: the member who started it, the institution's overseers,
+    and the institution's members holding a role its kind is shared with (``job_handler(kind,
+    shared_with=...)``; the import pages are the whole institution's, so are their jobs)."""
     membership = g.get("membership")
-    if membership is None:
+    if membership is None or job_id > MAX_ID:
         abort(404)
-    job = db.session.scalar(visible_jobs(membership, current_user.id, "institution")
-                            .where(Job.id == job_id))
+    query = select(Job).where(Job.id == job_id, Job.institution_id == membership.institution_id)
+    if not may_oversee(membership):
+        shared = [kind for kind, roles in SHARED_WITH.items()
+                  if roles and membership.has_role(*roles)]
+        query = query.where(or_(Job.actor_id == current_user.id, Job.kind.in_(shared)))
+    job = db.session.scalar(query)
     if job is None:
         abort(404)
     return job
