@@ -187,3 +187,19 @@ def test_the_partnership_report_page_shows_the_animator_sections(w, factory):
     assert page.status_code == 200
     assert "Families with a signed work plan" in text
     assert "outcomes of the families by county and sex" in text
+
+
+@pytest.mark.postgres
+def test_numbers_beyond_a_database_integer_are_404_and_bad_form_numbers_a_message(pg_app):
+    """PostgreSQL refuses such a number in a query; the pages answer before asking it."""
+    w = build(pg_app, RegistryFactory(pg_app))
+    client = client_of(w, w.animator)
+    for method, path in (("get", "families/{big}"), ("get", "families/{big}/plan"),
+                         ("get", "requests/{big}"), ("get", "advisor/families/{big}"),
+                         ("post", "actions/{big}/status"), ("post", "goals/{big}/actions")):
+        response = getattr(client, method)(f"/{w.p.slug}/animator/" + path.format(big=2**31))
+        assert response.status_code == 404, path
+    response = client.post(f"/{w.p.slug}/animator/leads/new",
+                           data={"family_id": str(10**20)}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Choose one of the options offered." in response.get_data(as_text=True)

@@ -237,3 +237,9 @@ def test_numbers_beyond_a_database_integer_are_nobodys_rows(pg_app):
                  "labour/instruments/{big}/", "labour/enrolments/{big}/",
                  "labour/enrolments/new?participant={big}"):
         assert client.get(f"/{SLUG}/" + path.format(big=2**40)).status_code == 404, path
+    # Job offers too (every route of the blueprint: the check runs before the view).
+    for method, path in (("get", "labour/offers/{big}"), ("get", "labour/offers/{big}/edit"),
+                         ("post", "labour/offers/{big}/close"),
+                         ("post", "labour/offers/candidates/{big}/hired")):
+        response = getattr(client, method)(f"/{SLUG}/" + path.format(big=2**31))
+        assert response.status_code == 404, path

@@ -29,6 +29,10 @@ def _date(name, default=None, required=True):
         raise Refused(_("Write the date as YYYY-MM-DD.")) from None
 
 
+# The largest number a database integer holds.
+MAX_INT = 2**31 - 1
+
+
 def _int(name, required=True):
     raw = (request.form.get(name) or "").strip()
     if not raw:
@@ -36,9 +40,14 @@ def _int(name, required=True):
             raise Refused(_("Fill in every required field."))
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise Refused(_("Fill in every required field.")) from None
+    if not -MAX_INT <= value <= MAX_INT:
+        # Nobody's id and no count of days: the database would refuse it (an error, not an
+        # answer), so the person gets the form's message instead.
+        raise Refused(_("Choose one of the options offered."))
+    return value
 
 
 def _read(obj_type, **detail):
