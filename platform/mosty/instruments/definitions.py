@@ -22,6 +22,7 @@ MAX_SOURCE = 200_000
 MAX_SCALE_POINTS = 11
 DEFAULT_MIN_ANSWERED = 0.75
 MAX_ITEMS = 500
+MAX_DEPTH = 20
 
 TOP_KEYS = {"key", "title", "description", "example", "required_by_default", "sections",
             "domains", "total"}
@@ -117,12 +118,23 @@ def load_yaml(text):
         raise InvalidDefinition([Fault(None, "", gettext(
             "The definition is too long: at most %(n)d characters.", n=MAX_SOURCE))])
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=_LineLoader):
             # An alias repeats a whole part of the file: a few lines could stand for millions
             # of items, and nobody writing a questionnaire needs one.
             if isinstance(event, yaml.AliasEvent):
                 raise InvalidDefinition([Fault(event.start_mark.line + 1, "", gettext(
                     "references (\"*name\") are not allowed: write the part out in full."))])
+            # PyYAML builds nested parts recursively: a few thousand brackets would exhaust
+            # Python's stack (a 500). A definition nests about eight levels.
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InvalidDefinition([Fault(event.start_mark.line + 1, "", gettext(
+                        "the parts are nested too deeply (at most %(n)d levels).",
+                        n=MAX_DEPTH))])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         documents = list(yaml.load_all(text, Loader=_LineLoader))  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

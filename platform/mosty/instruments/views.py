@@ -13,6 +13,7 @@ from ..consents.service import participant_page_url, user_names, visible_partici
 from ..extensions import db
 from ..families import service as families
 from ..i18n import gettext
+from ..privacy.access import id_arg
 from . import service
 from .charts import change_chart
 from .definitions import InvalidDefinition
@@ -168,8 +169,7 @@ def new():
     if not request.args.get("participant"):
         flash(gettext("Open the participant's or family's page and start from there."), "info")
         return redirect(url_for("participants.index"))
-    participant = visible_participant_or_404(request.args.get("participant", type=int),
-                                             institution_id)
+    participant = visible_participant_or_404(id_arg("participant"), institution_id)
     form = StartForm(instruments=service.usable_instruments())
     del form.members
     refusal = None
@@ -205,7 +205,7 @@ def _chosen(form):
 
 
 def _new_for_family(institution_id):
-    family_id = request.args.get("family", type=int)
+    family_id = id_arg("family")
     if family_id is None:
         abort(404)
     family = families.get_visible(family_id, institution_id)
@@ -289,7 +289,8 @@ def _form_values(record):
 def _render(record, institution_id, errors=None, values=None, status=200, audited=False):
     spec = record.version.spec
     can_fill = (record.is_draft and record.institution_id == institution_id
-                and not record.participant.restricted)
+                and not record.participant.restricted
+                and record.participant.anonymised_at is None)
     detail = {"participant_id": record.participant_id}
     if record.is_draft:
         template = "instruments/fill.html"
