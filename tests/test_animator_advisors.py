@@ -54,8 +54,13 @@ def test_an_advisor_sees_the_minimal_card_of_their_family_only(w):
     # and agreements: 404, as if they did not exist.
     for url in (f"/advisor/families/{w.family_b.id}", f"/families/{w.family.id}",
                 f"/families/{w.family.id}/plan", f"/families/{w.family.id}/plan/print",
-                f"/families/{w.family.id}/agreements/new", "/", "/dashboard", "/requests/"):
+                f"/families/{w.family.id}/agreements/new", "/", "/dashboard", "/requests/",
+                f"/families/{w.family.id}/diagnosis", f"/families/{w.family.id}/motivation"):
         assert client.get(base + url).status_code == 404, url
+    # ... and the registry's pages, lists and search of the family and its members.
+    for url in (f"/participants/{w.parent.id}/", f"/families/{w.family.id}/",
+                "/participants/?q=Nowak", "/families/", "/reports/"):
+        assert client.get(f"/{w.p.slug}" + url).status_code == 404, url
     assert client.post(f"{base}/families/{w.family.id}/contacts",
                        data={"on": date.today().isoformat(), "kind": "phone"}).status_code in (403, 404)
     assert [d.get("card") for a, _i, d in entries(w, "animator_case")
