@@ -31,3 +31,8 @@ lint: install
 
 translations: install
 	bash scripts/update_translations.sh
+
+# Benchmarks (issue #9): fill a PostgreSQL database once, then measure; see bench/README.md.
+BENCH_DB ?= postgresql+psycopg://postgres@127.0.0.1/mosty_bench
+bench: install
+	$(PY) -m bench --owner-url $(BENCH_DB) $(BENCH_ARGS)

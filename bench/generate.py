@@ -110,7 +110,8 @@ def next_id(conn, table):
     return (conn.scalar(select(func.max(text("id"))).select_from(text(table))) or 0) + 1
 
 
-def generate(database_url, scale=1.0, seed=2026, prefix="bench", partnerships=None, log=print):
+def generate(database_url, scale=1.0, seed=2026, prefix="bench", partnerships=None, log=print,
+             even=False):
     """Fill the database; returns {table: rows written} and the seconds taken."""
     rnd = random.Random(seed)
     counts = counts_for(scale)
@@ -136,7 +137,7 @@ def generate(database_url, scale=1.0, seed=2026, prefix="bench", partnerships=No
                                               "service_delivery", "referral", "audit_entry")}
     np = counts["partnerships"]
     # Skewed sizes: the largest partnership holds several times the smallest.
-    weights = [1 / (k + 1) ** 0.8 for k in range(np)]
+    weights = [1 if even else 1 / (k + 1) ** 0.8 for k in range(np)]
     people_per = split(counts["participants"], weights)
     families_per = split(counts["families"], weights)
     deliveries_per = split(counts["deliveries"], weights)
@@ -214,7 +215,7 @@ def generate(database_url, scale=1.0, seed=2026, prefix="bench", partnerships=No
         for _ in range(families_per[k]):
             if cursor >= len(people):
                 break
-            size = min(rnd.choice((1, 2, 2, 3, 3, 4, 5)), len(people) - cursor)
+            size = min(rnd.choice((1, 2, 2, 2, 3, 3, 4)), len(people) - cursor)  # mean 2.43
             head = people[cursor]
             fid = ids["family"]
             ids["family"] += 1
@@ -287,9 +288,11 @@ def main(argv=None):
                         help="number of partnerships (default 20; the total volume is kept)")
     parser.add_argument("--prefix", default="bench", help="slug prefix of the partnerships")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--even", action="store_true", help="partnerships of equal size")
     args = parser.parse_args(argv)
     written, seconds = generate(args.database_url, args.scale, args.seed, args.prefix,
-                                args.partnerships)
+                                args.partnerships, even=args.even,
+                                log=lambda line: print(line, flush=True))
     for table, n in written.items():
         print(f"{table:18} {n:>10,}")
     print(f"{sum(written.values()):,} rows in {seconds:.1f} s")
