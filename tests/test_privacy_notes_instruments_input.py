@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mosty.extensions import db
 from mosty.instruments.definitions import InvalidDefinition, parse_definition
 from mosty.instruments.factories import InstrumentFactory
-from mosty.instruments.models import InstrumentVersion
+from mosty.instruments.models import Administration, InstrumentVersion
 from mosty.notes.models import CaseNote
 from mosty.privacy.models import RestrictionChange
 from mosty.tenancy import partnership_scope
@@ -127,3 +127,16 @@ def test_forms_without_a_csrf_token_save_nothing(make_app):
                        data={"category": "general", "text": "Rozmowa"})
     assert note.status_code in (400, 422)
     assert count(w, RestrictionChange) == 0 and count(w, CaseNote) == 0
+
+
+@pytest.mark.parametrize("point", ["²", "--5", "9" * 5000, "3\x00", "٣٣"])
+def test_a_scale_answer_that_is_not_a_plain_number_gets_a_message(world, point):
+    draft = InstrumentFactory(world.app).administration(world.version, world.anna, world.ngo,
+                                                        finished=False)
+    response = client_of(world.app, world.worker).post(
+        f"/{SLUG}/instruments/administrations/{draft.id}/",
+        data={"action": "save", "q-chce_pracowac": point})
+    assert response.status_code == 422
+    assert "Choose a point of the scale." in response.get_data(as_text=True)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.get(Administration, draft.id).answers == {}

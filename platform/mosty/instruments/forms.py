@@ -19,6 +19,7 @@ MAX_TEXT_ANSWER = 2000
 MAX_NUMBER_LENGTH = 30
 FIELD_PREFIX = "q-"
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+_SCALE_POINT = re.compile(r"^-?[0-9]{1,6}$")
 
 
 def optional_id(value):
@@ -98,7 +99,8 @@ def read_answer(item, raw):
             return None, gettext("At most %(max)d characters.", max=MAX_TEXT_ANSWER)
         return raw, None
     if kind == "scale":
-        if raw.strip().lstrip("-").isdigit() and item["min"] <= int(raw) <= item["max"]:
+        # ASCII digits only: str.isdigit() accepts "²" and "--5", which int() refuses.
+        if _SCALE_POINT.match(raw.strip()) and item["min"] <= int(raw) <= item["max"]:
             return int(raw), None
         return None, gettext("Choose a point of the scale.")
     if kind == "choice":
