@@ -136,3 +136,93 @@ def test_api_routing_errors_are_json_in_polish(api, method, path, status):
     body = response.get_json()
     assert body["status"] == status
     assert body["error"] in ("Nie znaleziono.", "Ten adres nie przyjmuje tej metody.")
+
+
+# --- webhook addresses: the address checked is the address connected to -----------------------
+
+PUBLIC_IP = "93.184.216.34"
+
+
+def _resolving(monkeypatch, answers):
+    """getaddrinfo answers the given addresses in turn (the last one from then on)."""
+    import socket
+
+    calls = []
+
+    real = socket.getaddrinfo
+
+    def fake(host, port, *args, **kwargs):
+        if host == "127.0.0.1":  # the test's own receiver, connected to by number
+            return real(host, port, *args, **kwargs)
+        address = answers[min(len(calls), len(answers) - 1)]
+        calls.append(host)
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    return calls
+
+
+def test_a_name_rebound_to_loopback_after_the_check_is_not_reached(make_app, monkeypatch):
+    import socket
+
+    from mosty.exchange.delivery import post
+
+    app = make_app(MOSTY_WEBHOOK_ALLOW_PRIVATE=False)
+    # Public when checked, loopback for anyone who resolves the name again.
+    _resolving(monkeypatch, [PUBLIC_IP, "127.0.0.1"])
+    connected = []
+
+    def no_network(address, *args, **kwargs):
+        connected.append(address)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    with app.app_context():
+        status, error = post("http://rebind.example.org/hook", b"{}", {})
+    assert status is None and "no network" in error
+    assert connected == [(PUBLIC_IP, 80)]
+
+
+def test_the_pinned_connection_delivers_with_the_urls_host_name(make_app, monkeypatch):
+    import socket
+
+    from exchange_receiver import Receiver
+    from mosty.exchange.delivery import post
+
+    app = make_app(MOSTY_WEBHOOK_ALLOW_PRIVATE=False)
+    _resolving(monkeypatch, [PUBLIC_IP])
+    real = socket.create_connection
+    connected = []
+    with Receiver() as receiver:
+        port = receiver.server.server_address[1]
+
+        def to_receiver(address, *args, **kwargs):
+            connected.append(address)
+            return real(("127.0.0.1", port), *args, **kwargs)
+
+        monkeypatch.setattr(socket, "create_connection", to_receiver)
+        with app.app_context():
+            status, error = post(f"http://partner.example.org:{port}/hook", b"{}",
+                                 {"Content-Type": "application/json"})
+    assert (status, error) == (200, "")
+    assert connected == [(PUBLIC_IP, port)]
+    assert receiver.requests[0]["headers"]["Host"] == f"partner.example.org:{port}"
+
+
+@pytest.mark.parametrize("address", ["::ffff:127.0.0.1", "64:ff9b::a00:1", "2002:c0a8:101::1",
+                                     "10.1.2.3", "169.254.169.254"])
+def test_private_addresses_inside_ipv6_are_refused(make_app, monkeypatch, address):
+    from mosty.exchange.delivery import NOT_PUBLIC, post
+
+    app = make_app(MOSTY_WEBHOOK_ALLOW_PRIVATE=False)
+    _resolving(monkeypatch, [address])
+    with app.app_context():
+        assert post("https://partner.example.org/hook", b"{}", {}) == (None, NOT_PUBLIC)
+
+
+@pytest.mark.parametrize("header", ["Bearer mosty_2147483648_abc", "Bearer mosty_99999999999_x",
+                                    "Bearer mosty__abc", "Basic abc", "Bearer "])
+def test_a_malformed_or_out_of_range_token_is_401_json(app, header):
+    response = app.test_client().get("/api/v1/referrals", headers={"Authorization": header})
+    assert response.status_code == 401 and response.get_json()["status"] == 401

@@ -9,6 +9,7 @@ before our commit; the retry then posts the same ``X-Mosty-Delivery`` id again, 
 receiver dedupes (documented in docs/exchange.md).
 """
 
+import http.client
 import ipaddress
 import json
 import logging
@@ -162,34 +163,106 @@ _OPENER = urllib.request.build_opener(_NoRedirects)
 NOT_PUBLIC = "the address is not public (loopback, private or reserved network)"
 
 
-def address_refused(url):
-    """Why the URL may not be called, or None: unless MOSTY_WEBHOOK_ALLOW_PRIVATE is on (the
-    default outside production), webhooks reach public addresses only, so a webhook cannot be
-    used to probe the servers next to Mosty."""
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public(address):
+    """Global unicast, also for an IPv4 address carried inside an IPv6 one (mapped, 6to4,
+    NAT64), which would otherwise pass as "global" and reach a private IPv4 network."""
+    if address.version == 6:
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is None and address in _NAT64:
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if inner is not None:
+            return _public(inner)
+    return address.is_global and not address.is_multicast
+
+
+def checked_address(url):
+    """(why the URL may not be called or None, the checked IP to connect to or None).
+
+    Unless MOSTY_WEBHOOK_ALLOW_PRIVATE is on (the default outside production), webhooks reach
+    public addresses only, so a webhook cannot be used to probe the servers next to Mosty. The
+    address checked is the one connected to: a name that resolves to a public address now and
+    to a private one a moment later (DNS rebinding) cannot slip through."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "not an http(s) address"
+        return "not an http(s) address", None
     if current_app.config.get("MOSTY_WEBHOOK_ALLOW_PRIVATE", True):
-        return None
+        return None, None
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as error:
-        return str(error)[:500] or "the name does not resolve"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            return NOT_PUBLIC
-    return None
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError, ValueError) as error:
+        return str(error)[:500] or "the name does not resolve", None
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        return "the name does not resolve", None
+    if not all(_public(address) for address in addresses):
+        return NOT_PUBLIC, None
+    return None, str(addresses[0])
+
+
+def address_refused(url):
+    """Why the URL may not be called, or None (see ``checked_address``)."""
+    return checked_address(url)[0]
+
+
+def _pinned(connection_class, address):
+    """An http.client connection class that connects to ``address`` whatever the host name
+    resolves to at that moment (the Host header and TLS name stay the URL's)."""
+
+    class Pinned(connection_class):
+        def connect(self):
+            create = self._create_connection
+
+            def to_checked(host_port, *args, **kwargs):
+                return create((address, host_port[1]), *args, **kwargs)
+
+            self._create_connection = to_checked
+            try:
+                super().connect()
+            finally:
+                self._create_connection = create
+
+    return Pinned
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPConnection, self.address), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+
+    def https_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPSConnection, self.address), req,
+                            context=self._context)
+
+
+def _opener(address):
+    if address is None:
+        return _OPENER
+    # No proxy: the connection goes to the address that was checked.
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects,
+                                       _PinnedHTTPHandler(address), _PinnedHTTPSHandler(address))
 
 
 def post(url, body, headers, timeout=REQUEST_TIMEOUT):
     """POST the body; (status code or None, error text)."""
-    refused = address_refused(url)
+    refused, address = checked_address(url)
     if refused:
         return None, refused
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with _opener(address).open(request, timeout=timeout) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"

@@ -70,7 +70,7 @@ def authenticate(plaintext):
     only among that partnership's rows, so naming another partnership finds nothing.
     """
     partnership_id = _partnership_id_of(plaintext)
-    if partnership_id is None or partnership_id > 2**31:
+    if partnership_id is None or partnership_id > 2**31 - 1:
         return None
     if db.session.get(Partnership, partnership_id) is None:
         return None
