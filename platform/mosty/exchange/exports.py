@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -130,7 +131,7 @@ def _csv_text(value):
         return f"{value:g}".replace(".", ",")
     text = str(value)
     # A cell starting like a formula is written as text, so a spreadsheet never runs it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def to_csv(headers, rows):
@@ -148,7 +149,10 @@ def to_xlsx(headers, rows, title):
     sheet.title = str(title)[:31]
     sheet.append([str(h) for h in headers])
     for row in rows:
-        sheet.append([_plain(v) for v in row])
+        # Control characters (pasted into a reason, or sent through the API) cannot be held
+        # by a spreadsheet: left out, so one such text does not fail the whole export.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else _plain(v)
+                      for v in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, never a formula

@@ -11,6 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -57,6 +58,21 @@ def _xlsx_value(value):
     return HIDDEN if value is None else value
 
 
+def _as_text(workbook):
+    """Labels are names people typed (institutions, services, target groups, plugin data): a
+    cell that starts like a formula stays text, so opening the report never runs it."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def _clean(text):
+    """Control characters a spreadsheet cannot hold (pasted text) are left out, not fatal."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def render_xlsx(report):
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -73,7 +89,8 @@ def render_xlsx(report):
             sheet.append([])
             sheet.append([str(table.title)])
             sheet.cell(sheet.max_row, 1).font = bold
-            header = [str(h) for h in table.row_headers] + [str(c) for c in table.columns]
+            header = [_clean(str(h)) for h in table.row_headers] + \
+                [_clean(str(c)) for c in table.columns]
             if table.row_totals is not None:
                 header.append(gettext("Total"))
             sheet.append(header)
@@ -84,7 +101,7 @@ def render_xlsx(report):
             if table.empty:
                 sheet.append([gettext("No data in this period.")])
             for index, (labels, cells) in enumerate(zip(table.rows, table.cells, strict=True)):
-                row = [str(label) for label in labels] + [_xlsx_value(v) for v in cells]
+                row = [_clean(str(label)) for label in labels] + [_xlsx_value(v) for v in cells]
                 if table.row_totals is not None:
                     row.append(table.row_totals[index])
                 sheet.append(row)
@@ -106,6 +123,7 @@ def render_xlsx(report):
             sheet.append([hidden_note(report)])
         for column, width in widths.items():
             sheet.column_dimensions[get_column_letter(column)].width = width
+    _as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
