@@ -217,3 +217,23 @@ def test_staff_of_another_institution_get_404_for_the_case(w):
     assert client.get(f"/{w.p.slug}/animator/").status_code == 200
     assert "Rodzina Nowaków" not in client.get(f"/{w.p.slug}/animator/").get_data(as_text=True)
     assert client.get(f"/{w.p.slug}/animator/families/{w.family.id}").status_code == 404
+
+
+def test_every_route_of_the_module_is_404_when_it_is_off_or_not_granted(app, factory):
+    """Not a sample: every URL of the blueprint, with each of its methods."""
+    import re
+
+    w = build(app, factory)
+    other = factory.partnership(slug="wylaczony")
+    inst = factory.institution(other, kind="ngo")
+    switch_on(app, other.id, enabled=False)
+    off = client_of(w, factory.staff(inst, roles=("caseworker", "animator")))
+    not_granted = client_of(w, factory.staff(w.fundacja, roles=("caseworker",)))
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("animator.")]
+    assert len(rules) > 20
+    for rule in rules:
+        for client, slug in ((off, "wylaczony"), (not_granted, w.p.slug)):
+            url = re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule.replace("<partnership:partnership>",
+                                                                   slug))
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert client.open(url, method=method).status_code == 404, (method, url)

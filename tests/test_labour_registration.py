@@ -601,3 +601,27 @@ def test_the_office_status_is_copied_to_the_registry_record_every_institution_se
     assert registry() == ("employed", None, False, "CAZ/2025/5")
     with in_a(world):
         assert service.summary(world.anna.id).status == "deregistered"
+
+
+def test_every_route_of_the_module_is_404_when_it_is_off_or_not_granted(world):
+    """Not a sample: every URL of the blueprint, with each of its methods."""
+    import re
+
+    def every_route_answers_404(client):
+        rules = [r for r in world.app.url_map.iter_rules() if r.endpoint.startswith("labour.")]
+        assert len(rules) > 20
+        for rule in rules:
+            path = re.sub(r"<(?:\w+:)?\w+>", "1",
+                          rule.rule.replace("<partnership:partnership>", SLUG))
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert client.open(path, method=method).status_code == 404, (method, path)
+
+    with in_a(world) as session:
+        session.query(ModuleGrant).filter_by(role="caseworker").delete()
+        session.commit()
+    every_route_answers_404(client_of(world, world.mops_worker))
+    with in_a(world) as session:
+        session.query(PartnershipModule).filter_by(module_key="labour").update(
+            {"enabled": False})
+        session.commit()
+    every_route_answers_404(client_of(world, world.gup_clerk))
