@@ -181,3 +181,24 @@ def test_the_index_naming_nobody_audits_nothing(world):
         before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     client_of(world.app, world.worker).get(f"/{SLUG}/privacy/")
     assert count(world, AuditEntry) == before
+
+
+def test_a_caseworker_of_the_admins_institution_does_not_see_whom_the_admin_recorded(
+        world, factory):
+    office = factory.institution(world.p, name="Biuro partnerstwa", kind="ngo")
+    admin = factory.staff(office, roles=("partnership_admin",))
+    colleague = factory.staff(office)
+    # The admin records a request about a person registered by another institution.
+    with world.app.app_context(), partnership_scope(world.p.id):
+        request_erasure(db.session.get(Participant, world.ewa.id), received_on=date.today(),
+                        actor_id=admin.id, institution_id=office.id)
+        db.session.commit()
+        before = db.session.scalar(select(func.max(AuditEntry.id)))
+    link = f"/{SLUG}/privacy/participants/{world.ewa.id}/"
+    page = client_of(world.app, colleague).get(f"/{SLUG}/privacy/").get_data(as_text=True)
+    assert link not in page and "No erasure requests recorded." in page
+    assert link in client_of(world.app, admin).get(f"/{SLUG}/privacy/").get_data(as_text=True)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.id > before)).all()
+    # The colleague's page named nobody; the admin's named Ewa.
+    assert [e.detail["ids"] for e in entries] == [[world.ewa.id]]

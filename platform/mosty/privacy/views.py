@@ -81,7 +81,11 @@ def _recent_requests():
     query = select(ErasureRequest).order_by(ErasureRequest.received_on.desc(),
                                             ErasureRequest.id.desc()).limit(20)
     if not access.is_partnership_admin():
-        query = query.where(ErasureRequest.institution_id == access.acting_institution_id())
+        # The institution's own requests about people it may still see: one recorded by the
+        # admin's institution may be about anyone of the partnership.
+        query = query.where(ErasureRequest.institution_id == access.acting_institution_id(),
+                            ErasureRequest.participant_id.in_(
+                                access.visible_people().with_only_columns(Participant.id)))
     requests = list(db.session.scalars(query))
     if not requests:
         return [], []
