@@ -14,6 +14,8 @@ SEPARATORS = (";", ",", "\t")
 # Letters that tell Windows-1250 from Latin-1-like guesses are irrelevant here: a file that is
 # not valid UTF-8 is read as Windows-1250, the code page of Polish Windows and Excel.
 FALLBACK_ENCODING = "cp1250"
+# No import format has nearly this many columns.
+MAX_COLUMNS = 200
 
 
 class UnreadableFile(Exception):
@@ -148,7 +150,11 @@ def _read_xlsx(data, max_rows):
     try:
         sheet = workbook.worksheets[0]
         table = None
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # Only the first MAX_COLUMNS columns are read: a sheet whose recorded size is the
+        # whole grid (16384 columns) would otherwise give every row, empty ones too, as that
+        # many values and keep the job busy for hours.
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for line, values in enumerate(rows, start=1):
             cells = [_cell_text(value) for value in values]
             while cells and cells[-1] == "":
                 cells.pop()
