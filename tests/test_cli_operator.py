@@ -122,3 +122,17 @@ def test_a_bad_or_unfinished_month_is_refused(app, factory, month):
     assert result.exit_code == 2
     assert "--month" in result.output
     assert stored_reports(app, p.id) == []
+
+
+@pytest.mark.postgres
+def test_anonymise_due_works_behind_row_level_security(pg_app):
+    from mosty.testing.factories import RegistryFactory
+
+    factory = RegistryFactory(pg_app)
+    a, a_people, kept = people_past_retention(pg_app, factory, "alfa-pg", due=2)
+    runner = pg_app.test_cli_runner()
+    dry = runner.invoke(args=["privacy", "anonymise-due", "--dry-run"])
+    assert "alfa-pg: 2 due for anonymisation" in dry.output, dry.output
+    run = runner.invoke(args=["privacy", "anonymise-due", "--partnership", "alfa-pg"])
+    assert run.output.splitlines() == ["alfa-pg: 2 anonymised", "Total: 2 anonymised"]
+    assert anonymised(pg_app, a.id) == sorted(p.id for p in a_people)
