@@ -25,7 +25,9 @@ BASELINE_SQL = {
     "participant search": [
         "SELECT p.id, p.first_name, p.last_name, p.birth_date, p.labour_status "
         "FROM participant p WHERE p.partnership_id = :pid AND p.institution_id = :iid "
-        "AND (lower(p.last_name) LIKE '%nowak%' OR lower(p.first_name) LIKE '%nowak%') "
+        "AND (lower(p.last_name) LIKE '%nowak%' OR lower(p.first_name) LIKE '%nowak%' "
+        "OR lower(p.registered_locality) LIKE '%nowak%' "
+        "OR lower(p.actual_locality) LIKE '%nowak%') "
         "ORDER BY p.last_name, p.first_name, p.id LIMIT 25",
     ],
     "participant page": [
@@ -90,9 +92,23 @@ def pick(engine):
     return SimpleNamespace(pid=pid, slug=slug, iid=iid, person=person, family=family)
 
 
-def bare_app(url, target):
+def bare_app(url, target, replays=None):
+    """Bare Flask + SQLAlchemy: ``/<page>`` runs the page's essential SQL (``BASELINE_SQL``);
+    ``/replay/<page>`` runs every statement the Mosty page sent, captured with its parameters
+    (same SQL, no ORM, no walls in Python, no Mosty template)."""
     app = Flask("bare")
     engine = create_engine(url, pool_size=2)
+    replays = {} if replays is None else replays
+
+    @app.route("/replay/<page>")
+    def replay(page):
+        rows = []
+        with engine.begin() as conn:
+            for statement, parameters in replays[page]:
+                result = conn.exec_driver_sql(statement, parameters)
+                if result.returns_rows:
+                    rows.extend(result.all())
+        return render_template_string(BARE_TEMPLATE, rows=rows)
 
     @app.route("/<page>")
     def page(page):
@@ -135,25 +151,46 @@ def page_urls(slug, target):
 
 
 def measure_pages(runtime_url, owner_url, runs, log=print, with_bare=True):
-    """{page: (median, p95, bare median, bare p95)} on the largest partnership."""
+    """{page: SimpleNamespace(med, p95, bare med/p95, replay med/p95, statements)} on the
+    largest partnership."""
+    from sqlalchemy import event
+
+    from mosty.extensions import db
+
     engine = create_engine(owner_url)
     target = pick(engine)
     engine.dispose()
-    _app, client, _user = mosty_app(runtime_url, target)
-    bare = bare_app(owner_url, target).test_client() if with_bare else None
+    app, client, _user = mosty_app(runtime_url, target)
+    replays = {}
+    bare = bare_app(owner_url, target, replays).test_client() if with_bare else None
     results = {}
     for name, url in page_urls(target.slug, target).items():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        key = name.replace(" ", "_")
+        captured = replays[key] = []
+        with app.app_context():
+            mosty_engine = db.engine
+
+        def capture(conn, cursor, statement, parameters, context, executemany,
+                    captured=captured):
+            captured.append((statement, parameters))
+
+        event.listen(mosty_engine, "before_cursor_execute", capture)
+        client.get(url)
+        event.remove(mosty_engine, "before_cursor_execute", capture)
         med, p95 = timed(lambda url=url: client.get(url), runs)
-        bmed = bp95 = None
+        r = SimpleNamespace(med=med, p95=p95, statements=len(captured),
+                            essential=len(BASELINE_SQL[name]))
         if bare is not None:
-            bare_url = "/" + name.replace(" ", "_")
-            assert bare.get(bare_url).status_code == 200
-            bmed, bp95 = timed(lambda u=bare_url: bare.get(u), runs)
-        results[name] = (med, p95, bmed, bp95)
-        log(f"  {name:20} {med:8.1f} {p95:8.1f} ms" + (
-            f"   bare {bmed:7.1f} {bp95:7.1f} ms   ratio {med / bmed:5.2f}" if bmed else ""))
+            assert bare.get(f"/{key}").status_code == 200
+            assert bare.get(f"/replay/{key}").status_code == 200
+            r.bmed, r.bp95 = timed(lambda u=f"/{key}": bare.get(u), runs)
+            r.rmed, r.rp95 = timed(lambda u=f"/replay/{key}": bare.get(u), runs)
+        results[name] = r
+        log(f"  {name:20} {med:8.1f} {p95:8.1f} ms ({r.statements} statements)" + (
+            f"   bare {r.bmed:7.1f} ms (ratio {med / r.bmed:5.2f}), same SQL replayed "
+            f"{r.rmed:7.1f} ms (ratio {med / r.rmed:5.2f})" if bare else ""))
     return target, results
 
 

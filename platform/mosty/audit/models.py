@@ -19,7 +19,11 @@ class AuditEntry(PartnershipOwned, Base):
     partnership_optional_in_system_scope = True
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_partnership_at", "partnership_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_entry_partnership_at", "partnership_id", "at"),
+        # A record's history (participant and family pages); migration 0012.
+        Index("ix_audit_entry_partnership_object", "partnership_id", "object_type", "object_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"))

@@ -22,6 +22,9 @@ class Referral(TimestampMixin, PartnershipOwned, Base):
     __table_args__ = (
         Index("ix_referral_to_status", "partnership_id", "to_institution_id", "status"),
         Index("ix_referral_from_status", "partnership_id", "from_institution_id", "status"),
+        # The inbox's newest first, read in order (migration 0012).
+        Index("ix_referral_to_sent", "partnership_id", "to_institution_id", "sent_at"),
+        Index("ix_referral_from_sent", "partnership_id", "from_institution_id", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
