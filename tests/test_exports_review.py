@@ -5,6 +5,7 @@ fail an export."""
 import csv
 import io
 
+import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
 
@@ -49,3 +50,19 @@ def test_report_xlsx_keeps_a_formula_like_institution_name_as_text(app):
     assert cells, "the institution's name appears in the report"
     assert all(cell.data_type == "s" for cell in cells)
     assert all("\x0b" not in cell.value for cell in cells)
+
+
+@pytest.mark.postgres
+def test_ids_beyond_a_database_integer_are_404_on_postgresql(pg_app, login_as):
+    a = build_partnership(RegistryFactory(pg_app), "wielkie")
+    caseworker = RegistryFactory(pg_app).staff(a.leader, roles=("caseworker",))
+    client = pg_app.test_client()
+    huge = 2**40
+    login_as(client, a.coordinator)
+    assert client.get(f"/wielkie/reports/stored/{huge}/internal.pdf").status_code == 404
+    assert client.post(f"/wielkie/reports/recipients/{huge}/remove").status_code == 404
+    assert client.get(f"/wielkie/jobs/{huge}").status_code == 404
+    assert client.get(f"/wielkie/jobs/{huge}/result").status_code == 404
+    login_as(client, caseworker)
+    assert client.get(f"/wielkie/imports/{huge}/").status_code == 404
+    assert client.get(f"/wielkie/jobs/{huge}/progress").status_code == 404

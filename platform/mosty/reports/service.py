@@ -140,7 +140,12 @@ def stored_reports():
     return select(StoredReport).order_by(StoredReport.period_start.desc(), StoredReport.id.desc())
 
 
+MAX_ID = 2**31 - 1  # larger numbers are no row's id (and PostgreSQL would refuse them)
+
+
 def stored_file_or_404(report_id, variant, file_format):
+    if report_id > MAX_ID:
+        abort(404)
     stored_file = db.session.scalar(select(StoredReportFile).where(
         StoredReportFile.stored_report_id == report_id, StoredReportFile.variant == variant,
         StoredReportFile.format == file_format))
@@ -159,6 +164,8 @@ def recipients(active_only=False):
 
 
 def recipient_or_404(recipient_id):
+    if recipient_id > MAX_ID:
+        abort(404)
     recipient = db.session.scalar(select(ReportRecipient).where(
         ReportRecipient.id == recipient_id))
     if recipient is None:
