@@ -114,11 +114,11 @@ def test_no_note_can_be_added_about_an_anonymised_person(world):
 
 def test_no_referral_can_be_sent_about_an_anonymised_person(world):
     anonymise_anna(world)
-    with world.app.app_context(), partnership_scope(world.p.id):
-        with pytest.raises(ReferralRefused, match="anonymised"):
-            send_referral(participant=db.session.get(Participant, world.anna.id),
-                          from_institution_id=world.mops.id, to_institution_id=world.pup.id,
-                          reason="Doradztwo", actor_id=world.worker.id)
+    with (world.app.app_context(), partnership_scope(world.p.id),
+          pytest.raises(ReferralRefused, match="anonymised")):
+        send_referral(participant=db.session.get(Participant, world.anna.id),
+                      from_institution_id=world.mops.id, to_institution_id=world.pup.id,
+                      reason="Doradztwo", actor_id=world.worker.id)
     assert count(world, Referral) == 0
 
 
@@ -131,6 +131,9 @@ def test_no_instrument_can_be_given_to_an_anonymised_person(world):
     assert response.status_code == 422
     assert "anonymised and is closed" in response.get_data(as_text=True)
     assert count(world, Administration) == 0
+    page = client_of(world.app, world.worker).get(
+        f"/{SLUG}/participants/{world.anna.id}/").get_data(as_text=True)
+    assert f"/{SLUG}/instruments/new?participant={world.anna.id}" not in page
 
 
 def test_the_privacy_page_of_an_anonymised_person_stays_readable(world):

@@ -20,7 +20,9 @@ MODULE = "instruments"
 def instruments_section(participant, institution_id):
     return Panel(
         module=MODULE, title=_l("Instruments"), template="instruments/_section.html", order=35,
-        context={"participant_id": participant.id, "restricted": participant.restricted,
+        context={"participant_id": participant.id,
+                 # No new administration: processing restricted, or the record closed.
+                 "restricted": participant.restricted or participant.anonymised_at is not None,
                  "administrations": service.participant_administrations(participant.id,
                                                                         institution_id),
                  "institution_id": institution_id,

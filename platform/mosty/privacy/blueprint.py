@@ -2,10 +2,9 @@
 
 from flask import Blueprint
 
+from . import rectification, sections, tasks, views  # noqa: F401 - listeners, sections, tasks
 from .access import ids_in_range
 from .restriction import ProcessingRestricted
-
-from . import rectification, sections, tasks, views  # noqa: F401 - listeners, sections, tasks
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
 bp.url_value_preprocessor(ids_in_range)
