@@ -22,6 +22,13 @@ VARIANT_LABELS = {
 }
 FORMAT_LABELS = {"xlsx": _l("Spreadsheet (XLSX)"), "pdf": _l("PDF document")}
 LONGEST_PERIOD_DAYS = 366 * 10
+# Reports count dates around the period (the day after it, ages): far-off years would run out
+# of the calendar; no programme's data lies outside these.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def _within_calendar(period):
+    return EARLIEST <= period.start and period.end <= LATEST
 
 
 class PeriodForm(FlaskForm):
@@ -47,6 +54,9 @@ class PeriodForm(FlaskForm):
             raise ValidationError(_l("Give both dates of the period (YYYY-MM-DD)."))
         if field.data < self.start.data:
             raise ValidationError(_l("The period cannot end before it starts."))
+        if not _within_calendar(Period(self.start.data, field.data)):
+            raise ValidationError(_l("Give dates between %(earliest)s and %(latest)s.",
+                                     earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()))
         if (field.data - self.start.data).days > LONGEST_PERIOD_DAYS:
             raise ValidationError(_l("A report covers at most ten years."))
 
@@ -72,6 +82,8 @@ class GenerateForm(FlaskForm):
         except (TypeError, ValueError):
             return None
         if period.end - period.start > timedelta(days=LONGEST_PERIOD_DAYS):
+            return None
+        if not _within_calendar(period):
             return None
         return period
 
