@@ -28,7 +28,7 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def _within_calendar(period):
-    return EARLIEST <= period.start and period.end <= LATEST
+    return period.start >= EARLIEST and period.end <= LATEST
 
 
 class PeriodForm(FlaskForm):
