@@ -205,3 +205,15 @@ def test_a_caseworker_of_the_admins_institution_does_not_see_whom_the_admin_reco
         entries = db.session.scalars(select(AuditEntry).where(AuditEntry.id > before)).all()
     # The colleague's page named nobody; the admin's named Ewa.
     assert [e.detail["ids"] for e in entries] == [[world.ewa.id]]
+
+
+def test_names_in_the_privacy_pages_are_escaped(world, factory):
+    mallory = factory.staff(world.mops, name='<script>alert("x")</script>')
+    client = client_of(world.app, mallory)
+    assert client.post(f"/{SLUG}/privacy/participants/{world.anna.id}/restriction",
+                       data={"reason": '<img src=x onerror="alert(1)">'}).status_code == 302
+    page = client.get(f"/{SLUG}/privacy/participants/{world.anna.id}/").get_data(as_text=True)
+    assert "<script>alert" not in page and '<img src=x' not in page
+    assert "&lt;script&gt;alert" in page
+    export = client.get(f"/{SLUG}/privacy/participants/{world.anna.id}/export")
+    assert '<img src=x' not in export.get_data(as_text=True)
