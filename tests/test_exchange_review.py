@@ -226,3 +226,13 @@ def test_private_addresses_inside_ipv6_are_refused(make_app, monkeypatch, addres
 def test_a_malformed_or_out_of_range_token_is_401_json(app, header):
     response = app.test_client().get("/api/v1/referrals", headers={"Authorization": header})
     assert response.status_code == 401 and response.get_json()["status"] == 401
+
+
+def test_a_huge_or_malformed_body_is_refused_in_json(api):
+    huge = api.post("/api/v1/referrals/1/answer", data=b'{"action": "' + b"a" * 200_000 + b'"}',
+                    content_type="application/json")
+    assert huge.status_code == 413
+    assert huge.get_json() == {"error": "Żądanie jest zbyt duże.", "status": 413}
+    broken = api.post("/api/v1/referrals/1/answer", data=b'{"action": ',
+                      content_type="application/json")
+    assert broken.status_code == 400 and broken.is_json

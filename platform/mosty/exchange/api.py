@@ -80,6 +80,16 @@ def unexpected(error):
                     "status": 500}), 500
 
 
+# An answer is a few short fields (texts of at most TEXT_LIMIT characters): a larger body is
+# refused with 413 before it is read into memory.
+MAX_BODY_BYTES = 64 * 1024
+
+
+@bp.before_request
+def limit_body():
+    request.max_content_length = MAX_BODY_BYTES
+
+
 @bp.after_request
 def no_store(response):
     response.headers["Cache-Control"] = "no-store"
