@@ -136,3 +136,25 @@ def test_anonymise_due_works_behind_row_level_security(pg_app):
     run = runner.invoke(args=["privacy", "anonymise-due", "--partnership", "alfa-pg"])
     assert run.output.splitlines() == ["alfa-pg: 2 anonymised", "Total: 2 anonymised"]
     assert anonymised(pg_app, a.id) == sorted(p.id for p in a_people)
+
+
+def test_a_path_ended_without_a_retention_date_has_the_default_one(app, factory):
+    """The privacy page says such a person is due (retention_status uses the default date);
+    the run must agree, else they would be kept for ever."""
+    from mosty.privacy.retention import retention_status
+
+    p = factory.partnership(slug="bez-daty")
+    gops = factory.institution(p, name="GOPS bez daty")
+    old = factory.participant(gops, first_name="Stary", last_name="Wpis")
+    recent = factory.participant(gops, first_name="Nowy", last_name="Wpis")
+    with app.app_context(), partnership_scope(p.id):
+        for who, ended in ((old, LONG_AGO), (recent, date.today() - timedelta(days=400))):
+            db.session.add(Enrollment(participant_id=who.id, institution_id=gops.id,
+                                      status="completed", recruited_on=date(2010, 1, 1),
+                                      ended_on=ended, retention_until=None))
+        db.session.commit()
+        assert not retention_status(db.session.get(Participant, old.id)).applies
+        assert retention_status(db.session.get(Participant, recent.id)).applies
+    result = app.test_cli_runner().invoke(args=["privacy", "anonymise-due"])
+    assert "bez-daty: 1 anonymised" in result.output, result.output
+    assert anonymised(app, p.id) == [old.id]

@@ -14,6 +14,7 @@ year of birth, county, target groups and statuses, so the reports count the same
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import and_, exists, or_, select
 
 from .. import audit
@@ -67,12 +68,27 @@ def _about(participant_id_column):
                Enrollment.family_id.in_(families))
 
 
+def _default_kept_from(today):
+    """Paths that ended on or after this day are still kept by the default retention date
+    (``default_retention``: MOSTY_RETENTION_YEARS after the end)."""
+    years = current_app.config["MOSTY_RETENTION_YEARS"]
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February: a path that ended on 28 February has passed its date
+        return date(today.year - years, 3, 1)
+
+
 def due_for_anonymisation(today=None):
-    """SQL: people of the current partnership whose every path has passed its retention date."""
+    """SQL: people of the current partnership whose every path has passed its retention date
+    (the same dates as ``retention_status``: a path that ended without a retention date of its
+    own has the default one)."""
     today = today or date.today()
+    no_date = Enrollment.retention_until.is_(None)
     kept = exists(select(Enrollment.id).where(
         _about(Participant.id),
-        or_(Enrollment.retention_until.is_(None), Enrollment.retention_until >= today)))
+        or_(and_(no_date, Enrollment.ended_on.is_(None)),
+            and_(no_date, Enrollment.ended_on >= _default_kept_from(today)),
+            Enrollment.retention_until >= today)))
     has_paths = exists(select(Enrollment.id).where(_about(Participant.id)))
     return select(Participant).where(and_(Participant.anonymised_at.is_(None), has_paths,
                                           ~kept)).order_by(Participant.id)
