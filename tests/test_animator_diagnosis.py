@@ -126,6 +126,28 @@ def test_the_motivation_test_at_entry_and_at_a_review_with_the_change_as_a_chart
     assert "Rodzina Nowaków" in trend and f"{change:+.2f}" in trend
 
 
+def test_a_motivation_round_at_a_review_names_the_plan_review(w):
+    client = client_of(w, w.animator)
+    entry = start(w, client, "motivation", [w.parent])
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        case = db.session.get(Case, w.case_id)
+        plan = transitions.start_plan(case)
+        goal = transitions.add_goal(plan, text="Praca dla Stanisława")
+        transitions.sign_by_family(plan, w.parent.id)
+        transitions.sign_by_animator(plan, w.animator.id)
+        held_on = date.today() - timedelta(days=1)
+        review = transitions.record_review(plan, held_on=held_on, notes="",
+                                           progress={goal.id: 40})
+        db.session.commit()
+        review_id = review.id
+    again = start(w, client, "motivation", [w.parent])
+    assert (entry.review_id, again.occasion, again.review_id) == (None, "review", review_id)
+    assert entries(w, "animator_instrument_round")[-1][2]["review_id"] == review_id
+    page = client.get(f"/{w.p.slug}/animator/families/{w.family.id}/motivation")
+    text = page.get_data(as_text=True)
+    assert "at entry" in text and "at the review of" in text and "#reviews" in text
+
+
 def test_no_instrument_installed_is_a_clear_message(app, factory):
     w = build(app, factory)
     with app.test_request_context(), partnership_scope(w.p.id):

@@ -262,3 +262,8 @@ class InstrumentRound(toolkit.PartnershipOwned, toolkit.Base):
     purpose: Mapped[str] = mapped_column(String(12))
     occasion: Mapped[str] = mapped_column(String(10), default="entry")
     started_on: Mapped[date] = mapped_column(Date)
+    # A round at a review: the plan review it was given at (the latest one when it started).
+    review_id: Mapped[int | None] = mapped_column(
+        ForeignKey("animator_review.id", ondelete="SET NULL"))
+
+    review: Mapped[Review | None] = relationship()

@@ -342,6 +342,7 @@ def motivation_points(rounds):
         bands = ((item.round.version.spec or {}).get("total") or {}).get("bands")
         family_band = band_for(bands, family)
         points.append(SimpleNamespace(on=item.record.started_on, occasion=item.record.occasion,
+                                      review=item.record.review,
                                       members=members, family=family,
                                       family_band=family_band["label"] if family_band else "",
                                       round=item.round))

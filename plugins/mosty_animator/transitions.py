@@ -387,13 +387,20 @@ def start_instrument_round(case, purpose, members, *, institution_id, actor_id, 
             case.family, instrument, members, institution_id=institution_id, actor_id=actor_id)
     except instruments.InstrumentRefused as refused:
         raise Refused(str(refused)) from refused
+    review = None
+    if earlier and purpose == "motivation":
+        # The test is taken again at the plan's reviews: the round belongs to the latest one.
+        review = toolkit.db.session.scalar(
+            select(Review).join(Plan, Plan.id == Review.plan_id).where(Plan.case_id == case.id)
+            .order_by(Review.held_on.desc(), Review.id.desc()).limit(1))
     record = InstrumentRound(case_id=case.id, round_id=family_round.id, purpose=purpose,
                              occasion="review" if earlier else "entry",
-                             started_on=on or date.today())
+                             started_on=on or date.today(),
+                             review_id=review.id if review is not None else None)
     toolkit.db.session.add(record)
     toolkit.db.session.flush()
     audit("create", record, case_id=case.id, round_id=family_round.id, purpose=purpose,
-          occasion=record.occasion)
+          occasion=record.occasion, review_id=record.review_id)
     return record
 
 
