@@ -16,6 +16,7 @@ from mosty.notes.models import CaseNote
 from mosty.participants.models import CareRelation, Participant
 from mosty.privacy.erasure import request_erasure
 from mosty.privacy.restriction import (
+    ANONYMISED_MESSAGE,
     ProcessingRestricted,
     RecordClosed,
     ensure_not_restricted,
@@ -64,7 +65,7 @@ def test_the_guard_refuses_an_anonymised_record_with_its_own_message(world):
         anna = db.session.get(Participant, world.anna.id)
         with pytest.raises(RecordClosed) as closed:
             ensure_record_open(anna)
-        assert "anonymised" in str(closed.value)
+        assert str(closed.value) == str(ANONYMISED_MESSAGE)
         # Every existing check of the restriction refuses a closed record too.
         with pytest.raises(ProcessingRestricted):
             ensure_not_restricted(anna)
@@ -115,7 +116,7 @@ def test_no_note_can_be_added_about_an_anonymised_person(world):
 def test_no_referral_can_be_sent_about_an_anonymised_person(world):
     anonymise_anna(world)
     with (world.app.app_context(), partnership_scope(world.p.id),
-          pytest.raises(ReferralRefused, match="anonymised")):
+          pytest.raises(ReferralRefused, match=str(ANONYMISED_MESSAGE))):
         send_referral(participant=db.session.get(Participant, world.anna.id),
                       from_institution_id=world.mops.id, to_institution_id=world.pup.id,
                       reason="Doradztwo", actor_id=world.worker.id)
@@ -217,3 +218,19 @@ def test_names_in_the_privacy_pages_are_escaped(world, factory):
     assert "&lt;script&gt;alert" in page
     export = client.get(f"/{SLUG}/privacy/participants/{world.anna.id}/export")
     assert '<img src=x' not in export.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("action, data", [
+    ("restriction", {"reason": "Kwestionuje dane"}),
+    ("erasure", {"received_on": date.today().isoformat()}),
+])
+def test_restriction_and_erasure_of_a_closed_record_are_refused_with_the_message(
+        world, action, data):
+    from mosty.privacy.models import ErasureRequest, RestrictionChange
+
+    anonymise_anna(world)
+    response = client_of(world.app, world.worker).post(
+        f"/{SLUG}/privacy/participants/{world.anna.id}/{action}", data=data)
+    assert response.status_code == 422
+    assert CLOSED in response.get_data(as_text=True)
+    assert count(world, RestrictionChange) == 0 and count(world, ErasureRequest) == 0

@@ -15,6 +15,7 @@ from .. import audit
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from .models import ErasureRequest
+from .restriction import RecordClosed, ensure_record_open
 from .retention import anonymise, retention_status
 
 
@@ -24,6 +25,11 @@ class ErasureRefused(Exception):
 
 def request_erasure(participant, *, received_on, actor_id, institution_id, today=None):
     today = today or date.today()
+    try:
+        # Already anonymised: erasure has been carried out, the record is closed.
+        ensure_record_open(participant)
+    except RecordClosed as closed:
+        raise ErasureRefused(closed.message) from None
     if received_on is None or received_on > today:
         raise ErasureRefused(_l("The request cannot be dated in the future."))
     status = retention_status(participant, today)

@@ -69,8 +69,16 @@ def _reason(reason):
     return reason
 
 
+def _open(participant):
+    try:
+        ensure_record_open(participant)
+    except RecordClosed as closed:
+        raise RestrictionRefused(closed.message) from None
+
+
 def restrict(participant, *, reason, actor_id, institution_id):
     """Set the restriction (e.g. while the person contests the accuracy of the data)."""
+    _open(participant)
     reason = _reason(reason)
     if participant.processing_restricted:
         raise RestrictionRefused(_l("Processing is already restricted."))
@@ -78,6 +86,7 @@ def restrict(participant, *, reason, actor_id, institution_id):
 
 
 def lift_restriction(participant, *, reason, actor_id, institution_id):
+    _open(participant)
     reason = _reason(reason)
     if not participant.processing_restricted:
         raise RestrictionRefused(_l("Processing is not restricted."))
