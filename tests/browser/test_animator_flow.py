@@ -210,3 +210,30 @@ def test_the_animator_takes_a_family_from_lead_to_a_signed_plan_and_the_office_a
                  "Zawarto umowę z: " + PUP):
         expect(timeline).to_contain_text(text)
     assert csp_violations(console_errors) == []
+
+
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+
+
+def test_the_main_pages_fit_a_portrait_tablet_without_scrolling_sideways(page, live_server):
+    """768 px wide (a tablet held upright): wide tables scroll inside their card, the page
+    itself never scrolls sideways."""
+    page.set_viewport_size({"width": 768, "height": 1024})
+    base = f"{live_server.url}/pomorze"
+    sign_in(page, live_server, ANIMATOR)
+    page.goto(f"{base}/animator/")
+    family = page.locator("a[href*='/animator/families/']").first.get_attribute("href")
+    paths = ["/animator/", "/animator/dashboard", "/animator/requests/"] + [
+        family.removeprefix("/pomorze") + part for part in ("", "/plan", "/diagnosis",
+                                                           "/motivation")]
+    for path in paths:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), path
+    sign_out(page)
+    sign_in(page, live_server, CLERK)
+    for path in ("/labour/inbox/", "/labour/registration/", "/labour/instruments/",
+                 "/labour/offers/", "/labour/effectiveness/"):
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), path
