@@ -718,7 +718,7 @@ def test_many_apps_in_one_process_each_have_their_own_admin(make_app):
 
 
 class NotesSettingsView(BaseView):
-    module = "notes"
+    module = "memos"
 
     @expose("/")
     def index(self):
@@ -732,7 +732,7 @@ class NotesPlugin:
 
     @hookimpl
     def mosty_modules(self):
-        return Module(key="notes", name="Notes")
+        return Module(key="memos", name="Memos")
 
     @hookimpl
     def mosty_admin_views(self):
@@ -744,7 +744,7 @@ def test_a_modules_admin_view_opens_only_where_the_module_is_on(make_app):
     app = make_app(MOSTY_EXTRA_PLUGINS=[NotesPlugin()])
     world = build_two_partnerships(app)
     with app.app_context(), partnership_scope(world.a.partnership.id):
-        db.session.add(PartnershipModule(module_key="notes", enabled=True))
+        db.session.add(PartnershipModule(module_key="memos", enabled=True))
         db.session.commit()
 
     admin_a = login(app.test_client(), world.a.admin)
