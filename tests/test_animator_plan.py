@@ -13,7 +13,7 @@ from mosty.extensions import db
 from mosty.referrals.models import Referral
 from mosty.tenancy import partnership_scope
 from mosty_animator import service, transitions
-from mosty_animator.models import Action, Case, Plan
+from mosty_animator.models import Action, Agreement, Case, Plan
 from test_animator_world import build, client_of, entries
 
 
@@ -229,3 +229,57 @@ def test_no_agreement_without_the_members_consent(w):
     with w.app.app_context(), partnership_scope(w.p.id):
         assert db.session.scalar(select(Referral)) is None
         assert db.session.get(Action, action_id).agreement_id is None
+
+
+@pytest.mark.postgres
+def test_two_agreements_for_one_action_at_once_make_one_referral(pg_app):
+    """Two animators conclude an agreement for the same action at the same moment: the first
+    holds the action's row lock until it commits; the second then finds it covered."""
+    import threading
+
+    from mosty.testing.factories import RegistryFactory
+
+    w = build(pg_app, RegistryFactory(pg_app))
+    with pg_app.test_request_context(), partnership_scope(w.p.id):
+        family = db.session.get(__import__("mosty.families.models").families.models.Family,
+                                w.family.id)
+        case = transitions.add_lead(family=family, institution_id=w.fundacja.id,
+                                    animator_id=w.animator.id, source="club")
+        case.stage = "enrolled"
+        db.session.commit()
+        w.case_id = case.id
+    _plan, _goal, action_id = plan_with_action(w, who_kind="institution")
+    first_locked = threading.Event()
+    outcomes = {}
+
+    def animator(index, hold):
+        with pg_app.test_request_context(), partnership_scope(w.p.id):
+            try:
+                transitions.conclude_agreement(
+                    db.session.get(Case, w.case_id), institution_id=w.pup.id,
+                    participant_id=w.parent.id, commitment=f"Kurs {index}",
+                    action_ids=[action_id], from_institution_id=w.fundacja.id,
+                    actor_id=w.animator.id)
+                if hold:
+                    first_locked.set()
+                    threading.Event().wait(0.5)  # keep the lock while the other one tries
+                db.session.commit()
+                outcomes[index] = "concluded"
+            except transitions.Refused:
+                db.session.rollback()
+                outcomes[index] = "refused"
+            finally:
+                first_locked.set()
+                db.session.remove()
+
+    first = threading.Thread(target=animator, args=(0, True))
+    first.start()
+    first_locked.wait(10)
+    second = threading.Thread(target=animator, args=(1, False))
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert outcomes == {0: "concluded", 1: "refused"}
+    with pg_app.app_context(), partnership_scope(w.p.id):
+        assert len(db.session.scalars(select(Referral)).all()) == 1
+        assert len(db.session.scalars(select(Agreement)).all()) == 1

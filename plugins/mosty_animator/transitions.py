@@ -301,7 +301,13 @@ def conclude_agreement(case, *, institution_id, participant_id, commitment, acti
                if a.id in set(action_ids)]
     if not actions or len(actions) != len(set(action_ids)):
         raise Refused(_l("Choose the plan actions the agreement covers."))
-    if any(a.agreement_id is not None for a in actions):
+    # Lock the actions still free (PostgreSQL): an animator concluding a second agreement
+    # for the same action at the same moment waits here, then finds it taken, so one action
+    # never gets two agreements and the institution two referrals.
+    free = set(toolkit.db.session.scalars(
+        select(Action.id).where(Action.id.in_([a.id for a in actions]),
+                                Action.agreement_id.is_(None)).with_for_update()))
+    if any(a.agreement_id is not None or a.id not in free for a in actions):
         raise Refused(_l("An action is already covered by another agreement."))
     participant = toolkit.db.session.get(toolkit.Participant, participant_id)
     referrals = toolkit.referral_transitions
