@@ -365,3 +365,50 @@ def test_a_hire_is_refused_once_processing_of_the_person_is_restricted(world, cl
     with world.app.app_context(), partnership_scope(world.p.id):
         assert db.session.get(Candidate, candidate_id).status == "referred"
         assert db.session.scalars(select(Outcome)).all() == []
+
+
+def test_two_answers_at_once_record_one_and_refuse_the_other(world, client, login_as):
+    """A double click on "hired" (or two clerks): the second request still holds the candidate
+    it read as "referred" when the first answer lands; it is refused, and the registry gets one
+    "job started" outcome, not two."""
+    from sqlalchemy import func, update
+
+    from mosty_labour.offers.transitions import OfferRefused
+
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world, vacancies=2)
+    login_as(client, world.clerk)
+    client.post(f"/praca/labour/offers/{offer_id}/candidates", data={"participant": someone.id})
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        candidate = db.session.scalars(select(Candidate)).one()
+        assert candidate.status == "referred"
+        # The first answer, written by the other request while this one has the row loaded.
+        db.session.execute(update(Candidate).where(Candidate.id == candidate.id)
+                           .values(status="hired").execution_options(synchronize_session=False))
+        with pytest.raises(OfferRefused):
+            transitions.hire_candidate(candidate, start_date=date.today(),
+                                       institution_id=world.office.id, actor_id=world.clerk.id)
+        assert db.session.scalar(select(func.count(Outcome.id))) == 0
+        db.session.rollback()
+
+
+def test_the_same_person_put_forward_twice_at_once_gets_a_message(world, client, login_as,
+                                                                   monkeypatch):
+    """Two clerks put the same person forward at the same moment: both found them among the
+    suggestions; the database keeps one candidacy and the second clerk reads why."""
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world)
+    login_as(client, world.clerk)
+    client.post(f"/praca/labour/offers/{offer_id}/candidates", data={"participant": someone.id})
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        found = [SimpleNamespace(participant=db.session.get(Participant, someone.id),
+                                 reasons=[])]
+    # What the second clerk's request saw before the first one committed.
+    monkeypatch.setattr(service, "suggestions", lambda *args, **kwargs: found)
+    response = client.post(f"/praca/labour/offers/{offer_id}/candidates",
+                           data={"participant": someone.id})
+    assert response.status_code == 409
+    assert "w tej samej chwili" in response.get_data(as_text=True) or (
+        "at the same moment" in response.get_data(as_text=True))
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert len(db.session.scalars(select(Candidate)).all()) == 1

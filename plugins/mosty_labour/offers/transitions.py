@@ -5,7 +5,7 @@ Candidate: referred → hired (with the start date; records the registry's "job 
 outcome) / not hired (with the reason).
 """
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
@@ -139,6 +139,17 @@ def _answerable(candidate, institution_id):
         raise OfferRefused(_l("The employer's answer is already recorded."))
 
 
+def _claim_answer(candidate, to):
+    """Take the candidate out of "referred" in one conditional UPDATE. Of two answers at the
+    same moment (a double click, two clerks), the second waits for the first's row lock and
+    then changes no row, so it is refused: one hire never makes two "job started" outcomes."""
+    claimed = toolkit.db.session.execute(
+        update(Candidate).where(Candidate.id == candidate.id, Candidate.status == "referred")
+        .values(status=to).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise OfferRefused(_l("The employer's answer is already recorded."))
+
+
 def hire_candidate(candidate, *, start_date, institution_id, actor_id):
     """The employer hired the person: the registry gets a "job started" outcome, and the offer
     is filled once the hires reach its vacancies."""
@@ -153,6 +164,7 @@ def hire_candidate(candidate, *, start_date, institution_id, actor_id):
     if start_date < candidate.referred_at.date():
         raise OfferRefused(_l("The job cannot start before the person was put forward."))
     offer = candidate.offer
+    _claim_answer(candidate, "hired")
     outcome = toolkit.record_outcome(candidate.participant, institution_id=institution_id, values={
         "kind": "job_started", "occurred_on": start_date, "employer": offer.employer_full_name,
         "contract_type": offer.contract_type, "hours_per_week": offer.hours_per_week,
@@ -178,6 +190,7 @@ def reject_candidate(candidate, *, reason, institution_id, actor_id):
     reason = (reason or "").strip()
     if not reason:
         raise OfferRefused(_l("Give the reason the person was not hired."))
+    _claim_answer(candidate, "not_hired")
     candidate.status = "not_hired"
     candidate.not_hired_reason = reason
     candidate.answered_at = toolkit.utcnow()

@@ -4,6 +4,7 @@ write, and only they see suggestions and candidates (personal data)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from mosty import toolkit
 from mosty.toolkit import gettext
@@ -137,10 +138,15 @@ def _offer_page(offer, status=200, refusal=None, **forms):
 def _after_change(offer, done_message, change):
     try:
         change()
+        toolkit.db.session.commit()
     except OfferRefused as refused:
         toolkit.db.session.rollback()
         return _offer_page(service.offer_or_404(offer.id), status=422, refusal=str(refused))
-    toolkit.db.session.commit()
+    except IntegrityError:
+        # Another clerk put the same person forward for the offer at the same moment.
+        toolkit.db.session.rollback()
+        return _offer_page(service.offer_or_404(offer.id), status=409, refusal=gettext(
+            "Someone else changed this offer at the same moment. Check it and try again."))
     flash(done_message, "success")
     return redirect(url_for(".offer", offer_id=offer.id))
 
