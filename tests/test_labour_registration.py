@@ -625,3 +625,46 @@ def test_every_route_of_the_module_is_404_when_it_is_off_or_not_granted(world):
             {"enabled": False})
         session.commit()
     every_route_answers_404(client_of(world, world.gup_clerk))
+
+
+@pytest.mark.postgres
+def test_two_registrations_at_once_open_one_period(pg_app):
+    """A double click (or two clerks) registering the person at the same moment: the first
+    holds the lock on the person until it commits; the second then finds them registered."""
+    import threading
+
+    from mosty.participants.models import Participant
+    from mosty.testing.factories import RegistryFactory
+    from mosty_labour.registration.transitions import RegistrationRefused, register_person
+
+    world = labour_world(pg_app, RegistryFactory(pg_app))
+    first_locked = threading.Event()
+    outcomes = {}
+
+    def clerk(index, hold):
+        with pg_app.test_request_context(), partnership_scope(world.p.id):
+            try:
+                register_person(db.session.get(Participant, world.anna.id),
+                                office_id=world.gup.id, actor_id=world.gup_clerk.id,
+                                status="unemployed", registered_on=D(2024, 3, 1))
+                if hold:
+                    first_locked.set()
+                    threading.Event().wait(0.5)  # keep the lock while the other one tries
+                db.session.commit()
+                outcomes[index] = "registered"
+            except RegistrationRefused:
+                db.session.rollback()
+                outcomes[index] = "refused"
+            finally:
+                first_locked.set()
+                db.session.remove()
+
+    first = threading.Thread(target=clerk, args=(0, True))
+    first.start()
+    first_locked.wait(10)
+    second = threading.Thread(target=clerk, args=(1, False))
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert outcomes == {0: "registered", 1: "refused"}
+    assert periods_of(world, world.anna.id) == [("unemployed", D(2024, 3, 1), None, "")]

@@ -25,6 +25,23 @@ def _periods_of(participant_id):
         .order_by(RegistrationPeriod.registered_on, RegistrationPeriod.id)))
 
 
+def _lock_person(participant_id):
+    """Changes to one person's registration wait for each other (PostgreSQL row lock on the
+    person), so a double click or two clerks at once cannot open two periods."""
+    toolkit.db.session.execute(select(toolkit.Participant.id).where(
+        toolkit.Participant.id == participant_id).with_for_update())
+
+
+def _open_period_after_lock(registration):
+    _lock_person(registration.participant_id)
+    current = registration.open_period
+    if current is not None:
+        toolkit.db.session.refresh(current)  # another change may have ended it meanwhile
+        if current.deregistered_on is not None:
+            return None
+    return current
+
+
 def _check_day(day):
     if day is None:
         raise RegistrationRefused(_l("Enter a date as YYYY-MM-DD."))
@@ -86,6 +103,7 @@ def register_person(participant, *, office_id, actor_id, status, registered_on, 
     _check_day(registered_on)
     if participant.restricted:
         raise RegistrationRefused(_l("Processing of this person's data is restricted."))
+    _lock_person(participant.id)
     periods = _periods_of(participant.id)
     if any(p.is_open for p in periods):
         raise RegistrationRefused(_l("The person is already registered. Deregister them or "
@@ -121,7 +139,7 @@ def register_person(participant, *, office_id, actor_id, status, registered_on, 
 def change_status(registration, *, office_id, actor_id, status, on):
     """Unemployed ↔ job seeker: the open period ends on ``on`` and a new one starts."""
     _own(registration, office_id)
-    current = registration.open_period
+    current = _open_period_after_lock(registration)
     if current is None:
         raise RegistrationRefused(_l("The person is not registered at the moment."))
     if status not in PERIOD_STATUSES or status == current.status:
@@ -147,7 +165,7 @@ def change_status(registration, *, office_id, actor_id, status, on):
 def deregister(registration, *, office_id, actor_id, on, reason, import_id=None):
     """End the open period on ``on`` (the first day no longer registered) with a reason."""
     _own(registration, office_id)
-    current = registration.open_period
+    current = _open_period_after_lock(registration)
     if current is None:
         raise RegistrationRefused(_l("The person is not registered at the moment."))
     if reason not in DEREGISTRATION_REASONS or reason == "status_changed":
