@@ -6,6 +6,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from mosty.extensions import db
@@ -86,7 +87,8 @@ def test_ids_beyond_a_database_integer_are_404_on_postgresql(pg_app):
     "- " * 20000 + "x",
 ])
 def test_deeply_nested_yaml_is_a_fault_not_a_crash(app, source):
-    with app.test_request_context(), pytest.raises(InvalidDefinition) as invalid:
+    with (app.test_request_context(), force_locale("en"),
+          pytest.raises(InvalidDefinition) as invalid):
         parse_definition(source)
     assert "nested too deeply" in str(invalid.value)
 
