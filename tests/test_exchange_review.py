@@ -222,6 +222,7 @@ def test_private_addresses_inside_ipv6_are_refused(make_app, monkeypatch, addres
 
 
 @pytest.mark.parametrize("header", ["Bearer mosty_2147483648_abc", "Bearer mosty_99999999999_x",
+                                    "Bearer mosty_\u00b2_abc",
                                     "Bearer mosty__abc", "Basic abc", "Bearer "])
 def test_a_malformed_or_out_of_range_token_is_401_json(app, header):
     response = app.test_client().get("/api/v1/referrals", headers={"Authorization": header})
@@ -236,3 +237,9 @@ def test_a_huge_or_malformed_body_is_refused_in_json(api):
     broken = api.post("/api/v1/referrals/1/answer", data=b'{"action": ',
                       content_type="application/json")
     assert broken.status_code == 400 and broken.is_json
+
+
+@pytest.mark.parametrize("query", ["page=\u00b2", "per_page=\u00b3", "page=0", "page=1e3"])
+def test_a_page_number_that_is_no_whole_number_is_a_400_in_json(api, query):
+    response = api.get(f"/api/v1/referrals?{query}")
+    assert response.status_code == 400 and response.get_json()["field"] in ("page", "per_page")

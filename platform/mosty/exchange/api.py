@@ -168,7 +168,8 @@ def _int_arg(name, default, low, high):
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # isascii: "²" is a digit to str.isdigit, but not to int().
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ApiError(400, gettext("The parameter %(name)s must be a whole number from "
                                     "%(low)d to %(high)d.", name=name, low=low, high=high),
                        field=name)

@@ -58,7 +58,8 @@ def revoke_token(token, *, actor_id):
 
 def _partnership_id_of(plaintext):
     parts = (plaintext or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isdigit() or not parts[2]:
+    if (len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isascii()
+            or not parts[1].isdigit() or not parts[2]):
         return None
     return int(parts[1])
 
