@@ -237,3 +237,53 @@ def test_every_route_of_the_module_is_404_when_it_is_off_or_not_granted(app, fac
                                                                    slug))
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert client.open(url, method=method).status_code == 404, (method, url)
+
+
+def _at_once(app, partnership_id, step):
+    """Run ``step(index)`` in two requests at the same moment: the first keeps its transaction
+    open for a while after the step; returns what each one ended with."""
+    import threading
+
+    first_done = threading.Event()
+    outcomes = {}
+
+    def request(index, hold):
+        with app.test_request_context(), partnership_scope(partnership_id):
+            try:
+                step(index)
+                if hold:
+                    first_done.set()
+                    threading.Event().wait(0.5)  # keep the locks while the other one tries
+                db.session.commit()
+                outcomes[index] = "done"
+            except transitions.Refused:
+                db.session.rollback()
+                outcomes[index] = "refused"
+            finally:
+                first_done.set()
+                db.session.remove()
+
+    first = threading.Thread(target=request, args=(0, True))
+    first.start()
+    first_done.wait(10)
+    second = threading.Thread(target=request, args=(1, False))
+    second.start()
+    first.join(20)
+    second.join(20)
+    return outcomes
+
+
+@pytest.mark.postgres
+def test_two_animators_at_once_make_one_case_and_take_a_step_once(pg_app):
+    from mosty.testing.factories import RegistryFactory
+
+    w = build(pg_app, RegistryFactory(pg_app))
+    assert _at_once(pg_app, w.p.id, lambda index: transitions.add_lead(
+        family=db.session.get(Family, w.family.id), institution_id=w.fundacja.id,
+        animator_id=w.animator.id, source="club")) == {0: "done", 1: "refused"}
+    with pg_app.app_context(), partnership_scope(w.p.id):
+        case_id = db.session.scalar(select(Case.id))
+    assert _at_once(pg_app, w.p.id, lambda index: transitions.mark_contacted(
+        db.session.get(Case, case_id))) == {0: "done", 1: "refused"}
+    assert [(d.get("from"), d.get("to")) for a, _i, d in entries(w, "animator_case")
+            if a == "transition"] == [("lead", "contacted")]

@@ -12,6 +12,7 @@ family and by the animator; reviews at set intervals record progress per goal.
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
@@ -44,6 +45,15 @@ def audit(action, obj, **detail):
     return toolkit.record_audit(action, obj, object_type=obj.__tablename__, detail=detail)
 
 
+def _lock(case):
+    """Read the case again and keep its row locked until the step commits (PostgreSQL): of a
+    double click or two animators at once, the second waits, finds the new stage and is
+    refused. Called before a step changes anything; earlier changes of this transaction are
+    flushed first, as a refresh would drop them."""
+    toolkit.db.session.flush()
+    toolkit.db.session.refresh(case, with_for_update=True)
+
+
 def _move(case, allowed_from, to, **detail):
     if case.stage not in allowed_from:
         raise Refused(_l("This step is not possible from the family's current stage."))
@@ -64,13 +74,19 @@ def add_lead(*, family, institution_id, animator_id, source, note="", on=None):
         raise Refused(_l("This family is already on the recruitment board."))
     case = Case(family_id=family.id, institution_id=institution_id, animator_id=animator_id,
                 source=source, stage="lead", lead_on=on or date.today(), note=note.strip())
-    toolkit.db.session.add(case)
-    toolkit.db.session.flush()
+    try:
+        with toolkit.db.session.begin_nested():
+            toolkit.db.session.add(case)
+            toolkit.db.session.flush()
+    except IntegrityError:
+        # Another animator put the family on the board at the same moment (one case per family).
+        raise Refused(_l("This family is already on the recruitment board.")) from None
     audit("create", case, stage="lead", family_id=family.id, source=source)
     return case
 
 
 def mark_contacted(case, on=None):
+    _lock(case)
     _move(case, {"lead"}, "contacted")
     case.contacted_on = on or date.today()
     return case
@@ -78,6 +94,7 @@ def mark_contacted(case, on=None):
 
 def mark_visited(case, on=None):
     """The home visit has been done (a family found not eligible may be visited again)."""
+    _lock(case)
     _move(case, {"contacted", "not_eligible"}, "visited")
     case.visited_on = on or date.today()
     return case
@@ -90,6 +107,7 @@ def assess(case, target_group, actor_id, on=None):
     for the target group) and the registry records the verdict; the board keeps a copy of the
     reasons to show them.
     """
+    _lock(case)
     if case.stage != "visited":
         raise Refused(_l("This step is not possible from the family's current stage."))
     if target_group is None or target_group.applies_to != "family":
@@ -123,6 +141,7 @@ def assess(case, target_group, actor_id, on=None):
 
 def enroll(case, actor_id, on=None):
     """The eligible family starts the programme (the registry's enrollment becomes active)."""
+    _lock(case)
     if case.stage != "eligible":
         raise Refused(_l("This step is not possible from the family's current stage."))
     enrollment = toolkit.db.session.get(toolkit.Enrollment, case.enrollment_id)
