@@ -62,3 +62,9 @@ def test_an_export_job_stays_with_the_member_who_started_it(world):
     assert status(world, world.colleague, url) == 404
     assert status(world, world.gup_clerk, url) == 404
     assert status(world, world.clerk, f"/{SLUG}/jobs/{2**40}") == 404
+
+
+def test_a_page_number_that_is_no_whole_number_is_a_404_not_a_500(world):
+    client = login(world.app.test_client(), world.clerk)
+    assert client.get(f"/{SLUG}/jobs/?page=1").status_code == 200
+    assert client.get(f"/{SLUG}/jobs/?page=\u00b2").status_code == 404

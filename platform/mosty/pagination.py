@@ -6,7 +6,8 @@ from flask import abort, current_app, request
 def requested_page():
     """The ``page`` query argument, validated (bad input gets 404, never a 500)."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or int(raw) > 100_000:
+    # isascii: "²" is a digit to str.isdigit, but int() refuses it.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or int(raw) > 100_000:
         abort(404)
     return int(raw)
 
