@@ -6,6 +6,7 @@ animators and answered by operators."""
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from mosty.extensions import db
 from mosty.families.models import Family
@@ -134,3 +135,18 @@ def test_read_access_shows_the_pages_but_refuses_writes(w, factory):
     assert reader.get(f"{base}/families/{w.family.id}/agreements/new").status_code == 403
     assert reader.post(f"{base}/families/{w.family.id}/step",
                        data={"step": "contacted"}).status_code == 403
+
+
+def test_no_advisor_is_assigned_to_a_family_with_a_restricted_member(w):
+    from mosty.participants.models import Participant
+
+    with w.app.app_context(), partnership_scope(w.p.id):
+        db.session.get(Participant, w.child.id).processing_restricted = True
+        db.session.commit()
+    response = assign(w, w.family.id, w.advisor)
+    assert "data is restricted (GDPR art. 18)" in response.get_data(as_text=True)
+    with w.app.app_context(), partnership_scope(w.p.id):
+        assert db.session.scalar(select(Case.advisor_id).where(
+            Case.family_id == w.family.id)) is None
+    assert client_of(w, w.advisor).get(
+        f"/{w.p.slug}/animator/advisor/families/{w.family.id}").status_code == 404

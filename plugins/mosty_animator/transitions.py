@@ -354,6 +354,14 @@ def conclude_agreement(case, *, institution_id, participant_id, commitment, acti
 # --- peer advisors and information operators ---------------------------------------------------
 
 def assign_advisor(case, advisor_id, on=None):
+    if advisor_id:
+        # The advisor would see the members' names: sharing a restricted person's data with
+        # someone new is processing the restriction forbids (removing the advisor is not).
+        for member in case.family.members:
+            try:
+                toolkit.ensure_not_restricted(member.participant)
+            except toolkit.ProcessingRestricted as restricted:
+                raise Refused(str(restricted)) from restricted
     previous = case.advisor_id
     case.advisor_id = advisor_id
     case.advisor_since = (on or date.today()) if advisor_id else None

@@ -198,7 +198,10 @@ def assign_advisor(family_id):
     advisor_id = int(raw) if raw.isdigit() else None
     if raw and advisor_id not in {m.user_id for m in service.peer_advisors(case)}:
         return _refused(Refused(_("Choose a peer advisor of the family's county.")), target)
-    transitions.assign_advisor(case, advisor_id or None)
+    try:
+        transitions.assign_advisor(case, advisor_id or None)
+    except Refused as refused:
+        return _refused(refused, target)
     return _done(_("The peer advisor has been changed."), target)
 
 
