@@ -413,3 +413,37 @@ def test_the_clerk_enrols_from_the_instrument_page_choosing_among_people_with_co
     assert "Nowak Anna (" not in page  # no longer offered: already on it
     assert client_of(world, world.uppk_clerk).post(enrol_url_, data={
         "participant": world.anna.id, "enrolled_on": TODAY.isoformat()}).status_code == 403
+
+
+def test_an_anonymised_record_is_closed_to_enrolment_and_registration_changes(world):
+    from mosty.toolkit import utcnow
+    from mosty_labour.registration.models import LabourRegistration
+    from mosty_labour.registration.transitions import (
+        RegistrationRefused,
+        deregister,
+        register_person,
+    )
+
+    instrument = add_instrument(world)
+    with in_a(world) as session:
+        anna = session.get(Participant, world.anna.id)
+        register_person(anna, office_id=world.gup.id, actor_id=None, status="unemployed",
+                        registered_on=TODAY)
+        session.execute(update(Participant).where(Participant.id == world.anna.id)
+                        .values(anonymised_at=utcnow()))
+        session.commit()
+        anna = session.get(Participant, world.anna.id)
+        with force_locale("en"), pytest.raises(ActivationRefused, match="anonymised"):
+            enrol(anna, session.get(ActivationInstrument, instrument.id),
+                  office_id=world.gup.id, actor_id=None)
+        session.rollback()
+        registration = session.scalar(select(LabourRegistration))
+        with force_locale("en"), pytest.raises(RegistrationRefused, match="anonymised"):
+            deregister(registration, office_id=world.gup.id, actor_id=None, on=TODAY,
+                       reason="employment")
+        session.rollback()
+        with force_locale("en"), pytest.raises(RegistrationRefused, match="anonymised"):
+            register_person(session.get(Participant, world.anna.id), office_id=world.gup.id,
+                            actor_id=None, status="unemployed", registered_on=TODAY)
+        session.rollback()
+    assert places_taken(world, instrument) == 0

@@ -101,6 +101,10 @@ def enrol(participant, instrument, *, office_id, actor_id, on=None, referral_id=
     _own(instrument, office_id)
     if participant.restricted:
         raise ActivationRefused(_l("Processing of this person's data is restricted."))
+    try:
+        toolkit.ensure_not_restricted(participant)  # also refuses an anonymised record
+    except toolkit.ProcessingRestricted as closed:
+        raise ActivationRefused(str(closed)) from closed
     if not has_consent_for(participant, office_id):
         raise ActivationRefused(_l("There is no active consent naming your labour office for "
                                    "this person. The institution that registered them records "

@@ -53,6 +53,17 @@ def _own(registration, office_id):
     if registration.institution_id != office_id:
         raise RegistrationRefused(_l("Only the labour office that keeps the registration "
                                      "can change it."))
+    _record_open(registration.participant)
+
+
+def _record_open(participant):
+    """An anonymised person's record is closed: nothing new is recorded about them (and their
+    registry record is not written to)."""
+    if participant.anonymised_at is not None:
+        try:
+            toolkit.ensure_not_restricted(participant)
+        except toolkit.ProcessingRestricted as closed:
+            raise RegistrationRefused(str(closed)) from closed
 
 
 def _with_import(detail, import_id):
@@ -103,6 +114,7 @@ def register_person(participant, *, office_id, actor_id, status, registered_on, 
     _check_day(registered_on)
     if participant.restricted:
         raise RegistrationRefused(_l("Processing of this person's data is restricted."))
+    _record_open(participant)
     _lock_person(participant.id)
     periods = _periods_of(participant.id)
     if any(p.is_open for p in periods):
