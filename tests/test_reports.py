@@ -88,7 +88,7 @@ def test_an_empty_period_gives_empty_tables(app):
     assert all(t.empty or t.key == "lead_time" for s in report.sections for t in s.tables)
 
 
-def test_external_copy_hides_small_cells_and_keeps_totals(app):
+def test_external_copy_hides_small_cells_and_small_totals(app):
     f = RegistryFactory(app)
     a = build_partnership(f, "alfa")
     report = report_of(app, a.partnership.id)
@@ -96,7 +96,16 @@ def test_external_copy_hides_small_cells_and_keeps_totals(app):
         outside = external_copy(report, 5)
     table = outside.section("participants").tables[0]
     assert all(v is None for row in table.cells for v in row if v != 0)
-    assert table.grand_total == 5 and table.column_totals == [3, 2]
+    # Each row counts one or two people and the sexes three and two: those totals are small
+    # numbers too. Five people in all may be said.
+    assert table.row_totals == [None, None, None, None]
+    assert table.column_totals == [None, None] and table.grand_total == 5
+    # Charts outside are redrawn from the published totals only: no bar gives a hidden total
+    # back, and the charts that add totals up further (target group, age) stay inside.
+    charts = outside.section("participants").charts
+    assert [c.source for c in charts] == [("participants", "columns")]
+    assert all(not c.bars for c in charts)
+    assert all(value >= 5 for s in outside.sections for c in s.charts for _l, value in c.bars)
     assert outside.section("referrals").tables[1].cells == [[None], [None]]
     with app.app_context():
         assert external_copy(report, 3).section("referrals").tables[1].cells == [[None], [None]]
@@ -144,7 +153,7 @@ def test_xlsx_has_one_sheet_per_section_with_the_numbers(app):
     assert ("Stowarzyszenie alfa", 2, 0, 2) in [tuple(v[:4]) for v in values]
 
 
-def test_external_xlsx_shows_dashes_and_totals(app):
+def test_external_xlsx_shows_dashes_for_small_cells_and_small_totals(app):
     import io
 
     from openpyxl import load_workbook
@@ -156,8 +165,8 @@ def test_external_xlsx_shows_dashes_and_totals(app):
     assert len(body) == 4
     # Every non-zero cell of the participants table counts fewer than 5 people: all hidden.
     assert all(v in ("—", 0) for r in body for v in r[3:5])
-    assert [r[5] for r in body] == [1, 1, 2, 1]                 # row totals stay
-    assert any(r[0] in ("Razem", "Total") and tuple(r[3:6]) == (3, 2, 5) for r in rows)
+    assert [r[5] for r in body] == ["—"] * 4                    # 1, 1, 2, 1 people: hidden
+    assert any(r[0] in ("Razem", "Total") and tuple(r[3:6]) == ("—", "—", 5) for r in rows)
 
 
 def test_pdf_is_a_pdf_with_the_report_text(app):

@@ -11,6 +11,7 @@ from mosty.reports.suppression import (
     publish,
     published_margins,
     suppress,
+    with_totals,
 )
 
 # --- an attacker who knows the published table and that counts are whole numbers >= 0 -----
@@ -80,7 +81,7 @@ def naive_publish(cells, threshold=5):
 
 # --- primary suppression -------------------------------------------------------------------
 
-def test_cells_below_the_threshold_are_hidden_and_totals_stay():
+def test_cells_below_the_threshold_are_hidden_and_large_totals_stay():
     cells = [[12, 3, 20],
              [7, 9, 30]]
     shown, row_totals, column_totals, grand = publish(cells)
@@ -179,28 +180,117 @@ def test_no_hidden_cell_is_the_only_one_in_a_published_row_or_column(seed):
     cells = _random_table(rng, zeros=True)
     threshold = rng.choice([3, 5, 8])
     shown, row_totals, column_totals, grand = publish(cells, threshold)
-    for r, row in enumerate(cells):
+    extended = with_totals(cells)
+    published = [list(row) + ([row_totals[r]] if row_totals is not None else [])
+                 for r, row in enumerate(shown)]
+    if column_totals is not None:
+        published.append(list(column_totals) + ([grand] if row_totals is not None else []))
+    for r, row in enumerate(extended):
         for c, value in enumerate(row):
             if 0 < value < threshold:
-                assert shown[r][c] is None                       # every small cell hidden
-            elif shown[r][c] is not None:
-                assert shown[r][c] == value                      # shown cells are true
-    if row_totals is not None:
-        assert all(sum(v is None for v in row) != 1 for row in shown)
-        assert row_totals == [sum(row) for row in cells]
-    if column_totals is not None:
-        assert all(sum(row[c] is None for row in shown) != 1 for c in range(len(cells[0])))
+                assert published[r][c] is None                  # every small number hidden
+            elif published[r][c] is not None:
+                assert published[r][c] == value                 # what is shown is true
+    # Every row and column of the extended table adds up to a known zero (cells minus their
+    # total), so none may hide exactly one number.
+    if len(published[0]) >= 2:
+        assert all(sum(v is None for v in row) != 1 for row in published)
+    if len(published) >= 2:
+        assert all(sum(row[c] is None for row in published) != 1
+                   for c in range(len(published[0])))
     if grand is not None:
         assert grand == sum(map(sum, cells))
+
+
+def determined_positions(cells, published):
+    """Hidden positions of the extended table whose value linear algebra gives back from what
+    is published: ``e_i`` lies in the row space of the constraints restricted to the hidden
+    unknowns (each row and column of the extended table sums to zero with the total negated).
+    """
+    from fractions import Fraction
+
+    n_rows, n_columns = len(published), len(published[0])
+    has_total_column = n_columns > len(cells[0])
+    has_total_row = n_rows > len(cells)
+    hidden = [(r, c) for r in range(n_rows) for c in range(n_columns) if published[r][c] is None]
+    index = {rc: i for i, rc in enumerate(hidden)}
+
+    def sign(r, c):
+        at_total = (has_total_column and c == n_columns - 1) != (has_total_row and r == n_rows - 1)
+        return -1 if at_total else 1
+
+    lines = []
+    if has_total_column:
+        lines += [[(r, c) for c in range(n_columns)] for r in range(n_rows)]
+    if has_total_row:
+        lines += [[(r, c) for r in range(n_rows)] for c in range(n_columns)]
+    matrix = [[Fraction(0)] * len(hidden) for _ in lines]
+    for i, line in enumerate(lines):
+        for r, c in line:
+            if (r, c) in index:
+                matrix[i][index[(r, c)]] = Fraction(sign(r, c))
+    rank_of = _rank
+    base = rank_of(matrix)
+    found = []
+    for rc, i in index.items():
+        unit = [Fraction(int(j == i)) for j in range(len(hidden))]
+        if rank_of([*matrix, unit]) == base:
+            found.append(rc)
+    return found
+
+
+def _rank(matrix):
+    rows = [list(r) for r in matrix if any(r)]
+    rank, column = 0, 0
+    width = len(rows[0]) if rows else 0
+    while rank < len(rows) and column < width:
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][column] != 0), None)
+        if pivot is None:
+            column += 1
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][column] != 0:
+                factor = rows[i][column] / rows[rank][column]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+        column += 1
+    return rank
 
 
 @pytest.mark.parametrize("seed", range(150))
 def test_no_hidden_cell_can_be_worked_out_from_everything_published(seed):
     rng = random.Random(1000 + seed)
     cells = _random_table(rng, zeros=False)
-    shown, row_totals, column_totals, _ = publish(cells, 5)
-    for position, values in feasible_values(shown, row_totals, column_totals).items():
-        assert len(values) > 1, (cells, shown, position)
+    shown, row_totals, column_totals, grand = publish(cells, 5)
+    totals_shown = all(v is not None for v in (row_totals or []) + (column_totals or []))
+    if totals_shown:
+        # Every total published: search every whole-number table consistent with them.
+        for position, values in feasible_values(shown, row_totals, column_totals).items():
+            assert len(values) > 1, (cells, shown, position)
+    published = [list(row) + ([row_totals[r]] if row_totals is not None else [])
+                 for r, row in enumerate(shown)]
+    if column_totals is not None:
+        published.append(list(column_totals) + ([grand] if row_totals is not None else []))
+    assert determined_positions(cells, published) == [], (cells, published)
+
+
+def test_a_small_row_total_is_hidden_with_a_second_total_to_protect_it():
+    # A target group with two people in one county: the row total would say so.
+    cells = [[1, 1],
+             [10, 12],
+             [9, 20]]
+    shown, row_totals, column_totals, grand = publish(cells)
+    assert shown[0] == [None, None]
+    assert row_totals[0] is None                                  # 2 people: hidden
+    assert sum(v is None for v in row_totals) >= 2                # and not by subtraction
+    assert grand == 53 and column_totals == [20, 33]
+
+
+def test_a_one_row_table_with_a_small_total_hides_it():
+    shown, row_totals, column_totals, grand = publish([[1, 2]])
+    assert shown == [[None, None]] and row_totals == [None] and grand is None
+    assert column_totals is None
 
 
 # --- the threshold ---------------------------------------------------------------------------

@@ -154,7 +154,8 @@ def participants_section(period):
 
 
 def _participant_charts(table, bands):
-    """Charts from the row and column totals, which the external report publishes too."""
+    """Charts from the row and column totals (the external copy keeps only the chart by sex,
+    redrawn from the totals it publishes)."""
     charts = []
     if table.row_totals is not None:
         by_group, by_band = defaultdict(int), defaultdict(int)
@@ -166,7 +167,8 @@ def _participant_charts(table, bands):
                             [(b, by_band[b]) for b in bands if b in by_band]))
     if table.column_totals is not None:
         charts.append(Chart(gettext("Participants by sex"),
-                            list(zip(table.columns, table.column_totals, strict=True))))
+                            list(zip(table.columns, table.column_totals, strict=True)),
+                            source=(table.key, "columns")))
     return charts
 
 
@@ -210,11 +212,13 @@ def services_section(period):
     charts = []
     if table.column_totals is not None:
         charts.append(Chart(gettext("People served by kind of service"),
-                            list(zip(table.columns, table.column_totals, strict=True))))
+                            list(zip(table.columns, table.column_totals, strict=True)),
+                            source=(table.key, "columns")))
     if table.row_totals is not None:
         charts.append(Chart(gettext("People served by institution"),
                             [(r[0], t) for r, t in zip(table.rows, table.row_totals,
-                                                       strict=True)]))
+                                                       strict=True)],
+                            source=(table.key, "rows")))
     return Section(key="services", title=gettext("Services"), tables=[table, volume],
                    charts=charts)
 
@@ -297,7 +301,8 @@ def referrals_section(period):
     charts = []
     if table.column_totals is not None:
         charts.append(Chart(gettext("Referrals by status"),
-                            list(zip(table.columns, table.column_totals, strict=True))))
+                            list(zip(table.columns, table.column_totals, strict=True)),
+                            source=(table.key, "columns")))
     return Section(key="referrals", title=gettext("Referrals"), tables=[table, lead_table],
                    charts=charts)
 
@@ -362,7 +367,8 @@ def outcomes_section(period):
     if outcomes.row_totals is not None:
         charts.append(Chart(gettext("Outcomes in the period"),
                             [(r[0], t) for r, t in zip(outcomes.rows, outcomes.row_totals,
-                                                       strict=True)]))
+                                                       strict=True)],
+                            source=(outcomes.key, "rows")))
     return Section(key="outcomes", title=gettext("Outcomes"),
                    tables=[outcomes, exits, follow_ups], charts=charts)
 

@@ -103,14 +103,14 @@ def render_xlsx(report):
             for index, (labels, cells) in enumerate(zip(table.rows, table.cells, strict=True)):
                 row = [_clean(str(label)) for label in labels] + [_xlsx_value(v) for v in cells]
                 if table.row_totals is not None:
-                    row.append(table.row_totals[index])
+                    row.append(_xlsx_value(table.row_totals[index]))
                 sheet.append(row)
             if table.column_totals is not None and not table.empty:
                 row = [gettext("Total")] + [""] * (len(table.row_headers) - 1) \
                     if table.row_headers else []
-                row += list(table.column_totals)
+                row += [_xlsx_value(v) for v in table.column_totals]
                 if table.row_totals is not None:
-                    row.append(table.grand_total)
+                    row.append(_xlsx_value(table.grand_total))
                 sheet.append(row)
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
@@ -181,14 +181,14 @@ def _pdf_table(pdf, table):
     for index, (labels, cells) in enumerate(zip(table.rows, table.cells, strict=True)):
         row = [str(label) for label in labels] + [display(v) for v in cells]
         if total_column:
-            row.append(str(table.row_totals[index]))
+            row.append(display(table.row_totals[index]))
         body.append(row)
     if table.column_totals is not None:
         row = ([gettext("Total")] + [""] * (len(table.row_headers) - 1)) \
             if table.row_headers else []
-        row += [str(v) for v in table.column_totals]
+        row += [display(v) for v in table.column_totals]
         if total_column:
-            row.append(str(table.grand_total))
+            row.append(display(table.grand_total))
         body.append(row)
     labels = len(table.row_headers)
     values = len(header) - labels

@@ -6,7 +6,13 @@ suppression. Hiding one cell of a row is not enough: the row total minus the pub
 gives it back. So more cells are hidden until every row and column with a hidden cell has at
 least two (*secondary* or complementary suppression), and until every hidden cell lies on a
 cycle of hidden cells (rows and columns alternating): a hidden cell that does not is recovered
-by adding up the totals of the rows and columns on one side of it. Totals are never hidden.
+by adding up the totals of the rows and columns on one side of it.
+
+Totals count people too: a row total of 2 says "two people of this group took part". So the
+published totals are treated as cells of a larger table (the cells with their row totals as
+an extra column and their column totals as an extra row, the grand total in the corner),
+in which every row and column adds up to a known zero; a small total is hidden like a small
+cell, and the same rules protect it.
 
 Hidden cells are all shown the same way, so a reader cannot tell the small ones from the
 cells hidden to protect them. Everything here is a pure function of lists of integers.
@@ -167,20 +173,40 @@ def _bridges(hidden):
     return bridges
 
 
+def with_totals(cells):
+    """The table extended by the totals it publishes: a total column (when row totals are
+    published) and a total row (when column totals are), the grand total in their corner."""
+    n_rows = len(cells)
+    n_columns = len(cells[0]) if cells else 0
+    rows, columns, _grand = published_margins(n_rows, n_columns)
+    extended = [list(row) + ([sum(row)] if rows else []) for row in cells]
+    if columns:
+        extended.append([sum(row[c] for row in extended) for c in range(len(extended[0]))])
+    return extended
+
+
 def publish(cells, threshold=DEFAULT_THRESHOLD):
-    """The table as published outside: hidden cells as ``None``, totals always given.
+    """The table as published outside: hidden cells and hidden totals as ``None``.
 
     Returns ``(cells, row_totals, column_totals, grand_total)``; a margin the table does not
-    publish (see ``published_margins``) is ``None``.
+    publish (see ``published_margins``) is ``None`` as a whole.
     """
-    hidden = suppress(cells, threshold)
     n_rows = len(cells)
     n_columns = len(cells[0]) if cells else 0
     rows, columns, grand = published_margins(n_rows, n_columns)
-    shown = [[None if (r, c) in hidden else cells[r][c] for c in range(n_columns)]
-             for r in range(n_rows)]
-    row_totals = [sum(row) for row in cells] if rows else None
-    column_totals = [sum(cells[r][c] for r in range(n_rows)) for c in range(n_columns)] \
-        if columns else None
-    grand_total = sum(map(sum, cells)) if grand else None
+    extended = with_totals(cells)
+    hidden = suppress(extended, threshold)
+
+    def value(r, c):
+        return None if (r, c) in hidden else extended[r][c]
+
+    shown = [[value(r, c) for c in range(n_columns)] for r in range(n_rows)]
+    row_totals = [value(r, n_columns) for r in range(n_rows)] if rows else None
+    column_totals = [value(n_rows, c) for c in range(n_columns)] if columns else None
+    if rows and columns:
+        grand_total = value(n_rows, n_columns)
+    elif grand:  # one row or one column: its only total is the grand total
+        grand_total = row_totals[0] if rows else column_totals[0]
+    else:
+        grand_total = None
     return shown, row_totals, column_totals, grand_total

@@ -57,10 +57,17 @@ class Table:
 
 @dataclass
 class Chart:
-    """A bar chart drawn from a table's published totals (never from hidden cells)."""
+    """A bar chart drawn from a table's totals.
+
+    ``source`` names the totals the bars are, ``(table key, "rows" | "columns")``, so the
+    external copy can redraw the chart from the totals it publishes. A chart that adds totals
+    up further (by target group, by age band) has no source and stays inside the partnership:
+    its sums, next to the published totals, could give a hidden total back.
+    """
 
     title: str
     bars: list  # [(label, value)]
+    source: tuple | None = None
 
 
 @dataclass
@@ -97,9 +104,25 @@ def external_copy(report, threshold):
     for section in report.sections:
         if section.module is not None:
             continue
-        sections.append(replace(section, tables=[_external_table(t, threshold)
-                                                 for t in section.tables]))
+        tables = [_external_table(t, threshold) for t in section.tables]
+        sections.append(replace(section, tables=tables,
+                                charts=_external_charts(section.charts, tables)))
     return replace(report, sections=sections, external=True, threshold=threshold)
+
+
+def _external_charts(charts, tables):
+    """Charts redrawn from the published totals; a hidden total loses its bar."""
+    by_key = {table.key: table for table in tables}
+    redrawn = []
+    for chart in charts:
+        if chart.source is None:
+            continue
+        table = by_key[chart.source[0]]
+        totals = table.row_totals if chart.source[1] == "rows" else table.column_totals
+        bars = [(label, value) for (label, _value), value in zip(chart.bars, totals, strict=True)
+                if value is not None]
+        redrawn.append(replace(chart, bars=bars))
+    return redrawn
 
 
 def _external_table(table, threshold):
