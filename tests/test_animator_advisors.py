@@ -4,6 +4,7 @@ for A's plan); advisors come from the family's county club; information requests
 animators and answered by operators."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -150,3 +151,14 @@ def test_no_advisor_is_assigned_to_a_family_with_a_restricted_member(w):
             Case.family_id == w.family.id)) is None
     assert client_of(w, w.advisor).get(
         f"/{w.p.slug}/animator/advisor/families/{w.family.id}").status_code == 404
+
+
+def test_a_superscript_digit_is_refused_with_a_message_not_an_error(w):
+    """"²" passes str.isdigit() but int() refuses it."""
+    response = assign(w, w.family.id, SimpleNamespace(id="²"))
+    assert response.status_code == 200
+    assert "Choose a peer advisor of the family" in response.get_data(as_text=True)
+    client = client_of(w, w.animator)
+    response = client.post(f"/{w.p.slug}/animator/families/{w.family.id}/motivation/start",
+                           data={"member_ids": ["²"]})
+    assert response.status_code == 302

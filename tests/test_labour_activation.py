@@ -447,3 +447,11 @@ def test_an_anonymised_record_is_closed_to_enrolment_and_registration_changes(wo
                             actor_id=None, status="unemployed", registered_on=TODAY)
         session.rollback()
     assert places_taken(world, instrument) == 0
+
+
+def test_a_superscript_digit_as_the_person_is_a_message_not_an_error(world):
+    """"²" passes str.isdigit() but int() refuses it."""
+    response = client_of(world, world.gup_clerk).get(
+        f"/{SLUG}/labour/enrolments/new?participant=²")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/{SLUG}/participants/")

@@ -195,7 +195,7 @@ def assign_advisor(family_id):
     case = service.case_or_404(family_id)
     target = url_for(".family", family_id=family_id) + "#advisor"
     raw = (request.form.get("advisor_id") or "").strip()
-    advisor_id = int(raw) if raw.isdigit() else None
+    advisor_id = int(raw) if raw.isascii() and raw.isdigit() else None  # not "²"
     if raw and advisor_id not in {m.user_id for m in service.peer_advisors(case)}:
         return _refused(Refused(_("Choose a peer advisor of the family's county.")), target)
     try:
@@ -355,7 +355,7 @@ def new_agreement(family_id):
     plan = service.plan_of(case)
     if request.method == "POST":
         try:
-            action_ids = [int(v) for v in request.form.getlist("action_ids") if v.isdigit()]
+            action_ids = [int(v) for v in request.form.getlist("action_ids") if v.isascii() and v.isdigit()]
             transitions.conclude_agreement(
                 case, institution_id=_int("institution_id"),
                 participant_id=_int("participant_id"),
@@ -458,7 +458,7 @@ def dashboard():
 
 def _chosen_members(case, institution_id):
     members = toolkit.instruments_service.visible_members(case.family, institution_id)
-    chosen = {int(v) for v in request.form.getlist("member_ids") if v.isdigit()}
+    chosen = {int(v) for v in request.form.getlist("member_ids") if v.isascii() and v.isdigit()}
     return [p for p in members if p.id in chosen]
 
 

@@ -56,7 +56,7 @@ class InstrumentForm(FlaskForm):
                  "description")}
 
     def validate_teryt(self, field):
-        if field.data and not field.data.isdigit():
+        if field.data and not (field.data.isascii() and field.data.isdigit()):
             raise ValidationError(_l("A commune code has 7 digits."))
 
 

@@ -183,7 +183,7 @@ def instrument_attendance(activation_instrument_id):
         day_valid = form.validate_on_submit()
     refusal = None
     if request.method == "POST" and day_valid:
-        present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+        present = {int(v) for v in request.form.getlist("present") if v.isascii() and v.isdigit()}
         try:
             record_attendance(instrument, office_id=office.id, actor_id=current_user.id,
                               day=form.day.data, present_ids=present)
@@ -213,7 +213,7 @@ def instrument_attendance(activation_instrument_id):
 def enrolment_new():
     institution_id = require_staff()
     raw = request.args.get("participant", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²" passes isdigit, not int()
         flash(gettext("Open the participant's page and start from there."), "info")
         return redirect(url_for("participants.index"))
     participant = visible_participant_or_404(int(raw), institution_id)
