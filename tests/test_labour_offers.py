@@ -412,3 +412,14 @@ def test_the_same_person_put_forward_twice_at_once_gets_a_message(world, client,
         "at the same moment" in response.get_data(as_text=True))
     with world.app.app_context(), partnership_scope(world.p.id):
         assert len(db.session.scalars(select(Candidate)).all()) == 1
+
+
+@pytest.mark.parametrize("value", [str(10**20), "٣", "1\n"])
+def test_a_person_id_that_names_nobody_is_a_message(world, client, login_as, value):
+    offer_id = offer(world)
+    login_as(client, world.clerk)
+    response = client.post(f"/praca/labour/offers/{offer_id}/candidates",
+                           data={"participant": value})
+    assert response.status_code == 422
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalars(select(Candidate)).all() == []

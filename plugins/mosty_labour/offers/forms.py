@@ -131,7 +131,13 @@ class SkillsForm(FlaskForm):
 class ReferCandidateForm(FlaskForm):
     participant = HiddenField(validators=[
         DataRequired(message=_l("Choose a person from the suggestions.")),
-        Regexp(r"^\d+$", message=_l("Choose a person from the suggestions."))])
+        Regexp(r"^[0-9]+$", message=_l("Choose a person from the suggestions."))])
+
+    def validate_participant(self, field):
+        # Beyond a database integer it is nobody's id (and the database would refuse it).
+        if field.data and field.data.isascii() and field.data.isdigit() and (
+                int(field.data) > 2**31 - 1):
+            raise ValidationError(_l("Choose a person from the suggestions."))
 
 
 class HireForm(FlaskForm):
