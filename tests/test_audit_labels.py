@@ -23,10 +23,17 @@ def test_a_plugin_model_is_named_by_its_audit_label(app, monkeypatch):
                         if not m.class_.__module__.startswith("mosty.")
                         and m.class_.__name__ not in OBJECT_TYPE_LABELS)
     name = plugin_model.__name__
-    assert object_type_label(name) == name  # nothing declared: the name as recorded
     monkeypatch.setattr(plugin_model, "__audit_label__", "Etykieta wtyczki", raising=False)
     assert object_type_label(name) == "Etykieta wtyczki"
-    assert object_type_label("NoSuchModel") == "NoSuchModel"
+    assert object_type_label("NoSuchModel") == "NoSuchModel"  # nothing declared: as recorded
+
+
+def test_every_installed_plugin_model_has_a_label(app):
+    unnamed = {m.class_.__name__ for m in Base.registry.mappers
+               if not m.class_.__module__.startswith("mosty.")
+               and m.class_.__name__ not in OBJECT_TYPE_LABELS
+               and getattr(m.class_, "__audit_label__", None) is None}
+    assert unnamed == set()
 
 
 def test_the_viewer_shows_api_tokens_and_webhooks_in_polish(app, client, two_partnerships,

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
 
 # Recruitment (nabór): where a family came from, and the stages of the board, in order.
 SOURCES = ("welfare_centre", "club", "self", "parish", "school", "other")
@@ -27,6 +28,7 @@ class Case(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
     """A family on the animator's recruitment board, and then in work with the animator."""
 
     __tablename__ = "animator_case"
+    __audit_label__ = _l("Family on the recruitment board")
     __table_args__ = (UniqueConstraint("partnership_id", "family_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +67,7 @@ class Contact(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
     """One contact with the family: a phone call, a home visit, a meeting."""
 
     __tablename__ = "animator_contact"
+    __audit_label__ = _l("Contact or home visit")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
@@ -81,6 +84,7 @@ class Plan(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
     """The family work plan, written together with the family and signed by both sides."""
 
     __tablename__ = "animator_plan"
+    __audit_label__ = _l("Family work plan")
     __table_args__ = (UniqueConstraint("case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +115,7 @@ class Goal(toolkit.PartnershipOwned, toolkit.Base):
     """A goal of the family as a whole (no member) or of one member."""
 
     __tablename__ = "animator_goal"
+    __audit_label__ = _l("Work plan goal")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("animator_plan.id", ondelete="CASCADE"),
@@ -131,6 +136,7 @@ class Agreement(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
     sends a referral through the registry (whose answer then drives those actions)."""
 
     __tablename__ = "animator_agreement"
+    __audit_label__ = _l("Agreement with an institution (animator)")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
@@ -157,6 +163,7 @@ class Action(toolkit.PartnershipOwned, toolkit.Base):
     """What is to be done for a goal, by whom and by when."""
 
     __tablename__ = "animator_action"
+    __audit_label__ = _l("Work plan action")
     __table_args__ = (Index("ix_animator_action_due", "partnership_id", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,6 +203,7 @@ class Review(toolkit.PartnershipOwned, toolkit.Base):
     """A periodic review of the plan: notes and the progress of each goal at that date."""
 
     __tablename__ = "animator_review"
+    __audit_label__ = _l("Work plan review")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("animator_plan.id", ondelete="CASCADE"),
@@ -210,6 +218,7 @@ class InfoRequest(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base
     """A question to the information operators (job offers, training, transport...)."""
 
     __tablename__ = "animator_info_request"
+    __audit_label__ = _l("Information request")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
@@ -234,6 +243,7 @@ class Barrier(toolkit.PartnershipOwned, toolkit.Base):
     """A barrier found in the diagnosis, for the whole family (no member) or one member."""
 
     __tablename__ = "animator_barrier"
+    __audit_label__ = _l("Barrier found in the diagnosis")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
@@ -253,6 +263,7 @@ class InstrumentRound(toolkit.PartnershipOwned, toolkit.Base):
     diagnosis, or the family motivation test at entry or at a review."""
 
     __tablename__ = "animator_instrument_round"
+    __audit_label__ = _l("Diagnosis or motivation round")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),

@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
 
 INSTRUMENT_KINDS = ("training", "internship", "intervention_works", "public_works",
                     "activation_grant", "startup_grant", "job_placement", "career_counselling",
@@ -32,6 +33,7 @@ class ActivationInstrument(toolkit.TimestampMixin, toolkit.PartnershipOwned, too
     overfill it."""
 
     __tablename__ = "labour_instrument"
+    __audit_label__ = _l("Activation instrument")
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("places_taken >= 0 AND places_taken <= capacity",
@@ -65,6 +67,7 @@ class InstrumentEnrolment(toolkit.TimestampMixin, toolkit.PartnershipOwned, tool
     """A participant's place on an instrument and how it ended."""
 
     __tablename__ = "labour_enrolment"
+    __audit_label__ = _l("Enrolment on an activation instrument")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instrument_id: Mapped[int] = mapped_column(
@@ -94,6 +97,7 @@ class Attendance(toolkit.PartnershipOwned, toolkit.Base):
     """Present or absent on one day of the instrument."""
 
     __tablename__ = "labour_attendance"
+    __audit_label__ = _l("Attendance on an activation instrument")
     __table_args__ = (UniqueConstraint("enrolment_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
 
 OFFER_STATUSES = ("open", "filled", "closed")
 CANDIDATE_STATUSES = ("referred", "hired", "not_hired")
@@ -27,6 +28,7 @@ class JobOffer(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolkit.Base):
     """A vacancy an employer reported to a labour office of the partnership."""
 
     __tablename__ = "labour_offer"
+    __audit_label__ = _l("Job offer")
     __table_args__ = (Index("ix_labour_offer_status", "partnership_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +76,7 @@ class Skill(toolkit.PartnershipOwned, toolkit.Base):
     """One skill of a person as a labour clerk recorded it (a driving licence, forklift, ...)."""
 
     __tablename__ = "labour_skill"
+    __audit_label__ = _l("Skill")
     __table_args__ = (UniqueConstraint("participant_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +92,7 @@ class Candidate(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolkit.Base):
     """A person a labour office put forward for an offer: referred → hired / not hired."""
 
     __tablename__ = "labour_candidate"
+    __audit_label__ = _l("Candidate for a job offer")
     __table_args__ = (UniqueConstraint("offer_id", "participant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

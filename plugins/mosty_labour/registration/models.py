@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mosty import toolkit
+from mosty.toolkit import lazy_gettext as _l
 
 # "Bezrobotny" and "poszukujący pracy" (ustawa o promocji zatrudnienia): only the first counts
 # towards long-term unemployment.
@@ -28,6 +29,7 @@ class LabourRegistration(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolk
     """One person's file at one labour office: the office's case number and benefit."""
 
     __tablename__ = "labour_registration"
+    __audit_label__ = _l("Labour office registration")
     __table_args__ = (UniqueConstraint("participant_id", "institution_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +60,7 @@ class RegistrationPeriod(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolk
     before ``deregistered_on``; an open period has no deregistration date."""
 
     __tablename__ = "labour_registration_period"
+    __audit_label__ = _l("Registration period")
     __table_args__ = (
         CheckConstraint("deregistered_on IS NULL OR deregistered_on >= registered_on",
                         name="dates_in_order"),
