@@ -24,7 +24,7 @@ run: install
 	$(MOSTY) run --host $(HOST) --port $(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check platform plugins worker tests

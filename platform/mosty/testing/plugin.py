@@ -138,3 +138,15 @@ def two_partnerships(app):
 @pytest.fixture
 def login_as():
     return login
+
+
+@pytest.hookimpl(trylast=True)  # after conftests have added their markers (browser)
+def pytest_collection_modifyitems(config, items):
+    # With pytest-xdist (`make test` runs `-n auto --dist loadgroup`), tests that share Redis
+    # databases or start Celery workers run on one process, one after another: they empty
+    # their Redis database when they start, which would pull the rug from a neighbour.
+    for item in items:
+        if item.get_closest_marker("redis") or item.get_closest_marker("celery_worker"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+        elif item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
