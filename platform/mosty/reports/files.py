@@ -1,5 +1,8 @@
 """The report as files: XLSX (one sheet per section) and PDF (with a Unicode font).
 
+The PDF draws each section's charts as horizontal bar charts (rectangles and text) from the
+same ``Chart`` objects as the page, so the external PDF shows only the external copy's charts.
+
 Headers are written in the language of the caller's locale (Polish by default). Hidden cells
 of the external report are written as a dash in both files.
 """
@@ -16,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..i18n import gettext
+from .charts import COLOURS
 from .tables import HIDDEN, display
 
 FONTS = Path(__file__).resolve().parent / "static" / "fonts"
@@ -160,9 +164,58 @@ def render_pdf(report):
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", 13)
         pdf.multi_cell(0, 8, str(section.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # The same Chart objects as the page: the external copy's charts are already redrawn
+        # from its published totals, so a chart it dropped is not drawn here either.
+        for chart in section.charts:
+            if chart.bars:
+                _pdf_chart(pdf, chart)
         for table in section.tables:
             _pdf_table(pdf, table)
     return bytes(pdf.output())
+
+
+PDF_BAR_HEIGHT = 5
+PDF_BAR_GAP = 1.5
+PDF_LABEL_WIDTH = 80
+PDF_BAR_AREA = 120
+PDF_COLOURS = tuple(tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in COLOURS)
+
+
+def _fit(pdf, text, width):
+    """``text`` cut (with an ellipsis) to fit ``width`` millimetres in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _pdf_chart(pdf, chart):
+    """A horizontal bar chart drawn with rectangles and text, like the page's SVG."""
+    bars = [(_clean(str(label)), value or 0) for label, value in chart.bars]
+    top = max((value for _label, value in bars), default=0) or 1
+    height = 7 + len(bars) * (PDF_BAR_HEIGHT + PDF_BAR_GAP) + 3
+    if pdf.get_y() + height > pdf.page_break_trigger and height < pdf.eph:
+        pdf.add_page()  # a chart is not split across pages when it fits on one
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.multi_cell(0, 6, str(chart.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "", 8)
+    left = pdf.l_margin
+    for index, (label, value) in enumerate(bars):
+        if pdf.get_y() + PDF_BAR_HEIGHT > pdf.page_break_trigger:
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_xy(left, y)
+        pdf.cell(PDF_LABEL_WIDTH - 2, PDF_BAR_HEIGHT, _fit(pdf, label, PDF_LABEL_WIDTH - 3),
+                 align="R")
+        length = PDF_BAR_AREA * value / top
+        if length > 0:
+            pdf.set_fill_color(*PDF_COLOURS[index % len(PDF_COLOURS)])
+            pdf.rect(left + PDF_LABEL_WIDTH, y, length, PDF_BAR_HEIGHT, style="F")
+        pdf.set_xy(left + PDF_LABEL_WIDTH + length + 1.5, y)
+        pdf.cell(20, PDF_BAR_HEIGHT, display(value))
+        pdf.set_xy(left, y + PDF_BAR_HEIGHT + PDF_BAR_GAP)
+    pdf.ln(3)
 
 
 def _pdf_table(pdf, table):
