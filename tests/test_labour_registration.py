@@ -668,3 +668,191 @@ def test_two_registrations_at_once_open_one_period(pg_app):
     second.join(20)
     assert outcomes == {0: "registered", 1: "refused"}
     assert periods_of(world, world.anna.id) == [("unemployed", D(2024, 3, 1), None, "")]
+
+
+# --- the demo and the nightly recomputation keep the registry in step ---------------------------
+
+
+def registry_of(world, participant_id, partnership_id=None):
+    from mosty.participants.models import Participant
+
+    with _Scope(world.app, partnership_id or world.p.id) as session:
+        p = session.get(Participant, participant_id)
+        return (p.labour_status, p.unemployed_since, p.long_term_unemployed,
+                p.labour_office_case_no)
+
+
+def test_the_demo_registrations_are_copied_to_the_registry_and_a_second_load_changes_nothing(
+        world):
+    from mosty.participants.models import Participant
+    from mosty.partnerships.models import Partnership
+    from mosty_labour.registration import demo
+    from mosty_labour.registration.transitions import _sync_registry
+
+    since = date.today() - timedelta(days=500)
+    # Anna's registry says registered unemployed, but not long-term and without a case number:
+    # the office's file the demo creates says otherwise.
+    with in_a(world) as session:
+        anna = session.get(Participant, world.anna.id)
+        anna.unemployed_since, anna.long_term_unemployed = since, False
+        session.commit()
+    working = [world.f.participant(world.mops, labour_status="employed") for _ in range(8)]
+    for person in working:
+        world.f.consent(person, [world.gup])
+
+    def load():
+        with in_a(world) as session:
+            demo.load({SLUG: session.get(Partnership, world.p.id)})
+            session.commit()
+
+    def state():
+        with in_a(world) as session:
+            return ([registry_of(world, p.id) for p in [world.anna, *working]],
+                    session.scalar(select(func.count(RegistrationPeriod.id))),
+                    session.scalar(select(func.count(AuditEntry.id))))
+
+    audited_before = state()[2]
+    load()
+    registry, periods, audited = state()
+    assert registry[0] == ("registered_unemployed", since, True, registry[0][3])
+    assert registry[0][3]  # the office's case number
+    with in_a(world) as session:
+        filed = list(session.scalars(select(LabourRegistration.participant_id)))
+        assert world.anna.id in filed and len(filed) > 1  # some of the working ones too
+        # Every filed person's registry already says what the office recorded.
+        assert all(_sync_registry(session.get(Participant, pid)) == [] for pid in filed)
+        session.rollback()
+    # Creating the demo is audited once per partnership by the core, not per person.
+    assert audited == audited_before
+    load()
+    assert state() == (registry, periods, audited)
+
+
+def _stale_flag(world, partnership_id, participant_id, value):
+    from mosty.participants.models import Participant
+
+    with _Scope(world.app, partnership_id) as session:
+        session.get(Participant, participant_id).long_term_unemployed = value
+        session.commit()
+
+
+def _register_directly(world, partnership_id, participant_id, office_id, clerk_id, on):
+    from mosty.participants.models import Participant
+    from mosty_labour.registration.transitions import register_person
+
+    with world.app.test_request_context(), partnership_scope(partnership_id):
+        register_person(db.session.get(Participant, participant_id), office_id=office_id,
+                        actor_id=clerk_id, status="unemployed", registered_on=on)
+        db.session.commit()
+
+
+def _recompute_entries(world, partnership_id):
+    with _Scope(world.app, partnership_id) as session:
+        return [(e.object_type, e.object_id, e.detail) for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "update",
+                                     AuditEntry.object_type == "Participant")
+            .order_by(AuditEntry.id))]
+
+
+def test_the_nightly_task_recomputes_long_term_unemployment_in_every_partnership_once_a_day(
+        world):
+    nightly_scenario(world)
+
+
+@pytest.mark.postgres
+def test_the_nightly_task_works_behind_row_level_security(pg_app):
+    """The fan-out reads every partnership in the system scope; each partnership task sees and
+    changes only its own people, behind the walls."""
+    from mosty.testing.factories import RegistryFactory
+
+    nightly_scenario(labour_world(pg_app, RegistryFactory(pg_app)))
+
+
+def nightly_scenario(world):
+    from mosty_labour.registration.tasks import schedule_long_term_recompute
+
+    today = date.today()
+    w, b = world, world.b
+    # A: Anna registered 500 days ago (long-term), her flag stale; Ewa deregistered with a
+    # stale flag (not registered today: not touched). B: Bogdan registered 10 days ago, his
+    # flag stale the other way.
+    ewa = w.f.participant(w.mops, first_name="Ewa")
+    w.f.consent(ewa, [w.gup])
+    bogdan = w.f.participant(b.office, first_name="Bogdan")
+    _register_directly(w, w.p.id, w.anna.id, w.gup.id, w.gup_clerk.id,
+                       today - timedelta(days=500))
+    _register_directly(w, w.p.id, ewa.id, w.gup.id, w.gup_clerk.id,
+                       today - timedelta(days=100))
+    with in_a(w) as session:
+        registration = session.scalar(select(LabourRegistration).where(
+            LabourRegistration.participant_id == ewa.id))
+        registration.periods[0].deregistered_on = today - timedelta(days=5)
+        registration.periods[0].deregistration_reason = "other"
+        session.commit()
+    _register_directly(w, b.partnership.id, bogdan.id, b.office.id, b.clerk.id,
+                       today - timedelta(days=10))
+    _stale_flag(w, w.p.id, w.anna.id, False)
+    _stale_flag(w, w.p.id, ewa.id, True)
+    _stale_flag(w, b.partnership.id, bogdan.id, True)
+
+    with w.app.app_context():
+        result = schedule_long_term_recompute.delay().get()
+    assert result["day"] == today.isoformat() and result["partnerships"] >= 2
+    assert registry_of(w, w.anna.id)[2] is True
+    assert registry_of(w, ewa.id)[2] is True  # deregistered: left as it was
+    assert registry_of(w, bogdan.id, b.partnership.id)[2] is False
+    # One audit entry per changed person, in their partnership, naming the field only.
+    entries = _recompute_entries(w, w.p.id)
+    assert [(t, i) for t, i, _ in entries] == [("Participant", str(w.anna.id))]
+    assert entries[0][2]["fields"] == ["long_term_unemployed"]
+    assert "True" not in str(entries[0][2]) and "true" not in str(entries[0][2])
+    assert [(t, i) for t, i, _ in _recompute_entries(w, b.partnership.id)] == [
+        ("Participant", str(bogdan.id))]
+
+    # The same day again: the receipts keep it from running twice, even over a stale flag.
+    _stale_flag(w, w.p.id, w.anna.id, False)
+    with w.app.app_context():
+        schedule_long_term_recompute.delay().get()
+    assert registry_of(w, w.anna.id)[2] is False
+    assert len(_recompute_entries(w, w.p.id)) == 1
+
+
+def test_time_alone_makes_a_registered_person_long_term_unemployed_overnight(world):
+    from mosty_labour.registration.tasks import SCHEDULER_ACTOR_ID, recompute_long_term
+
+    today = date.today()
+    _register_directly(world, world.p.id, world.anna.id, world.gup.id, world.gup_clerk.id,
+                       today - timedelta(days=300))
+    assert registry_of(world, world.anna.id)[2] is False
+
+    def night(day):
+        with world.app.app_context():
+            return recompute_long_term.delay(
+                world.p.id, SCHEDULER_ACTOR_ID, day.isoformat(),
+                idempotency_key=f"test-long-term:{day.isoformat()}").get()
+
+    # Still within 12 months on that night: nothing changes, nothing is audited.
+    assert night(today + timedelta(days=30)) == {"checked": 1, "changed": 0}
+    assert night(today + timedelta(days=100)) == {"checked": 1, "changed": 1}
+    assert registry_of(world, world.anna.id)[2] is True
+    assert night(today + timedelta(days=101)) == {"checked": 1, "changed": 0}
+    assert len(_recompute_entries(world, world.p.id)) == 1
+
+
+def test_the_nightly_task_is_on_the_beat_schedule_and_a_plugin_cannot_replace_core_entries(app):
+    from celery.schedules import crontab
+
+    from mosty import tasks
+    from mosty_labour.registration.tasks import SCHEDULE_TASK
+
+    schedule = tasks.beat_schedule()
+    assert schedule["labour-long-term-unemployment"]["task"] == SCHEDULE_TASK
+    assert app.extensions["celery"].conf.beat_schedule["labour-long-term-unemployment"][
+        "task"] == SCHEDULE_TASK
+    assert SCHEDULE_TASK in app.extensions["celery"].tasks
+    core = schedule["deactivate-dormant-accounts"]
+    tasks.add_beat_entry("deactivate-dormant-accounts", "plugin.other", crontab())
+    try:
+        assert tasks.beat_schedule()["deactivate-dormant-accounts"] == core
+    finally:
+        tasks._EXTRA_BEAT_ENTRIES.pop("deactivate-dormant-accounts")

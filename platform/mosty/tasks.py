@@ -61,7 +61,23 @@ def init_app(app):
     return celery
 
 
+# Beat entries added by plugins (``add_beat_entry``), merged into the core's schedule. A plugin
+# module adds its entries when it is imported, which happens before the Celery app is built.
+_EXTRA_BEAT_ENTRIES = {}
+
+
+def add_beat_entry(name, task, schedule):
+    """Run the task ``task`` (a registered task name) on ``schedule`` (a ``crontab``), under the
+    beat entry ``name``. Adding the same name again replaces the entry."""
+    _EXTRA_BEAT_ENTRIES[name] = {"task": task, "schedule": schedule}
+
+
 def beat_schedule():
+    # A plugin cannot replace a core entry: the core's names win.
+    return {**_EXTRA_BEAT_ENTRIES, **_core_beat_schedule()}
+
+
+def _core_beat_schedule():
     return {
         "deactivate-dormant-accounts": {
             "task": "mosty.auth.deactivate_dormant_accounts",

@@ -20,6 +20,7 @@ from mosty.toolkit import hookimpl
 from mosty.toolkit import lazy_gettext as _l
 
 from .blueprint import KEY, bp
+from .registration import tasks as _registration_tasks  # noqa: F401 - registers tasks and beat entry
 
 CLERK = "labour_clerk"
 

@@ -2,7 +2,9 @@
 
 Switches the module on in both partnerships. Built from the demo registry: people the office may see who are registered unemployed get an
 open period from the day their unemployment began (some with an earlier period that ended in a
-job), and some of the working ones a closed period. Deterministic, and loaded once.
+job), and some of the working ones a closed period. Each filed person's registry record is then
+brought in line with the office's status by the same function the transitions use
+(``_sync_registry``). Deterministic, and loaded once.
 """
 
 import random
@@ -14,6 +16,7 @@ from mosty import toolkit
 
 from ..plugin import mosty_modules
 from .models import LabourRegistration, RegistrationPeriod
+from .transitions import _sync_registry
 
 LABOUR_OFFICE = "labour_office"
 
@@ -58,6 +61,11 @@ def load(partnerships):
                     elif person.labour_status == "employed" and rng.random() < 0.3:
                         filed.add(person.id)
                         _found_work(office, person, rng, today)
+            toolkit.db.session.flush()
+            # The registry shows what the office recorded, as after a clerk's change. Not
+            # audited per person: creating the demo is one audit entry per partnership.
+            for person_id in sorted(filed):
+                _sync_registry(toolkit.db.session.get(toolkit.Participant, person_id))
             toolkit.db.session.flush()
 
 
