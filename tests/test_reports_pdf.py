@@ -84,3 +84,37 @@ def test_chart_bars_are_rectangles_in_proportion_with_long_labels_cut(app):
     widths = [float(w) for w in re.findall(r"[\d.]+ [\d.]+ ([\d.]+) -?[\d.]+ re f", page)]
     assert len(widths) == 3 and widths[0] == pytest.approx(2 * widths[1], abs=0.02) \
         == pytest.approx(4 * widths[2], abs=0.04)
+
+
+# --- demo data -------------------------------------------------------------------------------
+
+def test_demo_reports_give_a_recipient_and_last_months_report_once(app):
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from mosty.reports.demo import load_reports_demo
+    from mosty.reports.models import ReportRecipient, StoredReport, StoredReportFile
+    from mosty.testing.factories import login
+
+    a = build_partnership(RegistryFactory(app), "alfa")
+    for _ in range(2):  # the second load adds nothing
+        with app.app_context():
+            partnership = db.session.get(Partnership, a.partnership.id)
+            load_reports_demo({"alfa": partnership}, today=date(2026, 11, 23))
+            db.session.commit()
+    with app.app_context(), partnership_scope(a.partnership.id):
+        recipients = db.session.scalars(select(ReportRecipient)).all()
+        assert [(r.email, r.variant, r.active) for r in recipients] == [
+            ("raporty.gmina@alfa.mosty.test", "external", True)]
+        stored = db.session.scalars(select(StoredReport)).all()
+        assert [(s.kind, s.period_start, s.period_end) for s in stored] == [
+            ("monthly", date(2026, 10, 1), date(2026, 10, 31))]
+        assert db.session.scalar(select(func.count(StoredReportFile.id))) == 4
+        report_id = stored[0].id
+    client = login(app.test_client(), a.coordinator)
+    html = client.get("/alfa/reports/stored/").get_data(as_text=True)
+    assert "<td>2026-10</td>" in html
+    link = f"/alfa/reports/stored/{report_id}/external.pdf"
+    assert link in html
+    assert client.get(link).data.startswith(b"%PDF")

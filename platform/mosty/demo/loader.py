@@ -14,6 +14,7 @@ from ..partnerships.models import (
     TerritoryUnit,
     teryt_level,
 )
+from ..reports.demo import load_reports_demo
 from ..tenancy import partnership_scope, system_scope
 from .partnerships import PARTNERSHIPS, PLATFORM_ADMIN, USERS
 from .registry import load_registry_demo
@@ -97,6 +98,7 @@ def load_demo(password=DEFAULT_PASSWORD, extra_loaders=()):
     load_registry_demo(partnerships)
     load_instruments_demo(partnerships)
     load_notes_demo(partnerships)
+    load_reports_demo(partnerships)
     for loader in extra_loaders:
         loader(partnerships)
     db.session.commit()
