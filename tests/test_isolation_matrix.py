@@ -52,6 +52,7 @@ FOREIGN_OBJECTS = {
     "round_id": lambda world: world.b.round_id,  # an instrument given to the family
     "token_id": lambda world: world.b.api_token_id,  # an institution's API token
     "webhook_id": lambda world: world.b.webhook_id,  # an institution's webhook endpoint
+    "delivery_id": lambda world: world.b.webhook_delivery_id,  # a webhook's failed delivery
     "goal_id": lambda world: world.b.animator_goal_id,  # a goal of the family's work plan
     "action_id": lambda world: world.b.animator_action_id,  # an action of that goal
     "request_id": lambda world: world.b.animator_request_id,  # an information request
@@ -178,8 +179,19 @@ def add_exchange_objects(side):
     webhook = exchange_service.create_webhook(
         institution_id=side.other.id, name="System OPS", url="http://127.0.0.1:9/hook",
         event_kinds=["referral.sent"], active=True, actor_id=side.admin.id)
+    from mosty.exchange.models import OutboxEvent, WebhookDelivery
+
+    event = OutboxEvent(institution_id=side.other.id, kind="referral.sent",
+                        subject_type="referral", subject_id=side.referral.id, payload={})
+    db.session.add(event)
+    db.session.flush()
+    delivery = WebhookDelivery(event_id=event.id, endpoint_id=webhook.id,
+                               delivery_uuid=f"00000000-0000-4000-8000-{side.other.id:012d}",
+                               state="failed", attempts=8)
+    db.session.add(delivery)
     db.session.commit()
     side.api_token_id, side.webhook_id = token.id, webhook.id
+    side.webhook_delivery_id = delivery.id
 
 
 def add_report_objects(side):

@@ -14,4 +14,10 @@ bp.add_url_rule("/webhooks/new", "new_webhook", views.new_webhook, methods=("GET
 bp.add_url_rule("/webhooks/<int:webhook_id>/", "webhook", views.webhook)
 bp.add_url_rule("/webhooks/<int:webhook_id>/active", "webhook_active", views.webhook_active,
                 methods=("POST",))
+bp.add_url_rule("/webhooks/<int:webhook_id>/edit", "edit_webhook", views.edit_webhook,
+                methods=("GET", "POST"))
+bp.add_url_rule("/webhooks/<int:webhook_id>/secret", "rotate_secret", views.rotate_secret,
+                methods=("POST",))
+bp.add_url_rule("/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/resend", "resend",
+                views.resend, methods=("POST",))
 bp.add_url_rule("/exports", "exports", views.exports, methods=("GET", "POST"))

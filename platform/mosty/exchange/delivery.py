@@ -112,6 +112,37 @@ def idempotency_key(delivery):
     return f"exchange-delivery-{delivery.delivery_uuid}"
 
 
+def resend_key(delivery):
+    """The task key of a manual "send again": the first run's receipt must not swallow it, and
+    two clicks before any new attempt is logged enqueue one delivery, not two."""
+    last = db.session.scalar(select(DeliveryAttempt.id)
+                             .where(DeliveryAttempt.delivery_id == delivery.id)
+                             .order_by(DeliveryAttempt.id.desc()).limit(1))
+    return f"{idempotency_key(delivery)}-after-{last or 0}"
+
+
+def enqueue_resend(partnership_id, actor_id, delivery_id, key):
+    """After the commit of a "send again": one delivery task (in process without a broker)."""
+    celery = current_app.extensions.get("celery")
+    if celery is not None and celery.conf.task_always_eager:
+        # The task writes with a connection of its own (SQLite allows one writer).
+        db.session.close()
+    try:
+        with partnership_scope(partnership_id):
+            deliver.apply_async(args=(partnership_id, actor_id, delivery_id),
+                                kwargs={"idempotency_key": key})
+    except Exception:  # noqa: BLE001 - given up again, so "send again" can be clicked again
+        db.session.rollback()
+        log.exception("could not start the resend of delivery %s", delivery_id)
+        with partnership_scope(partnership_id):
+            delivery = db.session.get(WebhookDelivery, delivery_id)
+            if delivery is not None and delivery.state == "pending" and not delivery.attempts:
+                delivery.state = "failed"
+                db.session.commit()
+        return False
+    return True
+
+
 @partnership_task("mosty.exchange.dispatch")
 def dispatch(partnership_id, actor_id):
     """Create the deliveries of pending events and enqueue one task per delivery.

@@ -57,6 +57,14 @@ class WebhookForm(FlaskForm):
         self.institution.choices = _institution_choices(institutions)
 
 
+class WebhookEditForm(FlaskForm):
+    """Editing an endpoint: the same fields and rules as creating it; the institution stays."""
+
+    name = WebhookForm.name
+    url = WebhookForm.url
+    event_kinds = WebhookForm.event_kinds
+
+
 class ExportForm(FlaskForm):
     dataset = ChoiceField(_l("Records"), validators=[
         DataRequired(message=_l("Choose what to export."))])

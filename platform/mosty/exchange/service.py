@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
 from . import signatures
 from .models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
@@ -43,6 +44,60 @@ def set_webhook_active(endpoint, active, *, actor_id):
     return endpoint
 
 
+def update_webhook(endpoint, *, name, url, event_kinds, actor_id):
+    """Change what a partner system receives and where; deliveries already created keep going
+    to the endpoint (its new address from the next attempt on)."""
+    changed = []
+    for field, value in (("name", name.strip()), ("url", url.strip()),
+                         ("event_kinds", list(event_kinds))):
+        if getattr(endpoint, field) != value:
+            setattr(endpoint, field, value)
+            changed.append(field)
+    if changed:
+        audit.record("update", endpoint, actor_id=actor_id,
+                     detail={"fields": changed, "event_kinds": list(endpoint.event_kinds)})
+    return changed
+
+
+def rotate_secret(endpoint, *, actor_id):
+    """A new signing secret, used from the next attempt on; the old one signs nothing more."""
+    endpoint.secret = signatures.new_secret()
+    audit.record("update", endpoint, actor_id=actor_id, detail={"fields": ["secret"]})
+    return endpoint.secret
+
+
+class ResendRefused(Exception):
+    """Why a delivery cannot be sent again (a Polish message for the page)."""
+
+
+def resend_delivery(delivery, *, actor_id):
+    """Put a delivery that has given up back in the queue: the same delivery id (the receiver's
+    dedupe key) and a new round of attempts. Only a failed delivery: a delivered or waiting one
+    is left alone, so sending again twice sends once."""
+    if delivery.state != "failed":
+        return False
+    if not delivery.endpoint.active:
+        raise ResendRefused(_l("The webhook is switched off: switch it on before sending again."))
+    previous = delivery.attempts
+    # A new round of attempts; the log keeps the earlier ones (numbered from 1 again).
+    delivery.state = "pending"
+    delivery.attempts = 0
+    audit.record("update", delivery, actor_id=actor_id,
+                 detail={"action": "resend", "endpoint_id": delivery.endpoint_id,
+                         "event_id": delivery.event_id, "attempts": previous})
+    return True
+
+
+def delivery_of(endpoint, delivery_id):
+    """The endpoint's delivery with this id, or None."""
+    if delivery_id > 2**31 - 1:
+        return None
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.endpoint_id != endpoint.id:
+        return None
+    return delivery
+
+
 def deliveries_query(endpoint_id):
     """The endpoint's deliveries, newest first (the attempts are loaded per page)."""
     return (select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
@@ -53,7 +108,7 @@ def deliveries_query(endpoint_id):
 def attempts_of(delivery_ids):
     rows = db.session.scalars(select(DeliveryAttempt)
                               .where(DeliveryAttempt.delivery_id.in_(delivery_ids))
-                              .order_by(DeliveryAttempt.delivery_id, DeliveryAttempt.number))
+                              .order_by(DeliveryAttempt.delivery_id, DeliveryAttempt.id))
     grouped = {}
     for row in rows:
         grouped.setdefault(row.delivery_id, []).append(row)

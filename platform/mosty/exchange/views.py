@@ -12,7 +12,8 @@ from ..jobs import JobRefused, start_job
 from ..pagination import paginate
 from . import exports as export_jobs
 from . import service, tokens
-from .forms import EVENT_KIND_LABELS, ExportForm, TokenForm, WebhookForm
+from .delivery import enqueue_resend, resend_key
+from .forms import EVENT_KIND_LABELS, ExportForm, TokenForm, WebhookEditForm, WebhookForm
 from .models import ApiToken, WebhookEndpoint
 
 # Reasons Mosty itself writes into the delivery log (network errors are shown as they came).
@@ -52,6 +53,16 @@ def _manager():
     if not access.can_manage:
         abort(403)
     return access
+
+
+def _managed(model, object_id):
+    """A row the member may change: someone else's is not found (404) before a coordinator,
+    who sees their own institution's, is refused a change (403)."""
+    access = exchange_access()
+    row = _own(model, object_id, access)
+    if not access.can_manage:
+        abort(403)
+    return row
 
 
 def _own(model, object_id, access):
@@ -137,6 +148,59 @@ def webhook_active(webhook_id):
     flash(gettext("The webhook is now active.") if endpoint.active
           else gettext("The webhook has been switched off."), "success")
     return redirect(url_for("exchange.webhook", webhook_id=endpoint.id))
+
+
+@login_required
+def edit_webhook(webhook_id):
+    endpoint = _managed(WebhookEndpoint, webhook_id)
+    form = WebhookEditForm(obj=endpoint)
+    if form.validate_on_submit():
+        changed = service.update_webhook(endpoint, name=form.name.data, url=form.url.data,
+                                         event_kinds=form.event_kinds.data,
+                                         actor_id=current_user.id)
+        db.session.commit()
+        flash(gettext("The webhook has been saved.") if changed
+              else gettext("Nothing has changed."), "success")
+        return redirect(url_for("exchange.webhook", webhook_id=endpoint.id))
+    return render_template("exchange/webhook_edit.html", form=form, endpoint=endpoint), \
+        (422 if request.method == "POST" else 200)
+
+
+@login_required
+def rotate_secret(webhook_id):
+    endpoint = _managed(WebhookEndpoint, webhook_id)
+    service.rotate_secret(endpoint, actor_id=current_user.id)
+    db.session.commit()
+    # Shown once, on this answer only (like the secret of a new webhook).
+    return render_template("exchange/webhook_created.html", endpoint=endpoint, rotated=True)
+
+
+@login_required
+def resend(webhook_id, delivery_id):
+    """Send again a delivery that has given up: the partnership admin or the coordinator of
+    the endpoint's institution."""
+    access = exchange_access()
+    endpoint = _own(WebhookEndpoint, webhook_id, access)
+    delivery = service.delivery_of(endpoint, delivery_id)
+    if delivery is None:
+        abort(404)
+    back = redirect(url_for("exchange.webhook", webhook_id=endpoint.id))
+    try:
+        resent = service.resend_delivery(delivery, actor_id=current_user.id)
+    except service.ResendRefused as refused:
+        flash(str(refused), "error")
+        return back
+    if not resent:
+        flash(gettext("This delivery has not given up, so it is not sent again."), "info")
+        return back
+    key = resend_key(delivery)
+    db.session.commit()
+    if enqueue_resend(g.partnership.id, current_user.id, delivery.id, key):
+        flash(gettext("The delivery is being sent again with the same delivery id."),
+              "success")
+    else:
+        flash(gettext("The delivery could not be queued. Try again in a moment."), "error")
+    return back
 
 
 @login_required
