@@ -243,3 +243,13 @@ def test_numbers_beyond_a_database_integer_are_nobodys_rows(pg_app):
                          ("post", "labour/offers/candidates/{big}/hired")):
         response = getattr(client, method)(f"/{SLUG}/" + path.format(big=2**31))
         assert response.status_code == 404, path
+
+
+def test_the_module_front_door_leads_case_staff_to_the_inbox_and_others_to_the_offers(world):
+    clerk = client_of(world, world.gup_clerk)
+    response = clerk.get(f"/{SLUG}/labour/")
+    assert response.status_code == 302 and response.location.endswith(inbox_url())
+    coordinator = world.f.staff(world.gup, roles=("coordinator",))
+    response = client_of(world, coordinator).get(f"/{SLUG}/labour/")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/{SLUG}/labour/offers/")

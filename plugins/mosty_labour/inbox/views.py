@@ -17,7 +17,13 @@ from ..activation.models import ActivationInstrument, InstrumentEnrolment
 from ..activation.service import ENROLMENT_STATUS_LABELS, KIND_LABELS, open_instruments
 from ..activation.transitions import ActivationRefused, enrol
 from ..blueprint import bp
-from ..registration.access import clerk_office, id_or_404, require_clerk, require_staff
+from ..registration.access import (
+    READER_ROLES,
+    clerk_office,
+    id_or_404,
+    require_clerk,
+    require_staff,
+)
 from .forms import AcceptForm, CompleteForm, DeclineForm
 
 STATUSES = toolkit.referral_service.STATUSES
@@ -33,6 +39,16 @@ def _enrolments_from(referral_ids):
     for enrolment in rows:
         found.setdefault(enrolment.referral_id, []).append(enrolment)
     return found
+
+
+@bp.route("/")
+def index():
+    """The module's front door (/<partnership>/labour/): case staff land in the inbox, which
+    lists people; everyone else the module is granted to, on the job offers."""
+    membership = toolkit.current_membership()
+    if membership is not None and membership.has_role(*READER_ROLES):
+        return redirect(url_for(".inbox"))
+    return redirect(url_for(".offers"))
 
 
 @bp.route("/inbox/")
