@@ -13,12 +13,14 @@ from exchange_receiver import Receiver
 from mosty.audit.models import AuditEntry
 from mosty.exchange import service as exchange_service
 from mosty.exchange.delivery import MAX_ATTEMPTS, dispatch
+from mosty.exchange.demo import DEMO_URL, load_exchange_demo
 from mosty.exchange.models import WebhookDelivery, WebhookEndpoint
 from mosty.exchange.signatures import verify
 from mosty.extensions import db
 from mosty.participants.models import Participant
+from mosty.partnerships.models import Partnership
 from mosty.referrals.transitions import send_referral
-from mosty.tenancy import partnership_scope
+from mosty.tenancy import partnership_scope, system_scope
 from mosty.testing.factories import login
 
 
@@ -218,3 +220,26 @@ def test_a_rotated_secret_is_shown_once_and_the_old_one_stops_signing_at_once(wo
     (entry,) = [a for a in audits(world, "WebhookEndpoint") if a[0] == "update"]
     assert entry[:2] == ("update", world.admin.id) and entry[2] == {"fields": ["secret"]}
     assert old not in str(entry) and new not in str(entry)
+
+
+def test_the_demo_webhook_is_an_inactive_example_loaded_once_per_partnership(world, factory):
+    other = factory.partnership(slug="wymiana-inna")
+    factory.institution(other, name="OPS Inny", kind="ops")
+
+    def load():
+        with world.app.app_context():
+            with system_scope("test: the demo partnerships"):
+                rows = {p.slug: p for p in db.session.scalars(select(Partnership))}
+            load_exchange_demo(rows)
+            db.session.commit()
+
+    load()
+    load()
+    hooks = read(world, lambda: db.session.scalars(select(WebhookEndpoint)).all())
+    assert [(h.institution_id, h.url, h.active) for h in hooks] == [
+        (world.gup.id, DEMO_URL, False)]
+    assert ".example.pl/" in DEMO_URL
+    with world.app.app_context(), partnership_scope(other.id):
+        assert db.session.scalars(select(WebhookEndpoint.active)).all() == [False]
+    page = login(world.app.test_client(), world.admin).get("/wymiana-zmiany/exchange/")
+    assert "System dziedzinowy partnera" in page.get_data(as_text=True)

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from ..auth.models import Membership, User
+from ..exchange.demo import load_exchange_demo
 from ..extensions import db
 from ..instruments.demo import load_instruments_demo
 from ..notes.demo import load_notes_demo
@@ -98,6 +99,7 @@ def load_demo(password=DEFAULT_PASSWORD, extra_loaders=()):
     load_registry_demo(partnerships)
     load_instruments_demo(partnerships)
     load_notes_demo(partnerships)
+    load_exchange_demo(partnerships)
     load_reports_demo(partnerships)
     for loader in extra_loaders:
         loader(partnerships)
