@@ -769,7 +769,11 @@ def test_the_nightly_task_works_behind_row_level_security(pg_app):
 
 
 def nightly_scenario(world):
-    from mosty_labour.registration.tasks import schedule_long_term_recompute
+    from mosty_labour.registration.tasks import (
+        SCHEDULER_ACTOR_ID,
+        recompute_long_term,
+        schedule_long_term_recompute,
+    )
 
     today = date.today()
     w, b = world, world.b
@@ -808,6 +812,11 @@ def nightly_scenario(world):
     assert "True" not in str(entries[0][2]) and "true" not in str(entries[0][2])
     assert [(t, i) for t, i, _ in _recompute_entries(w, b.partnership.id)] == [
         ("Participant", str(bogdan.id))]
+    # A's task looks at A's registered people only (Anna; not Ewa, not B's Bogdan).
+    with w.app.app_context():
+        assert recompute_long_term.delay(
+            w.p.id, SCHEDULER_ACTOR_ID, today.isoformat(), idempotency_key="test-walls",
+        ).get() == {"checked": 1, "changed": 0}
 
     # The same day again: the receipts keep it from running twice, even over a stale flag.
     _stale_flag(w, w.p.id, w.anna.id, False)
