@@ -243,3 +243,28 @@ def test_the_demo_webhook_is_an_inactive_example_loaded_once_per_partnership(wor
         assert db.session.scalars(select(WebhookEndpoint.active)).all() == [False]
     page = login(world.app.test_client(), world.admin).get("/wymiana-zmiany/exchange/")
     assert "System dziedzinowy partnera" in page.get_data(as_text=True)
+
+
+def test_in_production_a_private_address_is_refused_on_adding_and_on_editing(make_app):
+    from mosty.testing.factories import RegistryFactory
+
+    app = make_app(MOSTY_WEBHOOK_ALLOW_PRIVATE=False)
+    f = RegistryFactory(app)
+    p = f.partnership(slug="publiczne-zmiany")
+    gup = f.institution(p, name="GUP")
+    admin = login(app.test_client(), f.staff(gup, roles=("partnership_admin",)))
+    base = "/publiczne-zmiany/exchange/webhooks"
+    kinds = {"name": "System", "event_kinds": "referral.sent"}
+    answer = admin.post(f"{base}/new", data={**kinds, "institution": gup.id,
+                                             "url": "http://127.0.0.1:9/hook"})
+    assert answer.status_code == 422
+    assert "tylko na adresy publiczne" in answer.get_data(as_text=True)
+    assert admin.post(f"{base}/new", data={**kinds, "institution": gup.id, "active": "y",
+                                           "url": "https://93.184.216.34/hook"}).status_code == 200
+    with app.app_context(), partnership_scope(p.id):
+        (hook_id,) = db.session.scalars(select(WebhookEndpoint.id)).all()
+    for private in ("http://10.0.0.5/hook", "http://[::ffff:192.168.1.1]/hook"):
+        assert admin.post(f"{base}/{hook_id}/edit",
+                          data={**kinds, "url": private}).status_code == 422
+    with app.app_context(), partnership_scope(p.id):
+        assert db.session.get(WebhookEndpoint, hook_id).url == "https://93.184.216.34/hook"

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..consents.forms import CheckboxesField, ChoiceField, choices
 from ..i18n import lazy_gettext as _l
+from .delivery import NOT_PUBLIC, address_refused
 from .models import EVENT_KINDS
 
 EVENT_KIND_LABELS = {
@@ -37,6 +38,11 @@ def check_url(form, field):
     parts = urlsplit(field.data or "")
     if parts.scheme not in ("https", "http") or not parts.netloc:
         raise ValidationError(_l("Give a full address starting with https://."))
+    # Where private addresses are not allowed (production) an address on a loopback, private
+    # or reserved network is refused on saving already, not only at each attempt.
+    if address_refused(field.data.strip()) == NOT_PUBLIC:
+        raise ValidationError(_l("This address is on a loopback, private or reserved network: "
+                                 "webhooks reach public addresses only."))
 
 
 class WebhookForm(FlaskForm):
