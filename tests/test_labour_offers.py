@@ -423,3 +423,17 @@ def test_a_person_id_that_names_nobody_is_a_message(world, client, login_as, val
     assert response.status_code == 422
     with world.app.app_context(), partnership_scope(world.p.id):
         assert db.session.scalars(select(Candidate)).all() == []
+
+
+def test_the_offer_list_pages_keep_the_chosen_tab(world, client, login_as):
+    # The shared pager (macros.html) keeps a list's filters in its links.
+    for _number in range(26):
+        offer(world)
+    login_as(client, world.clerk)
+    first = client.get(f"/{world.p.slug}/labour/offers/?status=all").get_data(as_text=True)
+    assert "1–25 of 26" in first or "1–25 z 26" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert "status=all" in first.split('rel="next" href="')[1].split('"')[0]
+    second = client.get(f"/{world.p.slug}/labour/offers/?status=all&page=2")
+    assert 'rel="prev"' in second.get_data(as_text=True)
+    assert client.get(f"/{world.p.slug}/labour/offers/?page=%C2%B2").status_code == 404

@@ -46,9 +46,8 @@ def require_clerk():
 def offers():
     status = request.args.get("status", "open")
     status = status if status in service.OFFER_STATUS_LABELS or status == "all" else "open"
-    number = request.args.get("page", 1, type=int)
-    page = toolkit.db.paginate(service.offers_query(None if status == "all" else status),
-                               page=max(number, 1), per_page=PER_PAGE, error_out=False)
+    page = toolkit.paginate(service.offers_query(None if status == "all" else status),
+                            per_page=PER_PAGE)
     hires = service.hires_by_offer([o.id for o in page.items])
     return render_template("labour/offers/index.html", page=page, status=status, hires=hires,
                            statuses=service.OFFER_STATUS_LABELS, tabs=service.OFFER_TAB_LABELS,
