@@ -70,16 +70,24 @@ def action_label(action):
     return ACTION_LABELS.get(action, action)
 
 
-def _model_labels():
-    """``__audit_label__`` of mapped classes (how plugins name their models in the log)."""
+_MAPPED_CLASSES = {"mappers": 0, "by_name": {}}
+
+
+def _mapped_class(name):
+    """The mapped class recorded under ``name`` in the log (first one wins, as for labels).
+
+    Built once and again only when more models have been mapped (a plugin imported later), so
+    a page of the audit log does not walk every mapper for every row it shows.
+    """
     from ..db import Base
 
-    labels = {}
-    for mapper in Base.registry.mappers:
-        label = getattr(mapper.class_, "__audit_label__", None)
-        if label is not None:
-            labels.setdefault(mapper.class_.__name__, label)
-    return labels
+    mappers = Base.registry.mappers
+    if len(mappers) != _MAPPED_CLASSES["mappers"]:
+        by_name = {}
+        for mapper in mappers:
+            by_name.setdefault(mapper.class_.__name__, mapper.class_)
+        _MAPPED_CLASSES.update(mappers=len(mappers), by_name=by_name)
+    return _MAPPED_CLASSES["by_name"].get(name)
 
 
 def object_type_label(object_type):
@@ -87,5 +95,5 @@ def object_type_label(object_type):
     ``__audit_label__`` (a plugin's translatable name), else the type as recorded."""
     label = OBJECT_TYPE_LABELS.get(object_type)
     if label is None:
-        label = _model_labels().get(object_type, object_type)
+        label = getattr(_mapped_class(object_type), "__audit_label__", None) or object_type
     return label
