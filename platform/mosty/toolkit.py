@@ -15,6 +15,7 @@ from .extensions import db
 from .families.models import Family, FamilyMember
 from .hookspecs import hookimpl
 from .i18n import gettext, lazy_gettext, ngettext
+from .ids import MAX_ID
 from .instruments import service as instruments_service
 from .outcomes.models import Outcome
 from .outcomes.service import add_months, record_outcome
@@ -64,6 +65,9 @@ __all__ = [
     "current_membership", "current_partnership", "current_partnership_id", "partnership_scope",
     "PartnershipOwned", "Base", "TimestampMixin", "db", "utcnow", "disable_partnership_wall",
     "enable_partnership_wall", "record_audit", "gettext", "lazy_gettext", "ngettext", "paginate",
+    # The largest row id (ids from query strings and forms are checked against it; URL ids
+    # beyond it never match a route).
+    "MAX_ID",
     # Demo loaders switch their module on (with its default grants) as an administrator does.
     "switch_module",
     # The case registry modules reference, and the domain rules they go through, never around:

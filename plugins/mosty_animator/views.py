@@ -30,7 +30,7 @@ def _date(name, default=None, required=True):
 
 
 # The largest number a database integer holds.
-MAX_INT = 2**31 - 1
+MAX_INT = toolkit.MAX_ID  # the largest whole number a form may store
 
 
 def _int(name, required=True):

@@ -17,6 +17,7 @@ from .. import audit
 from ..db import utcnow
 from ..extensions import csrf, db
 from ..i18n import gettext
+from ..ids import MAX_ID
 from ..partnerships.models import Partnership
 from ..referrals import service as referral_service
 from ..referrals.models import STATUSES, Referral
@@ -36,7 +37,7 @@ bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 MAX_PER_PAGE = 100
-MAX_ID = 2**31 - 1  # larger numbers are no row's id (and PostgreSQL would refuse them)
+
 ACTIONS = ("accept", "decline", "complete")
 TEXT_LIMIT = 5000
 

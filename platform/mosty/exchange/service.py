@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 from .. import audit
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..ids import MAX_ID
 from ..partnerships.models import Institution
 from . import signatures
 from .models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
@@ -90,7 +91,7 @@ def resend_delivery(delivery, *, actor_id):
 
 def delivery_of(endpoint, delivery_id):
     """The endpoint's delivery with this id, or None."""
-    if delivery_id > 2**31 - 1:
+    if delivery_id > MAX_ID:
         return None
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.endpoint_id != endpoint.id:

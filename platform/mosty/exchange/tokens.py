@@ -16,6 +16,7 @@ from .. import audit
 from ..auth.models import User
 from ..db import utcnow
 from ..extensions import db
+from ..ids import MAX_ID
 from ..partnerships.models import Institution, Partnership
 from ..tenancy.context import clear_request_partnership, set_request_partnership
 from .models import ApiToken
@@ -71,7 +72,7 @@ def authenticate(plaintext):
     only among that partnership's rows, so naming another partnership finds nothing.
     """
     partnership_id = _partnership_id_of(plaintext)
-    if partnership_id is None or partnership_id > 2**31 - 1:
+    if partnership_id is None or partnership_id > MAX_ID:
         return None
     if db.session.get(Partnership, partnership_id) is None:
         return None

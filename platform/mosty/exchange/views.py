@@ -8,6 +8,7 @@ from ..consents.access import require_case_access
 from ..extensions import db
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
+from ..ids import MAX_ID
 from ..jobs import JobRefused, start_job
 from ..pagination import paginate
 from . import exports as export_jobs
@@ -67,7 +68,7 @@ def _managed(model, object_id):
 
 def _own(model, object_id, access):
     # Numbers beyond a database integer are nobody's row (PostgreSQL would refuse the query).
-    row = db.session.get(model, object_id) if object_id <= 2**31 - 1 else None
+    row = db.session.get(model, object_id) if object_id <= MAX_ID else None
     if row is None or not access.covers(row.institution_id):
         abort(404)
     return row

@@ -13,6 +13,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..i18n import gettext, ngettext
 from ..i18n import lazy_gettext as _l
+from ..ids import MAX_ID
 from ..jobs import JobFailed, JobResult, job_handler
 from .contract import ImportContext, ImportRow, as_outcome, header_key
 from .formats import format_by_key
@@ -69,7 +70,7 @@ def create_batch(*, institution_id, actor_id, fmt, filename, data):
 
 
 def batch_or_404(batch_id, institution_id):
-    if batch_id > 2**31 - 1:  # no row's id, and PostgreSQL would refuse the comparison
+    if batch_id > MAX_ID:  # no row's id, and PostgreSQL would refuse the comparison
         abort(404)
     batch = db.session.scalar(select(ImportBatch).where(
         ImportBatch.id == batch_id, ImportBatch.institution_id == institution_id))

@@ -5,12 +5,10 @@ import click
 from flask import Blueprint
 from flask_babel import force_locale, format_decimal
 
-from ..privacy.access import ids_in_range
 from . import sections, views  # noqa: F401 - sections registers the participant-page parts
 from .definitions import InvalidDefinition, parse_definition
 
 bp = Blueprint("instruments", __name__, template_folder="templates")
-bp.url_value_preprocessor(ids_in_range)
 
 bp.add_url_rule("/", "index", views.index)
 bp.add_url_rule("/definitions/new", "new_definition", views.new_definition,

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select, update
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..ids import MAX_ID
 from .handlers import SHARED_WITH, handler_for
 from .models import Job
 from .progress import live_values
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 OVERSEER_ROLES = ("coordinator", "partnership_admin")
 KEEP_RESULTS_DAYS = 30
 TITLE_LENGTH = 200
-MAX_ID = 2**31 - 1  # larger numbers are no row's id (and PostgreSQL would refuse them)
 
 
 class JobRefused(Exception):

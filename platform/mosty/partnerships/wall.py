@@ -13,6 +13,7 @@ from werkzeug.routing import BaseConverter
 
 from ..auth.models import Membership
 from ..extensions import db, login_manager
+from ..ids import RowIdConverter
 from ..tenancy.context import clear_request_partnership, set_request_partnership
 from .models import Partnership
 
@@ -61,6 +62,7 @@ def enter_partnership(slug):
 
 def init_request_wall(app):
     app.url_map.converters["partnership"] = PartnershipSlugConverter
+    app.url_map.converters["int"] = RowIdConverter
 
     @app.url_value_preprocessor
     def pull_partnership(endpoint, values):

@@ -14,20 +14,10 @@ from sqlalchemy import select
 
 from ..consents.access import current_institution_id, participant_visible_to
 from ..extensions import db
+from ..ids import MAX_ID
 from ..participants.models import Participant
 
 ADMIN_ROLE = "partnership_admin"
-# The largest id a database integer holds: a bigger number is nobody's row, and the database
-# would refuse the query (PostgreSQL: out of range; SQLite: overflow) instead of finding nothing.
-MAX_ID = 2**31 - 1
-
-
-def ids_in_range(endpoint, values):
-    """A blueprint's url_value_preprocessor: 404 for an id in the URL beyond MAX_ID."""
-    if any(isinstance(value, int) and value > MAX_ID for value in (values or {}).values()):
-        abort(404)
-
-
 def id_arg(name):
     """``?name=`` as an id, or None when missing, not a number or beyond MAX_ID."""
     value = request.args.get(name, type=int)

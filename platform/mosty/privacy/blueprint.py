@@ -3,11 +3,9 @@
 from flask import Blueprint
 
 from . import rectification, sections, tasks, views  # noqa: F401 - listeners, sections, tasks
-from .access import ids_in_range
 from .restriction import ProcessingRestricted
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
-bp.url_value_preprocessor(ids_in_range)
 # A restricted or anonymised person refused deep in a domain function that no view catches
 # (e.g. editing a closed record): the reason, never a 500.
 bp.app_errorhandler(ProcessingRestricted)(views.refused_for_the_person)

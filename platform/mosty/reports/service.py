@@ -12,6 +12,7 @@ from flask import abort, current_app, g
 from sqlalchemy import select
 
 from ..extensions import db
+from ..ids import MAX_ID
 from ..plugins.access import visible
 from ..plugins.manager import get_plugin_manager
 from .aggregates import add_module_sections, build_report
@@ -140,7 +141,6 @@ def stored_reports():
     return select(StoredReport).order_by(StoredReport.period_start.desc(), StoredReport.id.desc())
 
 
-MAX_ID = 2**31 - 1  # larger numbers are no row's id (and PostgreSQL would refuse them)
 
 
 def stored_file_or_404(report_id, variant, file_format):

@@ -136,7 +136,7 @@ class ReferCandidateForm(FlaskForm):
     def validate_participant(self, field):
         # Beyond a database integer it is nobody's id (and the database would refuse it).
         if field.data and field.data.isascii() and field.data.isdigit() and (
-                int(field.data) > 2**31 - 1):
+                int(field.data) > toolkit.MAX_ID):
             raise ValidationError(_l("Choose a person from the suggestions."))
 
 

@@ -14,7 +14,7 @@ from mosty import toolkit
 CLERK = "labour_clerk"
 # The largest id a database integer holds: a bigger number in a URL is nobody's row, and
 # PostgreSQL would refuse the query instead of finding nothing.
-MAX_ID = 2**31 - 1
+MAX_ID = toolkit.MAX_ID
 READER_ROLES = ("caseworker", CLERK)
 LABOUR_OFFICE = "labour_office"
 
