@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import errors, i18n, models, plugins, security, tasks, templating  # noqa: F401 - models registers the tables
 from .config import load_config
-from .db import configure_sqlite
+from .db import configure_sqlite, tune_postgresql
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .navigation import partnership_menu
 from .plugins.access import mount_module_blueprints
@@ -27,6 +27,7 @@ def create_app(config=None):
         app.config.update(config)
 
     plugins.init_app(app)
+    tune_postgresql(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     plugins.migrations.init_app(app)

@@ -54,6 +54,23 @@ def configure_sqlite(engine):
         connection.exec_driver_sql("BEGIN")
 
 
+def tune_postgresql(config):
+    """Engine options for PostgreSQL: just-in-time compilation of queries off.
+
+    Mosty's pages run many short queries whose estimated cost (the access rule's subplans over
+    a large partnership) crosses PostgreSQL's JIT threshold; compiling them took 60-70 ms of a
+    150 ms count at benchmark volume (bench/RESULTS.md), far more than it ever saves on
+    queries like these. Reports aggregate in SQL too but finish in tens of milliseconds.
+    """
+    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        return
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+    options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def commit_keeping_loaded(session):
     """Commit the read's audit entry without expiring what the request already loaded.
 
