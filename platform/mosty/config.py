@@ -86,6 +86,8 @@ def load_config(instance_path):
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
         "MOSTY_LOCALES": ["pl", "en"],
         "MOSTY_PAGE_SIZE": int(_env("PAGE_SIZE", "25")),
+        # Lists count their records up to this many ("1–25 of more than 1000"), see pagination.
+        "MOSTY_COUNT_CAP": int(_env("COUNT_CAP", "1000")),
         "MOSTY_DORMANT_DAYS": int(_env("DORMANT_DAYS", "180")),
         # Years a programme path's records are kept after it ends (then anonymised).
         "MOSTY_RETENTION_YEARS": int(_env("RETENTION_YEARS", "5")),

@@ -1,6 +1,11 @@
 """Paginated, sortable lists: every list page of the registry uses ``paginate``."""
 
 from flask import abort, current_app, request
+from flask_babel import format_number
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import lazyload
 
 
 def requested_page():
@@ -24,12 +29,46 @@ def sort_order(columns, default):
     return (column.desc() if descending else column.asc()), ("-" if descending else "") + key
 
 
+class CappedPagination(SelectPagination):
+    """A page whose total is counted only up to a cap ("1–25 of more than 1000").
+
+    Counting every visible record of a large partnership means evaluating the access rule for
+    all of them, on each page view: 60-300 ms at benchmark volume (bench/RESULTS.md), while
+    nobody pages through thousands of records (they search). The count stops at the cap or just
+    past the current page, whichever is further, so "Next" is always right.
+    """
+
+    def __init__(self, *, cap, **kwargs):
+        self.cap = cap
+        super().__init__(**kwargs)
+
+    def _query_count(self):
+        limit = max(self.cap, self.page * self.per_page) + 1
+        select = self._query_args["select"]
+        sub = select.options(lazyload("*")).order_by(None).limit(limit).subquery()
+        found = self._query_args["session"].execute(
+            sa_select(func.count()).select_from(sub)).scalar()
+        self.capped = found == limit
+        self.counted_to = limit - 1
+        return found
+
+    @property
+    def total_shown(self):
+        """The total as the pager writes it: a number, or "more than N" past the cap."""
+        from .i18n import gettext
+
+        if getattr(self, "capped", False):
+            return gettext("more than %(count)s", count=format_number(self.counted_to))
+        return format_number(self.total or 0)
+
+
 def paginate(query, per_page=None):
     from .extensions import db
 
-    return db.paginate(query, page=requested_page(),
-                       per_page=per_page or current_app.config["MOSTY_PAGE_SIZE"],
-                       error_out=False, count=True)
+    return CappedPagination(
+        select=query, session=db.session(), page=requested_page(),
+        per_page=per_page or current_app.config["MOSTY_PAGE_SIZE"], error_out=False,
+        cap=current_app.config["MOSTY_COUNT_CAP"])
 
 
 def paginate_audited(query, object_type, **detail):
