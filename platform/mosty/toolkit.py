@@ -38,6 +38,7 @@ from .privacy.restriction import ProcessingRestricted, ensure_not_restricted
 from .referrals import service as referral_service
 from .referrals import transitions as referral_transitions
 from .referrals.models import Referral
+from .request_memo import request_memo
 from .services.models import Service
 from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
 from .tenancy.rls import disable_partnership_wall, enable_partnership_wall
@@ -77,7 +78,8 @@ __all__ = [
     "Referral", "Service", "Outcome", "CONTRACT_LABELS", "CONTRACT_TYPES",
     "DEPENDANT_TYPE_LABELS", "SEX_LABELS", "consent_covers", "family_visible_to",
     "participant_visible_to", "enrollment_transitions", "evaluate_eligibility",
-    "referral_service", "referral_transitions", "add_months", "record_outcome",
+    "referral_service", "referral_transitions",
+    "request_memo", "add_months", "record_outcome",
     # Standardised instruments (diagnosis, motivation test), looked up by their stable keys.
     "instruments_service",
     # Restriction of processing (GDPR art. 18): modules refuse to use restricted people.

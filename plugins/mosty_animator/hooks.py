@@ -48,15 +48,34 @@ def _staff_case(family_id, membership):
     where the animator pages themselves would open)."""
     if membership is None or not membership.has_role(*STAFF_ROLES):
         return None
+    return _family_case(family_id, membership.institution_id)
+
+
+# The panel and the timeline of a page ask for the same case and plan: read once per request.
+@toolkit.request_memo
+def _family_case(family_id, institution_id):
     return toolkit.db.session.scalar(select(Case).where(
-        Case.family_id == family_id, Case.institution_id == membership.institution_id))
+        Case.family_id == family_id, Case.institution_id == institution_id))
+
+
+@toolkit.request_memo
+def _member_case_of(participant_id, institution_id):
+    members = select(toolkit.FamilyMember.family_id).where(
+        toolkit.FamilyMember.participant_id == participant_id)
+    return toolkit.db.session.scalar(select(Case).where(
+        Case.family_id.in_(members), Case.institution_id == institution_id))
+
+
+@toolkit.request_memo
+def _plan_of(case_id):
+    return toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case_id))
 
 
 def family_panels(family, membership):
     case = _staff_case(family.id, membership)
     if case is None:
         return None
-    plan = toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case.id))
+    plan = _plan_of(case.id)
     return toolkit.Panel(module=KEY, title=_l("Work animator"), template="animator/_panel.html",
                          context={"case": case, "plan": plan, "labels": labels}, order=40)
 
@@ -64,17 +83,14 @@ def family_panels(family, membership):
 def _member_case(participant_id, membership):
     if membership is None or not membership.has_role(*STAFF_ROLES):
         return None
-    members = select(toolkit.FamilyMember.family_id).where(
-        toolkit.FamilyMember.participant_id == participant_id)
-    return toolkit.db.session.scalar(select(Case).where(
-        Case.family_id.in_(members), Case.institution_id == membership.institution_id))
+    return _member_case_of(participant_id, membership.institution_id)
 
 
 def participant_panels(participant, membership):
     case = _member_case(participant.id, membership)
     if case is None:
         return None
-    plan = toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case.id))
+    plan = _plan_of(case.id)
     goals = [g for g in plan.goals if g.participant_id == participant.id] if plan else []
     actions = list(toolkit.db.session.scalars(select(Action).where(
         Action.who_participant_id == participant.id).order_by(Action.due_on)))
@@ -127,7 +143,7 @@ def timeline_entries(subject, membership):
         entries.append(toolkit.TimelineEntry(
             module=KEY, at=_at(case.diagnosed_on), title=_l("Diagnosis summary written"),
             url=url_for(f"{KEY}.diagnosis", family_id=case.family_id)))
-    plan = toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case.id))
+    plan = _plan_of(case.id)
     if plan is not None:
         plan_url = url_for(f"{KEY}.plan", family_id=case.family_id)
         if plan.signed:

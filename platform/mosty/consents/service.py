@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Institution
+from ..request_memo import request_memo
 from .access import participant_visible_to
 from .models import LAWFUL_BASES, PURPOSES, Consent, ConsentInstitution
 
@@ -105,6 +106,7 @@ def withdraw_consent(consent, *, institution_id, withdrawn_on):
     return consent
 
 
+@request_memo
 def consents_of(participant_id):
     """A participant's consents, newest first, with the institutions they name."""
     return list(db.session.scalars(

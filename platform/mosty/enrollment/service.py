@@ -12,6 +12,7 @@ from ..families.models import Family
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Partnership
+from ..request_memo import request_memo
 from ..tenancy import partnership_scope, system_scope
 from . import transitions
 from .eligibility import evaluate
@@ -168,6 +169,7 @@ def target_groups(applies_to):
         .order_by(TargetGroup.code)))
 
 
+@request_memo
 def enrollments_of(participant_id=None, family_id=None):
     column, value = ((Enrollment.participant_id, participant_id) if participant_id is not None
                      else (Enrollment.family_id, family_id))

@@ -21,6 +21,7 @@ from ..families.models import Family, FamilyMember
 from ..i18n import gettext
 from ..participants.models import Participant
 from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
+from ..request_memo import request_memo
 from .definitions import parse_definition
 from .forms import missing_required
 from .models import Administration, FamilyRound, Instrument, InstrumentVersion
@@ -264,6 +265,7 @@ def administration_or_404(administration_id, institution_id):
     return administration
 
 
+@request_memo
 def participant_administrations(participant_id, institution_id):
     return list(db.session.scalars(
         select(Administration).join(Participant, Participant.id == Administration.participant_id)
@@ -306,6 +308,7 @@ def round_administrations(family_round, institution_id):
         .order_by(Administration.id)))
 
 
+@request_memo
 def family_rounds(family_id, institution_id):
     rounds = list(db.session.scalars(
         select(FamilyRound).where(FamilyRound.family_id == family_id)

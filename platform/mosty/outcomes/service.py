@@ -15,6 +15,7 @@ from ..families.models import Family
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Institution
+from ..request_memo import request_memo
 from .models import FOLLOW_UP_MONTHS, FollowUp, Outcome
 
 OUTCOME_KIND_LABELS = {
@@ -72,6 +73,7 @@ def record_outcome(participant, *, institution_id, values):
     return outcome
 
 
+@request_memo
 def outcomes_of(participant_id):
     return list(db.session.scalars(
         select(Outcome).where(Outcome.participant_id == participant_id)
@@ -160,6 +162,7 @@ def record_follow_up(enrollment, *, months, status, checked_on, note):
     return follow_up
 
 
+@request_memo
 def follow_ups_for(participant_id=None, family_id=None):
     """``[(enrollment, {months: FollowUp})]`` of a participant's or family's ended paths."""
     column, value = ((Enrollment.participant_id, participant_id) if participant_id is not None

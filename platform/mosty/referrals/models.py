@@ -31,7 +31,9 @@ class Referral(TimestampMixin, PartnershipOwned, Base):
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
     )
-    family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id", ondelete="SET NULL"))
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("family.id", ondelete="SET NULL"), index=True
+    )
     from_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
     to_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))

@@ -11,13 +11,16 @@ SECTION_ROWS = 20
 
 @participant_section
 def deliveries_section(participant, institution_id):
+    # The timeline lists every delivery anyway; the section shows the newest of the same rows
+    # (read once per request), so it needs neither a LIMIT query nor a count of its own.
+    deliveries = service.deliveries_of(participant.id)
     return Panel(
         module=MODULE, title=_l("Services delivered"), template="services/_section.html",
         order=40,
         context={
             "participant_id": participant.id,
-            "deliveries": service.deliveries_of(participant.id, limit=SECTION_ROWS),
-            "deliveries_total": service.count_deliveries(participant.id),
+            "deliveries": deliveries[:SECTION_ROWS],
+            "deliveries_total": len(deliveries),
             "can_record_delivery": institution_id is not None,
             "format_hours": service.format_hours,
         },

@@ -11,6 +11,7 @@ from .. import audit
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
+from ..request_memo import request_memo
 from .models import Service, ServiceDelivery
 
 SERVICE_KIND_LABELS = {
@@ -121,19 +122,14 @@ def over_capacity(service, today=None):
     return served_recently([service.id], today).get(service.id, 0) > service.capacity
 
 
-def deliveries_of(participant_id, limit=None):
-    query = (select(ServiceDelivery)
-             .options(joinedload(ServiceDelivery.service).joinedload(Service.institution))
-             .where(ServiceDelivery.participant_id == participant_id)
-             .order_by(ServiceDelivery.delivered_on.desc(), ServiceDelivery.id.desc()))
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
-
-
-def count_deliveries(participant_id):
-    return db.session.scalar(select(func.count(ServiceDelivery.id))
-                             .where(ServiceDelivery.participant_id == participant_id))
+@request_memo
+def deliveries_of(participant_id):
+    """Every delivery to the person, newest first (the timeline shows them all)."""
+    return list(db.session.scalars(
+        select(ServiceDelivery)
+        .options(joinedload(ServiceDelivery.service).joinedload(Service.institution))
+        .where(ServiceDelivery.participant_id == participant_id)
+        .order_by(ServiceDelivery.delivered_on.desc(), ServiceDelivery.id.desc())))
 
 
 # --- links to the case pages ---------------------------------------------------------------------

@@ -94,6 +94,7 @@ def visible_enrolment_or_404(enrolment_id, institution_id):
     return enrolment
 
 
+@toolkit.request_memo
 def participant_enrolments(participant_id):
     return list(toolkit.db.session.scalars(
         select(InstrumentEnrolment).where(InstrumentEnrolment.participant_id == participant_id)

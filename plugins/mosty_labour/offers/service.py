@@ -96,6 +96,7 @@ def place_of(offer, units=None):
 
 # --- skills -----------------------------------------------------------------------------------
 
+@toolkit.request_memo
 def skills_of(participant_id):
     return list(toolkit.db.session.scalars(
         select(Skill).where(Skill.participant_id == participant_id).order_by(Skill.name)))
@@ -124,6 +125,7 @@ def candidates_of_offer(offer_id, institution_id):
         .order_by(Candidate.referred_at.desc(), Candidate.id.desc())))
 
 
+@toolkit.request_memo
 def candidates_of_participant(participant_id, institution_id):
     return list(toolkit.db.session.scalars(
         select(Candidate).where(Candidate.participant_id == participant_id,

@@ -57,6 +57,7 @@ class RegistrationSummary:
         return DEREGISTRATION_REASON_LABELS.get(self.reason, self.reason)
 
 
+@toolkit.request_memo
 def registrations_of(participant_id):
     """The person's files at every labour office, with their periods."""
     return list(toolkit.db.session.scalars(
