@@ -268,6 +268,7 @@ def generate(database_url, scale=1.0, seed=2026, prefix="bench", partnerships=No
             "audit_entry", audit_cols, audit())
         log(f"partnership {k + 1}/{np}: {len(people)} people, {len(fams)} families "
             f"({time.perf_counter() - started:.0f} s)")
+    plant_probe(database_url)
     if w.pg:
         with engine.begin() as conn:
             for t in ids:
@@ -277,6 +278,92 @@ def generate(database_url, scale=1.0, seed=2026, prefix="bench", partnerships=No
             conn.execute(text("ANALYZE"))
     engine.dispose()
     return written, time.perf_counter() - started
+
+
+PROBE_CASE_NO = "SONDA-BENCH"  # marks the probe family's people (social-assistance case no.)
+
+
+def plant_probe(database_url):
+    """The same small family in the largest partnership of any generated database, so that
+    detail pages are measured on identical rows whatever else the database holds (the 1 vs
+    100 partnerships comparison). Three people registered by the social-assistance centre,
+    each with 12 service deliveries, 4 referrals and 10 audit entries on fixed dates.
+    Idempotent: returns (partnership id, family id, first member's id)."""
+    engine = create_engine(database_url)
+    w = Writer(engine)
+    with engine.connect() as conn:
+        found = conn.execute(text(
+            "SELECT p.partnership_id, m.family_id, p.id FROM participant p JOIN family_member m "
+            "ON m.participant_id = p.id WHERE p.social_assistance_case_no = :no ORDER BY p.id "
+            "LIMIT 1"), {"no": PROBE_CASE_NO}).first()
+        if found is not None:
+            engine.dispose()
+            return tuple(found)
+        pid = conn.scalar(text(
+            "SELECT partnership_id FROM participant GROUP BY partnership_id "
+            "ORDER BY count(*) DESC, partnership_id LIMIT 1"))
+        inst = list(conn.scalars(text(
+            "SELECT id FROM institution WHERE partnership_id = :p ORDER BY id"), {"p": pid}))
+        svc = list(conn.scalars(text(
+            "SELECT id FROM service WHERE partnership_id = :p ORDER BY id"), {"p": pid}))
+        ids = {t: next_id(conn, t) for t in ("participant", "family", "family_member",
+                                              "service_delivery", "referral", "audit_entry")}
+    at = datetime(2024, 3, 1, 10, tzinfo=UTC)
+    members = (("Sonda", "Próbna", "female", date(1984, 5, 17), "head"),
+               ("Sondak", "Próbny", "male", date(1982, 9, 2), "spouse"),
+               ("Sondka", "Próbna", "female", date(2008, 1, 23), "child"))
+    people = [(ids["participant"] + n, pid, inst[0], first, last, sex, birth,
+               pesel(birth, sex == "female", 990 + n), "", "", "3218011", "Łobez", "rural",
+               "3218011", "Łobez", "rural", "secondary", "registered_unemployed", True, "none",
+               "", PROBE_CASE_NO, False, "", at, at)
+              for n, (first, last, sex, birth, _relation) in enumerate(members)]
+    fid = ids["family"]
+    w.write("participant", ("id", "partnership_id", "institution_id", "first_name",
+                            "last_name", "sex", "birth_date", "pesel", "phone", "email",
+                            "registered_teryt", "registered_locality", "registered_area",
+                            "actual_teryt", "actual_locality", "actual_area", "education",
+                            "labour_status", "long_term_unemployed", "disability_level",
+                            "labour_office_case_no", "social_assistance_case_no",
+                            "processing_restricted", "restriction_reason", "created_at",
+                            "updated_at"), people)
+    w.write("family", ("id", "partnership_id", "institution_id", "name", "teryt", "locality",
+                       "area", "created_at", "updated_at"),
+            [(fid, pid, inst[0], "Rodzina Próbna", "3218011", "Łobez", "rural", at, at)])
+    w.write("family_member", ("id", "partnership_id", "family_id", "participant_id",
+                              "relation"),
+            [(ids["family_member"] + n, pid, fid, person[0], members[n][4])
+             for n, person in enumerate(people)])
+    deliveries, referrals, audit = [], [], []
+    for person in people:
+        for k in range(12):
+            day = date(2024, 3, 4) + timedelta(days=14 * k)
+            deliveries.append((ids["service_delivery"] + len(deliveries), pid,
+                               svc[k % len(svc)], person[0], day, 2, "", at, at))
+        for k in range(4):
+            status = REFERRAL_STATUSES[k]
+            referrals.append((ids["referral"] + len(referrals), pid, person[0], inst[0],
+                              inst[1 + k % 3], None, "Wsparcie w powrocie na rynek pracy",
+                              json.dumps(["contact"]), status, date(2024, 4, 1 + k),
+                              at + timedelta(days=k), "", "", at, at))
+        for k in range(10):
+            audit.append((ids["audit_entry"] + len(audit), pid, at + timedelta(days=k), None,
+                          inst[0], "read", "Participant", str(person[0]), json.dumps({})))
+    w.write("service_delivery", ("id", "partnership_id", "service_id", "participant_id",
+                                 "delivered_on", "hours", "result", "created_at",
+                                 "updated_at"), deliveries)
+    w.write("referral", ("id", "partnership_id", "participant_id", "from_institution_id",
+                         "to_institution_id", "service_id", "reason", "shared_fields",
+                         "status", "due_on", "sent_at", "decline_reason", "result",
+                         "created_at", "updated_at"), referrals)
+    w.write("audit_entry", ("id", "partnership_id", "at", "actor_id", "institution_id",
+                            "action", "object_type", "object_id", "detail"), audit)
+    if w.pg:
+        with engine.begin() as conn:
+            for t in ids:
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
+                                  f"(SELECT max(id) FROM {t}))"))
+    engine.dispose()
+    return pid, fid, people[0][0]
 
 
 def main(argv=None):

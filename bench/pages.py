@@ -73,22 +73,19 @@ def timed(fn, runs):
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
-def pick(engine):
-    """The largest partnership, its social-assistance centre, a busy person and family."""
+def pick(owner_url):
+    """The probe family planted in the largest partnership (``generate.plant_probe``), its
+    first member, and the social-assistance centre that registered them: the same rows in
+    every generated database."""
+    from .generate import plant_probe
+
+    pid, family, person = plant_probe(owner_url)
+    engine = create_engine(owner_url)
     with engine.connect() as conn:
-        pid, slug = conn.execute(text(
-            "SELECT p.id, p.slug FROM partnership p JOIN participant x ON x.partnership_id = p.id "
-            "GROUP BY p.id, p.slug ORDER BY count(*) DESC LIMIT 1")).one()
-        iid = conn.scalar(text("SELECT id FROM institution WHERE partnership_id = :p "
-                               "AND kind = 'ops' ORDER BY id LIMIT 1"), {"p": pid})
-        person = conn.scalar(text(
-            "SELECT d.participant_id FROM service_delivery d JOIN participant p "
-            "ON p.id = d.participant_id WHERE d.partnership_id = :p AND p.institution_id = :i "
-            "GROUP BY d.participant_id ORDER BY count(*) DESC LIMIT 1"), {"p": pid, "i": iid})
-        family = conn.scalar(text(
-            "SELECT m.family_id FROM family_member m JOIN family f ON f.id = m.family_id "
-            "WHERE f.partnership_id = :p AND f.institution_id = :i GROUP BY m.family_id "
-            "ORDER BY count(*) DESC LIMIT 1"), {"p": pid, "i": iid})
+        slug = conn.scalar(text("SELECT slug FROM partnership WHERE id = :p"), {"p": pid})
+        iid = conn.scalar(text("SELECT institution_id FROM participant WHERE id = :i"),
+                          {"i": person})
+    engine.dispose()
     return SimpleNamespace(pid=pid, slug=slug, iid=iid, person=person, family=family)
 
 
@@ -157,9 +154,7 @@ def measure_pages(runtime_url, owner_url, runs, log=print, with_bare=True):
 
     from mosty.extensions import db
 
-    engine = create_engine(owner_url)
-    target = pick(engine)
-    engine.dispose()
+    target = pick(owner_url)
     app, client, _user = mosty_app(runtime_url, target)
     replays = {}
     bare = bare_app(owner_url, target, replays).test_client() if with_bare else None

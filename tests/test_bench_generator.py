@@ -75,3 +75,31 @@ def test_tiny_volume_respects_the_walls_and_the_pages_open(sqlite_template, tmp_
         assert response.status_code == 200, url_
         if marker:
             assert marker in response.get_data(as_text=True)
+
+
+PROBE_ROWS = ("SELECT (SELECT count(*) FROM family_member WHERE family_id = :f), "
+              "(SELECT count(*) FROM service_delivery WHERE participant_id = :p), "
+              "(SELECT count(*) FROM referral WHERE participant_id = :p), "
+              "(SELECT count(*) FROM audit_entry WHERE object_id = CAST(:p AS VARCHAR)), "
+              "(SELECT first_name || ' ' || last_name FROM participant WHERE id = :p)")
+
+
+def test_the_probe_family_is_the_same_in_databases_of_any_shape(sqlite_template, tmp_path):
+    """The 1 vs 100 partnerships benchmark measures the detail pages on these rows."""
+    from bench.generate import plant_probe
+
+    seen = []
+    for count in (1, 3):
+        path = tmp_path / f"probe{count}.sqlite"
+        shutil.copyfile(sqlite_template, path)
+        url = f"sqlite:///{path}"
+        generate(url, scale=0.0005, partnerships=count, even=True, log=lambda *a: None)
+        pid, family, person = plant_probe(url)
+        assert plant_probe(url) == (pid, family, person)  # idempotent
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            seen.append(tuple(conn.execute(text(PROBE_ROWS), {"f": family, "p": person}).one()))
+            for wall, sql in WALLS.items():
+                assert conn.scalar(text(sql)) == 0, wall
+        engine.dispose()
+    assert seen[0] == seen[1] == (3, 12, 4, 10, "Sonda Próbna")
