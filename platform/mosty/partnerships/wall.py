@@ -14,6 +14,7 @@ from werkzeug.routing import BaseConverter
 from ..auth.models import Membership
 from ..extensions import db, login_manager
 from ..ids import RowIdConverter
+from ..plugins.access import access_table as module_access_table
 from ..tenancy.context import clear_request_partnership, set_request_partnership
 from .models import Partnership
 
@@ -57,6 +58,9 @@ def enter_partnership(slug):
         abort(404)
     g.partnership = partnership
     g.membership = membership
+    # Read now, in the request's first transaction: the menu needs it on every page, and read
+    # after the page has committed its audit entry it would open a second transaction.
+    module_access_table()
     return partnership
 
 

@@ -7,7 +7,7 @@ a decorator is still behind the wall; ``requires_write`` marks the views that ch
 from functools import wraps
 
 from flask import abort, current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..extensions import db
 from .manager import get_plugin_manager, get_registry
@@ -17,22 +17,23 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _RANK = {None: 0, "read": 1, "write": 2}
 
 
-def _access_table():
+def access_table():
     """``{module key: "read"|"write"}`` for the signed-in member, computed once per request."""
     if "module_access" in g:
         return g.module_access
     table = {}
     membership = g.get("membership")
-    if membership is not None and g.get("partnership") is not None:
-        enabled = set(db.session.scalars(
-            select(PartnershipModule.module_key).where(PartnershipModule.enabled.is_(True))
-        ))
-        roles = list(membership.roles or [])
+    roles = list(membership.roles or []) if membership is not None else []
+    if roles and g.get("partnership") is not None:
+        # One query: the role's grants on modules switched on (both tables behind the wall).
         grants = db.session.execute(
-            select(ModuleGrant.module_key, ModuleGrant.access).where(ModuleGrant.role.in_(roles))
-        ) if roles else []
+            select(ModuleGrant.module_key, ModuleGrant.access)
+            .join(PartnershipModule, and_(
+                PartnershipModule.partnership_id == ModuleGrant.partnership_id,
+                PartnershipModule.module_key == ModuleGrant.module_key))
+            .where(ModuleGrant.role.in_(roles), PartnershipModule.enabled.is_(True)))
         for key, access in grants:
-            if key in enabled and key in get_registry().modules and _RANK[access] > _RANK[table.get(key)]:
+            if key in get_registry().modules and _RANK[access] > _RANK[table.get(key)]:
                 table[key] = access
     g.module_access = table
     return table
@@ -40,7 +41,7 @@ def _access_table():
 
 def module_access(module_key):
     """``"write"``, ``"read"`` or ``None`` for the current member and partnership."""
-    return _access_table().get(module_key)
+    return access_table().get(module_key)
 
 
 def can_use(module_key, access="read"):
