@@ -83,16 +83,18 @@ def box_query(institution_id, box, *, status=None, overdue=False, order=None):
 
 
 def box_counts(institution_id):
-    """Waiting referrals in the inbox and open ones in the outbox, for the tabs."""
+    """Waiting referrals in the inbox and open ones in the outbox, for the tabs: three counts,
+    each along its own index, sent as one statement."""
     def count(*conditions):
-        return db.session.scalar(select(func.count(Referral.id)).where(*conditions))
+        return select(func.count(Referral.id)).where(*conditions).scalar_subquery()
 
-    return {
-        "inbox": count(Referral.to_institution_id == institution_id, Referral.status == "sent"),
-        "outbox": count(Referral.from_institution_id == institution_id,
-                        Referral.status.in_(OPEN_STATUSES)),
-        "overdue": count(Referral.to_institution_id == institution_id, overdue_condition()),
-    }
+    row = db.session.execute(select(
+        count(Referral.to_institution_id == institution_id, Referral.status == "sent"),
+        count(Referral.from_institution_id == institution_id,
+              Referral.status.in_(OPEN_STATUSES)),
+        count(Referral.to_institution_id == institution_id, overdue_condition()),
+    )).one()
+    return dict(zip(("inbox", "outbox", "overdue"), row, strict=True))
 
 
 @request_memo
