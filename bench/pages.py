@@ -13,52 +13,121 @@ BARE_TEMPLATE = """<!doctype html><html><body><table>
 {% for row in rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}
 </table></body></html>"""
 
-# The essential SQL of each page: what a hand-written app would run to show the same rows.
+# The essential SQL of each page: what a hand-written app would run to show the same page,
+# with the same rules: the institution-level access rule (its own records, a consent for
+# "support" naming it, or a referral it accepted), totals counted up to the same cap as
+# Mosty's lists, the same rows of the same tables on the detail pages, and the one audit
+# entry that a read of personal data must leave. One statement per table, SQL by hand.
+VISIBLE = (
+    "(p.institution_id = :iid OR (NOT p.processing_restricted AND p.id IN ("
+    "SELECT c.participant_id FROM consent c JOIN consent_institution ci "
+    "ON ci.consent_id = c.id WHERE ci.institution_id = :iid AND c.given_on <= current_date "
+    "AND (c.withdrawn_on IS NULL OR c.withdrawn_on > current_date) "
+    "AND c.purposes::text LIKE '%\"support\"%' "
+    "UNION SELECT r.participant_id FROM referral r WHERE r.to_institution_id = :iid "
+    "AND r.status IN ('accepted', 'completed'))))")
+SEARCH = ("(p.last_name ILIKE '%nowak%' OR p.first_name ILIKE '%nowak%' "
+          "OR p.registered_locality ILIKE '%nowak%' OR p.actual_locality ILIKE '%nowak%')")
+LIST = ("SELECT p.id, p.first_name, p.last_name, p.birth_date, p.registered_locality, "
+        "p.labour_status, p.created_at, i.name FROM participant p JOIN institution i "
+        "ON i.id = p.institution_id WHERE p.partnership_id = :pid AND {where} "
+        "ORDER BY p.last_name, p.first_name, p.id LIMIT 25")
+CAPPED_COUNT = ("SELECT count(*) FROM (SELECT 1 FROM participant p WHERE p.partnership_id = :pid "
+                "AND {where} LIMIT 1001) s")
+AUDIT = ("INSERT INTO audit_entry (partnership_id, at, actor_id, institution_id, action, "
+         "object_type, object_id, detail) VALUES (:pid, now(), NULL, :iid, 'read', '{kind}', "
+         "{object}, '{{}}')")
 BASELINE_SQL = {
     "participant list": [
-        "SELECT p.id, p.first_name, p.last_name, p.birth_date, p.labour_status, i.short_name "
-        "FROM participant p JOIN institution i ON i.id = p.institution_id "
-        "WHERE p.partnership_id = :pid AND p.institution_id = :iid "
-        "ORDER BY p.last_name, p.first_name, p.id LIMIT 25",
-        "SELECT count(*) FROM participant WHERE partnership_id = :pid AND institution_id = :iid",
+        LIST.format(where=VISIBLE), CAPPED_COUNT.format(where=VISIBLE),
+        AUDIT.format(kind="Participant", object="''"),
     ],
     "participant search": [
-        "SELECT p.id, p.first_name, p.last_name, p.birth_date, p.labour_status "
-        "FROM participant p WHERE p.partnership_id = :pid AND p.institution_id = :iid "
-        "AND (lower(p.last_name) LIKE '%nowak%' OR lower(p.first_name) LIKE '%nowak%' "
-        "OR lower(p.registered_locality) LIKE '%nowak%' "
-        "OR lower(p.actual_locality) LIKE '%nowak%') "
-        "ORDER BY p.last_name, p.first_name, p.id LIMIT 25",
+        LIST.format(where=f"{VISIBLE} AND {SEARCH}"),
+        CAPPED_COUNT.format(where=f"{VISIBLE} AND {SEARCH}"),
+        AUDIT.format(kind="Participant", object="''"),
     ],
     "participant page": [
-        "SELECT * FROM participant WHERE id = :person AND partnership_id = :pid",
-        "SELECT d.delivered_on, d.hours, s.name FROM service_delivery d JOIN service s "
-        "ON s.id = d.service_id WHERE d.participant_id = :person AND d.partnership_id = :pid "
+        "SELECT p.*, i.name FROM participant p JOIN institution i ON i.id = p.institution_id "
+        f"WHERE p.id = :person AND p.partnership_id = :pid AND {VISIBLE}",
+        "SELECT c.*, ci.institution_id, i.name FROM consent c LEFT JOIN consent_institution ci "
+        "ON ci.consent_id = c.id LEFT JOIN institution i ON i.id = ci.institution_id "
+        "WHERE c.participant_id = :person AND c.partnership_id = :pid ORDER BY c.given_on DESC",
+        "SELECT e.*, t.name FROM enrollment e LEFT JOIN target_group t ON t.id = e.target_group_id "
+        "WHERE e.participant_id = :person AND e.partnership_id = :pid "
+        "ORDER BY e.recruited_on DESC",
+        "SELECT a.*, v.instrument_id FROM instrument_administration a JOIN instrument_version v "
+        "ON v.id = a.version_id WHERE a.participant_id = :person AND a.partnership_id = :pid",
+        "SELECT * FROM case_note WHERE participant_id = :person AND partnership_id = :pid",
+        "SELECT * FROM outcome WHERE participant_id = :person AND partnership_id = :pid",
+        "SELECT r.*, f.name, t.name FROM referral r JOIN institution f "
+        "ON f.id = r.from_institution_id JOIN institution t ON t.id = r.to_institution_id "
+        "WHERE r.participant_id = :person AND r.partnership_id = :pid "
+        "AND (r.from_institution_id = :iid OR r.to_institution_id = :iid) ORDER BY r.sent_at DESC",
+        "SELECT d.delivered_on, d.hours, s.name, i.name FROM service_delivery d JOIN service s "
+        "ON s.id = d.service_id JOIN institution i ON i.id = s.institution_id "
+        "WHERE d.participant_id = :person AND d.partnership_id = :pid "
         "ORDER BY d.delivered_on DESC",
-        "SELECT r.id, r.status, r.reason, r.sent_at FROM referral r "
-        "WHERE r.participant_id = :person AND r.partnership_id = :pid ORDER BY r.sent_at DESC",
-        "SELECT f.id, f.name FROM family f JOIN family_member m ON m.family_id = f.id "
-        "WHERE m.participant_id = :person AND f.partnership_id = :pid",
+        "SELECT f.id, f.name, m.relation FROM family f JOIN family_member m "
+        "ON m.family_id = f.id WHERE m.participant_id = :person AND f.partnership_id = :pid",
+        "SELECT * FROM care_relation WHERE (carer_id = :person OR dependant_id = :person) "
+        "AND partnership_id = :pid",
+        "SELECT r.*, x.* FROM labour_registration r LEFT JOIN labour_registration_period x "
+        "ON x.registration_id = r.id WHERE r.participant_id = :person AND r.partnership_id = :pid",
+        "SELECT e.*, i.title FROM labour_enrolment e JOIN labour_instrument i "
+        "ON i.id = e.instrument_id WHERE e.participant_id = :person AND e.partnership_id = :pid",
+        "SELECT * FROM labour_skill WHERE participant_id = :person AND partnership_id = :pid",
+        "SELECT * FROM labour_candidate WHERE participant_id = :person AND partnership_id = :pid",
+        "SELECT c.* FROM animator_case c JOIN family_member m ON m.family_id = c.family_id "
+        "WHERE m.participant_id = :person AND c.institution_id = :iid AND c.partnership_id = :pid",
+        "SELECT min(at) FROM audit_entry WHERE partnership_id = :pid "
+        "AND object_type = 'Participant' AND object_id = CAST(:person AS varchar) "
+        "AND action = 'create'",
+        AUDIT.format(kind="Participant", object="CAST(:person AS varchar)"),
     ],
     "family page": [
         "SELECT * FROM family WHERE id = :family AND partnership_id = :pid",
-        "SELECT p.id, p.first_name, p.last_name, p.labour_status, m.relation FROM family_member m "
-        "JOIN participant p ON p.id = m.participant_id WHERE m.family_id = :family "
-        "AND m.partnership_id = :pid ORDER BY m.id",
+        "SELECT p.id, p.first_name, p.last_name, p.birth_date, p.labour_status, m.relation, "
+        f"i.name, {VISIBLE} AS visible FROM family_member m JOIN participant p "
+        "ON p.id = m.participant_id JOIN institution i ON i.id = p.institution_id "
+        "WHERE m.family_id = :family AND m.partnership_id = :pid ORDER BY m.id",
+        "SELECT e.*, t.name FROM enrollment e LEFT JOIN target_group t ON t.id = e.target_group_id "
+        "WHERE e.family_id = :family AND e.partnership_id = :pid",
+        "SELECT r.*, v.instrument_id FROM instrument_family_round r JOIN instrument_version v "
+        "ON v.id = r.version_id WHERE r.family_id = :family AND r.partnership_id = :pid",
+        "SELECT r.*, f.name, t.name FROM referral r JOIN institution f "
+        "ON f.id = r.from_institution_id JOIN institution t ON t.id = r.to_institution_id "
+        "WHERE r.id IN (SELECT id FROM referral WHERE family_id = :family UNION "
+        "SELECT x.id FROM referral x JOIN family_member m ON m.participant_id = x.participant_id "
+        "WHERE m.family_id = :family) AND r.partnership_id = :pid "
+        "AND (r.from_institution_id = :iid OR r.to_institution_id = :iid) ORDER BY r.sent_at DESC",
+        "SELECT c.*, x.id FROM animator_case c LEFT JOIN animator_plan x ON x.case_id = c.id "
+        "WHERE c.family_id = :family AND c.institution_id = :iid AND c.partnership_id = :pid",
+        "SELECT min(at) FROM audit_entry WHERE partnership_id = :pid AND object_type = 'Family' "
+        "AND object_id = CAST(:family AS varchar) AND action = 'create'",
+        AUDIT.format(kind="Family", object="CAST(:family AS varchar)"),
     ],
     "referral inbox": [
-        "SELECT r.id, r.status, r.reason, r.due_on, p.first_name, p.last_name, i.short_name "
-        "FROM referral r JOIN participant p ON p.id = r.participant_id "
-        "JOIN institution i ON i.id = r.from_institution_id WHERE r.partnership_id = :pid "
-        "AND r.to_institution_id = :iid AND r.status IN ('sent', 'accepted') "
-        "ORDER BY r.sent_at DESC LIMIT 25",
-        "SELECT count(*) FROM referral WHERE partnership_id = :pid AND to_institution_id = :iid "
-        "AND status IN ('sent', 'accepted')",
+        "SELECT r.id, r.status, r.reason, r.due_on, r.sent_at, p.first_name, p.last_name, "
+        "f.name, t.name FROM referral r JOIN participant p ON p.id = r.participant_id "
+        "JOIN institution f ON f.id = r.from_institution_id JOIN institution t "
+        "ON t.id = r.to_institution_id WHERE r.partnership_id = :pid "
+        "AND r.to_institution_id = :iid ORDER BY r.sent_at DESC LIMIT 25",
+        "SELECT count(*) FROM (SELECT 1 FROM referral WHERE partnership_id = :pid "
+        "AND to_institution_id = :iid LIMIT 1001) s",
+        "SELECT (SELECT count(*) FROM referral WHERE partnership_id = :pid "
+        "AND to_institution_id = :iid AND status = 'sent'), (SELECT count(*) FROM referral "
+        "WHERE partnership_id = :pid AND from_institution_id = :iid "
+        "AND status IN ('sent', 'accepted')), (SELECT count(*) FROM referral "
+        "WHERE partnership_id = :pid AND to_institution_id = :iid "
+        "AND status IN ('sent', 'accepted') AND due_on < current_date)",
+        AUDIT.format(kind="Referral", object="''"),
     ],
     "dashboard": [
-        "SELECT count(*) FROM participant WHERE partnership_id = :pid AND institution_id = :iid",
-        "SELECT status, count(*) FROM referral WHERE partnership_id = :pid "
-        "AND to_institution_id = :iid GROUP BY status",
+        "SELECT * FROM institution WHERE partnership_id = :pid "
+        "ORDER BY role = 'leader' DESC, name",
+        "SELECT * FROM territory_unit WHERE partnership_id = :pid ORDER BY teryt",
+        "SELECT * FROM agreement WHERE partnership_id = :pid ORDER BY signed_on DESC",
     ],
 }
 
@@ -94,7 +163,7 @@ def bare_app(url, target, replays=None):
     ``/replay/<page>`` runs every statement the Mosty page sent, captured with its parameters
     (same SQL, no ORM, no walls in Python, no Mosty template)."""
     app = Flask("bare")
-    engine = create_engine(url, pool_size=2)
+    engine = create_engine(url, pool_size=2, connect_args={"options": "-c jit=off"})
     replays = {} if replays is None else replays
 
     @app.route("/replay/<page>")
@@ -110,9 +179,11 @@ def bare_app(url, target, replays=None):
     @app.route("/<page>")
     def page(page):
         rows = []
-        with engine.connect() as conn:
+        with engine.begin() as conn:
             for sql in BASELINE_SQL[page.replace("_", " ")]:
-                rows.extend(conn.execute(text(sql), vars(target)).all())
+                result = conn.execute(text(sql), vars(target))
+                if result.returns_rows:
+                    rows.extend(result.all())
         return render_template_string(BARE_TEMPLATE, rows=rows)
 
     return app
