@@ -14,6 +14,7 @@ A handler is an object with:
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -101,6 +102,7 @@ def as_outcome(value):
     return outcome
 
 
+@lru_cache(maxsize=4096)  # an import asks for the same few words (sex, relation) per row
 def header_key(text):
     """A header as compared: lower case, no diacritics (ł too), letters and digits only."""
     text = (text or "").replace("ł", "l").replace("Ł", "L")

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from stdnum.pl import pesel as stdnum_pesel
 
 from .. import audit
+from ..audit.log import entry_rows
+from ..audit.models import AuditEntry
 from ..consents.access import participant_visible_to
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
@@ -21,6 +23,7 @@ from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..participants.pesel import pesel_problems
 from ..partnerships.models import Institution
+from .bulk import insert_all, insert_new
 from .contract import ImportField, RowError, RowOutcome, header_key
 from .values import CellError, CommuneLookup, area_of, parse_date, parse_sex, text
 
@@ -65,6 +68,8 @@ FIELDS = (
                 ("Nr sprawy", "Numer sprawy", "Sygnatura", "Nr sprawy OPS")),
 )
 FILLABLE = ("pesel", "phone", "email", "social_assistance_case_no")
+# Rows written per statement at commit (see ``ParticipantImport._apply``).
+CHUNK = 1000
 
 
 @dataclass
@@ -106,7 +111,8 @@ def check_row(row, lookup):
             errors.append(RowError("pesel", " ".join(str(p) for p in problems)))
             pesel = None
         else:
-            pesel = stdnum_pesel.compact(pesel)
+            if not (pesel.isascii() and pesel.isdigit()):  # compacting costs: only if needed
+                pesel = stdnum_pesel.compact(pesel)
             birth = birth or stdnum_pesel.get_birth_date(pesel)
             sex = sex or ("male" if stdnum_pesel.get_gender(pesel) == "M" else "female")
     if birth is None and not any(e.field in ("birth_date", "pesel") for e in errors):
@@ -144,6 +150,31 @@ def check_row(row, lookup):
         "actual_area": area_of(teryt), "social_assistance_case_no": case_no or "",
     }
     return person
+
+
+# The sentences of the dry-run list, translated by ``Phrases``.
+PHRASES = {
+    "new": _l("New participant."),
+    "same_line": _l("Same person as line %(line)d: merged, not added twice."),
+    "joins_existing": _l("Joins your institution's existing family of that name."),
+    "joins_line": _l("Joins the family started on line %(line)d."),
+    "starts_family": _l("Starts a new family."),
+    "unseen": _l("Not added to the family: your institution cannot see this person."),
+}
+
+
+class Phrases:
+    """The dry-run list's sentences, each translated once per file rather than once per row
+    (looking a translation up costs more than checking the row)."""
+
+    def __init__(self):
+        self._translated = {}
+
+    def __call__(self, key, **values):
+        text = self._translated.get(key)
+        if text is None:
+            text = self._translated[key] = str(PHRASES[key])
+        return text % values if values else text
 
 
 class Registered:
@@ -193,12 +224,13 @@ class ParticipantImport:
         people, outcomes = [], []
         seen_pesel, seen_name = {}, {}
         new_families = {}
+        phrases = Phrases()
         for index, row in enumerate(rows, 1):
             person = check_row(row, lookup)
             outcome = RowOutcome(line=row.line, errors=person.errors)
             if not person.errors:
-                self._match(person, outcome, registered, seen_pesel, seen_name)
-                self._family_note(person, outcome, registered, new_families)
+                self._match(person, outcome, registered, seen_pesel, seen_name, phrases)
+                self._family_note(person, outcome, registered, new_families, phrases)
             if outcome.errors:
                 outcome.effect = "error"
             people.append(person)
@@ -210,7 +242,7 @@ class ParticipantImport:
         return outcomes
 
     @staticmethod
-    def _match(person, outcome, registered, seen_pesel, seen_name):
+    def _match(person, outcome, registered, seen_pesel, seen_name, phrases):
         values = person.values
         natural = _natural_key(values["first_name"], values["last_name"], values["birth_date"])
         earlier = seen_pesel.get(values["pesel"]) if values["pesel"] else None
@@ -222,8 +254,7 @@ class ParticipantImport:
             person.same_as_line = earlier.line
             person.match_id = earlier.match_id
             outcome.effect = "merge"
-            outcome.note = _l("Same person as line %(line)d: merged, not added twice.",
-                              line=earlier.line)
+            outcome.note = phrases("same_line", line=earlier.line)
             return
         found = registered.matches(values)
         if len(found) > 1:
@@ -244,58 +275,150 @@ class ParticipantImport:
                               reasons=", ".join(str(r) for r in reasons))
             return
         outcome.effect = "create"
-        outcome.note = _l("New participant.")
+        outcome.note = phrases("new")
 
     @staticmethod
-    def _family_note(person, outcome, registered, new_families):
+    def _family_note(person, outcome, registered, new_families, phrases):
         if not person.family:
             return
         key = person.family.casefold()
         if key in registered.families:
-            suffix = _l("Joins your institution's existing family of that name.")
+            suffix = phrases("joins_existing")
         elif key in new_families:
-            suffix = _l("Joins the family started on line %(line)d.", line=new_families[key])
+            suffix = phrases("joins_line", line=new_families[key])
         else:
             new_families[key] = person.line
-            suffix = _l("Starts a new family.")
+            suffix = phrases("starts_family")
         if (outcome.effect == "merge" and outcome.object_id is not None
                 and not outcome.visible):
-            suffix = _l("Not added to the family: your institution cannot see this person.")
+            suffix = phrases("unseen")
         outcome.note = f"{outcome.note} {suffix}"
 
     def _apply(self, people, outcomes, registered, context, total):
-        created_ids = {}
+        """Write the checked file in the job's one transaction: the new families, then the
+        new people in chunks of ``CHUNK`` rows with their memberships and audit entries, then
+        the merges. Each is one multi-row INSERT per table and chunk (``bulk``), not one
+        statement and flush per person."""
+        rows = list(zip(people, outcomes, strict=True))
+        families = self._create_families(rows, registered, context)
+        members = set()  # (family id, participant id) known to be in the family
+        created = {}  # line -> id of the participant the line created
+        progress = _Progress(context, len(people), total)
+        self._create_people(rows, families, members, created, registered, context, progress)
+        self._merge_people(rows, families, members, created, registered, context, progress)
+        progress.finish()
+
+    @staticmethod
+    def _merge_target(person, outcome, created, registered):
+        """The id of the record a merged row adds to, or None when it adds to nothing (a
+        record the institution cannot see)."""
+        if outcome.effect == "create":
+            return None
+        pid = person.match_id
+        if person.same_as_line is not None:
+            pid = pid or created.get(person.same_as_line)
+        return pid if pid is not None and pid in registered.visible else None
+
+    @staticmethod
+    def _adds_to_registry(person, outcome, registered):
+        """Whether the row writes anything: a new person, a merge into a visible record or
+        into a person created on an earlier line (known before any id is)."""
+        if outcome.effect == "create":
+            return True
+        if person.match_id is not None:
+            return person.match_id in registered.visible
+        return person.same_as_line is not None
+
+    def _create_families(self, rows, registered, context):
+        """{name key: family id}: the institution's families and those the file starts, each
+        new one with the place of the first row naming it, written a chunk at a time."""
         families = dict(registered.families)
-        for index, (person, outcome) in enumerate(zip(people, outcomes, strict=True), 1):
-            pid = person.match_id
-            if person.same_as_line is not None:
-                pid = pid or created_ids.get(person.same_as_line)
-            if outcome.effect == "create":
-                participant = Participant(institution_id=context.institution_id,
-                                          **person.values)
-                db.session.add(participant)
-                db.session.flush()
-                created_ids[person.line] = pid = participant.id
+        new = {}
+        for person, outcome in rows:
+            if not person.family or not self._adds_to_registry(person, outcome, registered):
+                continue
+            key = person.family.casefold()
+            if key in families or key in new:
+                continue
+            new[key] = {"name": person.family, "teryt": person.values["registered_teryt"],
+                        "locality": person.values["registered_locality"],
+                        "area": person.values["registered_area"]}
+        for chunk in _chunks(list(new.items())):
+            ids = insert_new(Family, [{**values, "institution_id": context.institution_id,
+                                       "partnership_id": context.partnership_id}
+                                      for _key, values in chunk])
+            families.update(zip((key for key, _values in chunk), ids, strict=True))
+            insert_all(AuditEntry, entry_rows("create", "Family", (
+                (family_id, {"fields": sorted(k for k, v in values.items() if v),
+                             "import_id": context.batch_id})
+                for family_id, (_key, values) in zip(ids, chunk, strict=True)),
+                actor_id=context.actor_id, institution_id=context.institution_id))
+        return families
+
+    @staticmethod
+    def _create_people(rows, families, members, created, registered, context, progress):
+        """The new people, a chunk at a time: their rows, then their memberships and the
+        audit entries, each one multi-row INSERT per chunk."""
+        creating = [(person, outcome) for person, outcome in rows if outcome.effect == "create"]
+        owner = {"institution_id": context.institution_id,
+                 "partnership_id": context.partnership_id}
+        for chunk in _chunks(creating):
+            ids = insert_new(Participant, [{**person.values, **owner}
+                                           for person, _outcome in chunk])
+            new_members, entries = [], []
+            for (person, outcome), pid in zip(chunk, ids, strict=True):
+                created[person.line] = pid
                 registered.visible.add(pid)
                 detail = {"fields": sorted(k for k, val in person.values.items()
                                            if val not in ("", None)),
                           "import_id": context.batch_id}
-                family = self._family(person, families, context)
-                if family is not None:
-                    member = FamilyMember(family_id=family.id, participant_id=pid,
-                                          relation=person.relation)
-                    db.session.add(member)
-                    detail["family_id"] = family.id
-                audit.record("create", participant, actor_id=context.actor_id,
-                             institution_id=context.institution_id, detail=detail)
+                if person.family:
+                    family_id = families[person.family.casefold()]
+                    new_members.append({"family_id": family_id, "participant_id": pid,
+                                        "relation": person.relation,
+                                        "partnership_id": context.partnership_id})
+                    members.add((family_id, pid))
+                    detail["family_id"] = family_id
+                entries.append((pid, detail))
                 outcome.object_id, outcome.visible = pid, True
-            elif pid is not None and pid in registered.visible:
-                participant = db.session.get(Participant, pid)
-                self._fill_blanks(participant, person, context)
-                family = self._family(person, families, context)
-                if family is not None:
-                    self._join(family, participant, person.relation, context)
-            context.report_progress(len(people) + index, total)
+            insert_all(FamilyMember, new_members)
+            insert_all(AuditEntry, entry_rows("create", "Participant", entries,
+                                              actor_id=context.actor_id,
+                                              institution_id=context.institution_id))
+            progress.advance(len(chunk))
+
+    def _merge_people(self, rows, families, members, created, registered, context, progress):
+        merging = []
+        for person, outcome in rows:
+            pid = self._merge_target(person, outcome, created, registered)
+            if pid is not None:
+                merging.append((person, pid))
+        existing = set(registered.families.values())
+        if any(person.family and families[person.family.casefold()] in existing
+               for person, _pid in merging):
+            members |= _memberships(context.institution_id)
+        for chunk in _chunks(merging):
+            loaded = {p.id: p for p in db.session.scalars(select(Participant).where(
+                Participant.id.in_({pid for _person, pid in chunk})))}
+            joins = []
+            for person, pid in chunk:
+                self._fill_blanks(loaded[pid], person, context)
+                if not person.family:
+                    continue
+                family_id = families[person.family.casefold()]
+                if (family_id, pid) in members:
+                    continue
+                members.add((family_id, pid))
+                joins.append(FamilyMember(family_id=family_id, participant_id=pid,
+                                          relation=person.relation))
+            db.session.add_all(joins)
+            db.session.flush()
+            for member in joins:
+                audit.record("update", object_type="Family", object_id=member.family_id,
+                             actor_id=context.actor_id, institution_id=context.institution_id,
+                             detail={"added_participant_id": member.participant_id,
+                                     "member_id": member.id, "import_id": context.batch_id})
+            progress.advance(len(chunk))
 
     @staticmethod
     def _fill_blanks(participant, person, context):
@@ -314,37 +437,30 @@ class ParticipantImport:
                          institution_id=context.institution_id,
                          detail={"fields": changed, "import_id": context.batch_id})
 
-    @staticmethod
-    def _family(person, families, context):
-        if not person.family:
-            return None
-        key = person.family.casefold()
-        if key in families:
-            return db.session.get(Family, families[key])
-        values = {"name": person.family, "teryt": person.values["registered_teryt"],
-                  "locality": person.values["registered_locality"],
-                  "area": person.values["registered_area"]}
-        family = Family(institution_id=context.institution_id, **values)
-        db.session.add(family)
-        db.session.flush()
-        families[key] = family.id
-        audit.record("create", family, actor_id=context.actor_id,
-                     institution_id=context.institution_id,
-                     detail={"fields": sorted(k for k, v in values.items() if v),
-                             "import_id": context.batch_id})
-        return family
 
-    @staticmethod
-    def _join(family, participant, relation, context):
-        exists = db.session.scalar(select(FamilyMember.id).where(
-            FamilyMember.family_id == family.id, FamilyMember.participant_id == participant.id))
-        if exists:
-            return
-        member = FamilyMember(family_id=family.id, participant_id=participant.id,
-                              relation=relation)
-        db.session.add(member)
-        db.session.flush()
-        audit.record("update", family, actor_id=context.actor_id,
-                     institution_id=context.institution_id,
-                     detail={"added_participant_id": participant.id, "member_id": member.id,
-                             "import_id": context.batch_id})
+class _Progress:
+    """The commit's half of the job's progress: rows written so far, after each chunk."""
+
+    def __init__(self, context, checked, total):
+        self.context, self.checked, self.total, self.done = context, checked, total, 0
+
+    def advance(self, rows):
+        self.done += rows
+        self.context.report_progress(self.checked + min(self.done, self.checked), self.total)
+
+    def finish(self):
+        self.context.report_progress(self.total, self.total)
+
+
+def _chunks(items):
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def _memberships(institution_id):
+    """(family id, participant id) of every member of the institution's families: the
+    check that a merged person is already in the family, one query for the whole file."""
+    return {(family_id, pid) for family_id, pid in db.session.execute(
+        select(FamilyMember.family_id, FamilyMember.participant_id)
+        .join(Family, Family.id == FamilyMember.family_id)
+        .where(Family.institution_id == institution_id))}

@@ -159,12 +159,13 @@ def earlier_import(batch):
 def mapped_rows(batch, table):
     columns = {int(index): key for index, key in batch.mapping.items()}
     headers = batch.headers
+    # One {field key: header} for the whole file, shared by its rows (read only).
+    named = {key: headers[index] for index, key in columns.items()}
     rows = []
     for line, cells in table.rows:
         values = {key: (cells[index] if index < len(cells) else "")
                   for index, key in columns.items()}
-        rows.append(ImportRow(line=line, values=values,
-                              columns={key: headers[index] for index, key in columns.items()}))
+        rows.append(ImportRow(line=line, values=values, columns=named))
     return rows
 
 

@@ -15,6 +15,8 @@ from .contract import header_key
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%Y/%m/%d")
 EARLIEST = date(1900, 1, 1)
+_COMMON_DATE = re.compile(r"^(?:(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
+                          r"|(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4}))$", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SEX_WORDS = {
     "k": "female", "kobieta": "female", "f": "female", "female": "female", "z": "female",
@@ -49,17 +51,36 @@ def parse_date(value):
     if not value:
         return None
     value = value.split(" ")[0] if re.match(r"^\d{4}-\d\d-\d\d \d", value) else value
-    for fmt in DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        if parsed > date.today():
-            raise CellError(_l("This date is in the future."))
-        if parsed < EARLIEST:
-            raise CellError(_l("Please check the year."))
-        return parsed
-    raise CellError(_l("The date is not understood: write it as 14.03.1985 or 1985-03-14."))
+    parsed = _common_date(value)
+    if parsed is None:
+        for fmt in DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(value, fmt).date()
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise CellError(_l("The date is not understood: write it as 14.03.1985 or "
+                           "1985-03-14."))
+    if parsed > date.today():
+        raise CellError(_l("This date is in the future."))
+    if parsed < EARLIEST:
+        raise CellError(_l("Please check the year."))
+    return parsed
+
+
+def _common_date(value):
+    """14.03.1985 or 1985-03-14 (as ``DATE_FORMATS`` read them) without ``strptime``, which
+    costs more than checking the rest of an import's row; None for any other form."""
+    match = _COMMON_DATE.match(value)
+    if match is None:
+        return None
+    day, month, year = match.group("d1", "m1", "y1") if match["y1"] else match.group(
+        "d2", "m2", "y2")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def parse_sex(value):
@@ -99,6 +120,7 @@ class CommuneLookup:
         self.by_name = {}
         self.official = set()
         self.names = {}
+        self.found = {}
         for name, code in db.session.execute(
                 select(TerritoryUnit.name, TerritoryUnit.teryt)
                 .where(TerritoryUnit.level == "commune")):
@@ -129,7 +151,14 @@ class CommuneLookup:
         return any(code.startswith(prefix) for prefix in self.prefixes)
 
     def resolve(self, value):
-        """(TERYT code, locality name or "") of a commune given by code or name."""
+        """(TERYT code, locality name or "") of a commune given by code or name; a file names
+        the same few communes on every row, so each one found is remembered."""
+        found = self.found.get(value)
+        if found is None:
+            found = self.found[value] = self._resolve(value)
+        return found
+
+    def _resolve(self, value):
         value = (value or "").strip()
         if not value:
             raise CellError(_l("Give the commune: its name or its 7-digit TERYT code."))
