@@ -268,3 +268,30 @@ def test_in_production_a_private_address_is_refused_on_adding_and_on_editing(mak
                           data={**kinds, "url": private}).status_code == 422
     with app.app_context(), partnership_scope(p.id):
         assert db.session.get(WebhookEndpoint, hook_id).url == "https://93.184.216.34/hook"
+
+
+def test_two_send_again_clicks_at_once_send_once(world):
+    """The second of two simultaneous clicks loaded the delivery while it was still "failed";
+    by the time it writes, the first has claimed it: it must not queue a second round."""
+    from sqlalchemy import text
+
+    with Receiver(fail_first=MAX_ATTEMPTS) as receiver:
+        hook_id = add_webhook(world, receiver.url)
+        receiver.secret = read(world, lambda: db.session.get(WebhookEndpoint, hook_id).secret)
+        send_and_dispatch(world)
+    delivery_id = the_delivery(world).id
+    close = in_scope(world)
+    try:
+        late = db.session.get(WebhookDelivery, delivery_id)
+        assert late.state == "failed"
+        # The first click's write reaches the row; the loaded object does not know (as in
+        # another request: SQL beside the ORM, so the identity map keeps "failed").
+        db.session.execute(text("UPDATE exchange_delivery SET state = 'pending', attempts = 0 "
+                                "WHERE id = :id"), {"id": delivery_id})
+        assert late.state == "failed"  # what the second click still sees
+        assert exchange_service.resend_delivery(late, actor_id=world.admin.id) is False
+        assert late.state == "pending"
+        db.session.commit()
+    finally:
+        close()
+    assert audits(world, "WebhookDelivery") == []

@@ -1,6 +1,6 @@
 """Managing webhooks and reading their delivery log, for the exchange pages."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from .. import audit
@@ -80,9 +80,18 @@ def resend_delivery(delivery, *, actor_id):
     if not delivery.endpoint.active:
         raise ResendRefused(_l("The webhook is switched off: switch it on before sending again."))
     previous = delivery.attempts
-    # A new round of attempts; the log keeps the earlier ones (numbered from 1 again).
-    delivery.state = "pending"
-    delivery.attempts = 0
+    # A new round of attempts; the log keeps the earlier ones (numbered from 1 again). The
+    # update claims the delivery only if it is still "failed" in the database, so of two
+    # clicks at the same moment (two requests, two workers) one sends and one does nothing.
+    claimed = db.session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery.id, WebhookDelivery.state == "failed")
+        .values(state="pending", attempts=0)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.refresh(delivery)
+        return False
+    db.session.refresh(delivery)
     audit.record("update", delivery, actor_id=actor_id,
                  detail={"action": "resend", "endpoint_id": delivery.endpoint_id,
                          "event_id": delivery.event_id, "attempts": previous})
