@@ -54,3 +54,15 @@ def test_the_viewer_shows_api_tokens_and_webhooks_in_polish(app, client, two_par
     assert "Webhook" in rows[902] and "WebhookEndpoint" not in rows[902]
     assert "Zadanie" in rows[903]
     assert "Import" in rows[904] and "ImportBatch" not in rows[904]
+
+
+def test_entries_recorded_by_table_name_are_named_by_the_models_label(app):
+    """The animator module records its objects by table name (``animator_agreement``): the
+    viewer names them with the model's label, in Polish, never the raw table name, and the
+    core's partnership ``Agreement`` keeps its own label."""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("pl"):
+        assert str(object_type_label("animator_agreement")) == "Porozumienie z instytucją (animator)"
+        assert str(object_type_label("animator_case")) == "Rodzina w naborze"
+        assert str(object_type_label("Agreement")) == "Porozumienie"

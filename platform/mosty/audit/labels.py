@@ -74,7 +74,8 @@ _MAPPED_CLASSES = {"mappers": 0, "by_name": {}}
 
 
 def _mapped_class(name):
-    """The mapped class recorded under ``name`` in the log (first one wins, as for labels).
+    """The mapped class recorded under ``name`` (its class or table name) in the log (first
+    one wins, as for labels).
 
     Built once and again only when more models have been mapped (a plugin imported later), so
     a page of the audit log does not walk every mapper for every row it shows.
@@ -86,6 +87,12 @@ def _mapped_class(name):
         by_name = {}
         for mapper in mappers:
             by_name.setdefault(mapper.class_.__name__, mapper.class_)
+        for mapper in mappers:
+            # Some modules record their table's name (``animator_case``); never shadowing a
+            # class name, since both spellings share one map.
+            table = getattr(mapper.class_, "__tablename__", None)
+            if table:
+                by_name.setdefault(table, mapper.class_)
         _MAPPED_CLASSES.update(mappers=len(mappers), by_name=by_name)
     return _MAPPED_CLASSES["by_name"].get(name)
 
