@@ -163,7 +163,7 @@ def bare_app(url, target, replays=None):
     ``/replay/<page>`` runs every statement the Mosty page sent, captured with its parameters
     (same SQL, no ORM, no walls in Python, no Mosty template)."""
     app = Flask("bare")
-    engine = create_engine(url, pool_size=2, connect_args={"options": "-c jit=off"})
+    engine = create_engine(url, pool_size=2, connect_args={"options": "-c jit=off -c plan_cache_mode=force_custom_plan"})
     replays = {} if replays is None else replays
 
     @app.route("/replay/<page>")

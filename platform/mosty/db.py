@@ -55,18 +55,24 @@ def configure_sqlite(engine):
 
 
 def tune_postgresql(config):
-    """Engine options for PostgreSQL: just-in-time compilation of queries off.
+    """Engine options for PostgreSQL: a plan for each query's own values, and no JIT.
 
-    Mosty's pages run many short queries whose estimated cost (the access rule's subplans over
-    a large partnership) crosses PostgreSQL's JIT threshold; compiling them took 60-70 ms of a
-    150 ms count at benchmark volume (bench/RESULTS.md), far more than it ever saves on
-    queries like these. Reports aggregate in SQL too but finish in tens of milliseconds.
+    - ``plan_cache_mode=force_custom_plan``: psycopg prepares a statement after its fifth run,
+      and PostgreSQL then may switch to one generic plan for every parameter value. With
+      partnerships of very different sizes in the same tables (and institutions within them),
+      the generic plan suits none: the referral inbox went from about 80 ms to 800 ms after its
+      tenth request at benchmark volume (bench/RESULTS.md). Planning each run costs well under
+      a millisecond here.
+    - ``jit=off``: the access rule's subplans make the estimated cost of a list's count cross
+      the JIT threshold; compiling took 60-70 ms of a 150 ms query, far more than it ever
+      saves on queries like these. Reports aggregate in SQL too but finish in tens of ms.
     """
     if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
         return
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
-    connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+    connect_args["options"] = (f"{connect_args.get('options', '')} -c jit=off "
+                               "-c plan_cache_mode=force_custom_plan").strip()
     options["connect_args"] = connect_args
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
