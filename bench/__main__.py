@@ -69,19 +69,21 @@ def fresh_database(owner_url, name):
 
 def measure_tenants(owner_url, scale, runs, log):
     """The pages of one partnership when it is alone vs among 100 of equal size, the same
-    total volume in both databases."""
+    total volume in both databases; both served by one process, their requests interleaved."""
     from .generate import generate
+    from .pages import measure_page_pairs, prepare_pages
 
-    results = {}
+    ready = {}
     for count in (1, 100):
         url = fresh_database(owner_url, f"{make_url(owner_url).database}_t{count}")
         generate(url, scale=scale, partnerships=count, prefix=f"t{count}", even=True,
                  log=lambda *a: None)
         grant(url)
-        log(f" {count} partnership(s), scale {scale}:")
-        _target, pages = measure_pages(runtime_url_for(url), url, runs, log, with_bare=False)
-        results[count] = pages
-    return results
+        ready[count] = prepare_pages(runtime_url_for(url), url, with_bare=False)
+    log(f" 1 vs 100 partnerships, scale {scale} (median ms):")
+    pairs = measure_page_pairs(ready[1], ready[100], runs, log)
+    return {1: {name: one for name, (one, _many) in pairs.items()},
+            100: {name: many for name, (_one, many) in pairs.items()}}
 
 
 def session_cookie(owner_url, target, secret_key):
@@ -164,7 +166,9 @@ def render(run):
     if args.note:
         lines.append(f"- {args.note}")
     lines += ["", f"## Server time of the pages (goal: ratio ≤ {GOALS['pages']})", "",
-              f"{args.runs} warm requests each, largest partnership, through the Flask test "
+              f"{args.runs} warm requests each, interleaved with the baselines' (one Mosty "
+              "request, one of each baseline, and again), on the probe family's partnership "
+              "(the largest), through the Flask test "
               "client (routing, login, walls, module access, audit entry, template). Two "
               "baselines in a bare Flask app of the same process: **essential SQL** is what a "
               "hand-written app would run for the same rows (`BASELINE_SQL` in "
@@ -185,7 +189,8 @@ def render(run):
                   f"{GOALS['tenants']})", "",
                   f"Two databases generated at scale {args.tenants_scale} (same rows in "
                   "total): one partnership holding everything, and 100 partnerships of equal "
-                  "size. Median ms of the same pages of one partnership; ratio = 100 / 1.", "",
+                  "size, each with the same probe family. Both served by one process, their "
+                  "requests interleaved; median ms of the same pages; ratio = 100 / 1.", "",
                   "| Page | 1 partnership | 100 partnerships | ratio | goal |",
                   "|---|---:|---:|---:|---|"]
         for name in one:

@@ -84,7 +84,7 @@ def measure_load(runtime_url, owner_url, target, cookie, secret_key, seconds, so
     page = f"/{target.slug}/participants/{target.person}/"
     mosty = _gunicorn("bench.wsgi:mosty_app()", 8765, env)
     try:
-        warm = _wrk(f"http://127.0.0.1:8765{page}", 3, cookie)
+        warm = _wrk(f"http://127.0.0.1:8765{page}", 10, cookie)
         m = _wrk(f"http://127.0.0.1:8765{page}", seconds, cookie)
         log(f"  gunicorn Mosty: {m.rps:.1f} req/s, {m.errors} errors (warm-up {warm.rps:.1f})")
         workers = _children(mosty.pid)
@@ -105,7 +105,7 @@ def measure_load(runtime_url, owner_url, target, cookie, secret_key, seconds, so
         _stop(mosty)
     bare = _gunicorn("bench.wsgi:bare_app()", 8766, env)
     try:
-        _wrk("http://127.0.0.1:8766/participant_page", 3)
+        _wrk("http://127.0.0.1:8766/participant_page", 10)
         b = _wrk("http://127.0.0.1:8766/participant_page", seconds)
         log(f"  gunicorn bare: {b.rps:.1f} req/s, {b.errors} errors")
     finally:

@@ -132,13 +132,20 @@ BASELINE_SQL = {
 }
 
 
-def timed(fn, runs):
-    times = []
+def timed(runs, *fns):
+    """(median, p95) in ms of each of ``fns``, called in turn ``runs`` times: interleaved, so
+    that a slow spell of a shared machine weighs on every side of a comparison alike."""
+    times = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append((time.perf_counter() - start) * 1000)
+    return [_median_p95(spent) for spent in times]
+
+
+def _median_p95(times):
+    times = sorted(times)
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
@@ -218,9 +225,9 @@ def page_urls(slug, target):
     }
 
 
-def measure_pages(runtime_url, owner_url, runs, log=print, with_bare=True):
-    """{page: SimpleNamespace(med, p95, bare med/p95, replay med/p95, statements)} on the
-    largest partnership."""
+def prepare_pages(runtime_url, owner_url, with_bare=True):
+    """The Mosty client on the probe family's partnership, the bare client (optional), and
+    per page: its URL and the statements the Mosty page sends (captured for the replay)."""
     from sqlalchemy import event
 
     from mosty.extensions import db
@@ -229,14 +236,14 @@ def measure_pages(runtime_url, owner_url, runs, log=print, with_bare=True):
     app, client, _user = mosty_app(runtime_url, target)
     replays = {}
     bare = bare_app(owner_url, target, replays).test_client() if with_bare else None
-    results = {}
+    with app.app_context():
+        mosty_engine = db.engine
+    pages = {}
     for name, url in page_urls(target.slug, target).items():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         key = name.replace(" ", "_")
         captured = replays[key] = []
-        with app.app_context():
-            mosty_engine = db.engine
 
         def capture(conn, cursor, statement, parameters, context, executemany,
                     captured=captured):
@@ -245,18 +252,40 @@ def measure_pages(runtime_url, owner_url, runs, log=print, with_bare=True):
         event.listen(mosty_engine, "before_cursor_execute", capture)
         client.get(url)
         event.remove(mosty_engine, "before_cursor_execute", capture)
-        med, p95 = timed(lambda url=url: client.get(url), runs)
-        r = SimpleNamespace(med=med, p95=p95, statements=len(captured),
-                            essential=len(BASELINE_SQL[name]))
         if bare is not None:
             assert bare.get(f"/{key}").status_code == 200
             assert bare.get(f"/replay/{key}").status_code == 200
-            r.bmed, r.bp95 = timed(lambda u=f"/{key}": bare.get(u), runs)
-            r.rmed, r.rp95 = timed(lambda u=f"/replay/{key}": bare.get(u), runs)
+        pages[name] = SimpleNamespace(url=url, key=key, statements=len(captured))
+    return SimpleNamespace(target=target, client=client, bare=bare, pages=pages)
+
+
+def measure_pages(runtime_url, owner_url, runs, log=print):
+    """{page: SimpleNamespace(med, p95, bare med/p95, replay med/p95, statements)} of the
+    probe family's partnership; Mosty, the essential SQL and the replay interleaved."""
+    ready = prepare_pages(runtime_url, owner_url)
+    client, bare = ready.client, ready.bare
+    results = {}
+    for name, page in ready.pages.items():
+        (med, p95), (bmed, bp95), (rmed, rp95) = timed(
+            runs, lambda u=page.url: client.get(u), lambda u=f"/{page.key}": bare.get(u),
+            lambda u=f"/replay/{page.key}": bare.get(u))
+        r = SimpleNamespace(med=med, p95=p95, bmed=bmed, bp95=bp95, rmed=rmed, rp95=rp95,
+                            statements=page.statements, essential=len(BASELINE_SQL[name]))
         results[name] = r
-        log(f"  {name:20} {med:8.1f} {p95:8.1f} ms ({r.statements} statements)" + (
-            f"   bare {r.bmed:7.1f} ms (ratio {med / r.bmed:5.2f}), same SQL replayed "
-            f"{r.rmed:7.1f} ms (ratio {med / r.rmed:5.2f})" if bare else ""))
-    return target, results
+        log(f"  {name:20} {med:8.1f} {p95:8.1f} ms ({r.statements} statements)   bare "
+            f"{bmed:7.1f} ms (ratio {med / bmed:5.2f}), same SQL replayed {rmed:7.1f} ms "
+            f"(ratio {med / rmed:5.2f})")
+    return ready.target, results
 
 
+def measure_page_pairs(first, second, runs, log=print):
+    """The same pages of two prepared Mosty databases (``prepare_pages``), interleaved:
+    {page: (first's SimpleNamespace(med, p95), second's)}."""
+    results = {}
+    for name, page in first.pages.items():
+        other = second.pages[name]
+        (a, a95), (b, b95) = timed(runs, lambda u=page.url: first.client.get(u),
+                                   lambda u=other.url: second.client.get(u))
+        results[name] = (SimpleNamespace(med=a, p95=a95), SimpleNamespace(med=b, p95=b95))
+        log(f"  {name:20} {a:8.1f} ms / {b:8.1f} ms (ratio {b / a:5.2f})")
+    return results

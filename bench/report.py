@@ -53,19 +53,20 @@ def measure_report(runtime_url, owner_url, target, runs, log=print):
         event.listen(db.engine, "before_cursor_execute", capture)
         run()
         event.remove(db.engine, "before_cursor_execute", capture)
-        med, p95 = timed(run, runs)
+        owner = make_url(owner_url).set(drivername="postgresql").render_as_string(False)
+        # The same session settings as Mosty's connections (mosty.db.tune_postgresql).
+        with psycopg.connect(owner, options="-c jit=off -c plan_cache_mode=force_custom_plan"
+                             ) as conn:
+            def bare():
+                with conn.cursor() as cur:
+                    for statement, parameters in captured:
+                        cur.execute(statement, parameters)
+                        cur.fetchall()
+
+            bare()
+            (med, p95), (bmed, bp95) = timed(runs, run, bare)  # interleaved
         cells = sum(len(row) for section in report.sections for table in section.tables
                     for row in table.cells)
-    owner = make_url(owner_url).set(drivername="postgresql").render_as_string(False)
-    with psycopg.connect(owner) as conn:
-        def bare():
-            with conn.cursor() as cur:
-                for statement, parameters in captured:
-                    cur.execute(statement, parameters)
-                    cur.fetchall()
-
-        bare()
-        bmed, bp95 = timed(bare, runs)
     log(f"  report {period.start}–{period.end}: {med:.1f} / {p95:.1f} ms, same SQL bare "
         f"{bmed:.1f} / {bp95:.1f} ms ({len(captured)} statements, {cells} cells)")
     return SimpleNamespace(period=period, med=med, p95=p95, bmed=bmed, bp95=bp95,
