@@ -21,7 +21,7 @@ from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
-from ..participants.pesel import pesel_problems
+from ..participants.pesel import decode_pesel, pesel_problems
 from ..partnerships.models import Institution
 from .bulk import insert_all, insert_new
 from .contract import ImportField, RowError, RowOutcome, header_key
@@ -113,8 +113,9 @@ def check_row(row, lookup):
         else:
             if not (pesel.isascii() and pesel.isdigit()):  # compacting costs: only if needed
                 pesel = stdnum_pesel.compact(pesel)
-            birth = birth or stdnum_pesel.get_birth_date(pesel)
-            sex = sex or ("male" if stdnum_pesel.get_gender(pesel) == "M" else "female")
+            encoded_birth, encoded_sex = decode_pesel(pesel)
+            birth = birth or encoded_birth
+            sex = sex or encoded_sex
     if birth is None and not any(e.field in ("birth_date", "pesel") for e in errors):
         errors.append(RowError("birth_date", _l("Give the date of birth or the PESEL.")))
     if sex is None and not any(e.field in ("sex", "pesel") for e in errors):
