@@ -349,3 +349,22 @@ def test_a_request_works_through_the_runtime_role(world):
     assert "Lider a" in page and "OPS a" in page
     assert "Lider b" not in page
     assert client.get("/part-b/").status_code == 404
+
+
+def test_every_policy_reads_its_settings_once_per_query(pg_app):
+    """The partnership policy of every walled table, core and modules, has each
+    current_setting() in a sub-select (evaluated once per query, not per row)."""
+    from sqlalchemy import text as sql
+
+    from mosty.extensions import db
+    from mosty.tenancy.rls import POLICY
+
+    with pg_app.app_context(), db.engine.connect() as conn:
+        policies = conn.execute(sql(
+            "SELECT tablename, qual, with_check FROM pg_policies WHERE policyname = :p"),
+            {"p": POLICY}).all()
+    assert len(policies) > 40
+    per_row = [table for table, qual, check in policies
+               if qual.count("( SELECT ") != 2 or check.count("( SELECT ") != 2
+               or qual.count("current_setting(") != 2]
+    assert per_row == []
