@@ -40,6 +40,7 @@ class CappedPagination(SelectPagination):
 
     def __init__(self, *, cap, **kwargs):
         self.cap = cap
+        self.capped = False
         super().__init__(**kwargs)
 
     def _query_count(self):
@@ -57,7 +58,7 @@ class CappedPagination(SelectPagination):
         """The total as the pager writes it: a number, or "more than N" past the cap."""
         from .i18n import gettext
 
-        if getattr(self, "capped", False):
+        if self.capped:
             return gettext("more than %(count)s", count=format_number(self.counted_to))
         return format_number(self.total or 0)
 

@@ -88,10 +88,9 @@ def resend_delivery(delivery, *, actor_id):
         .where(WebhookDelivery.id == delivery.id, WebhookDelivery.state == "failed")
         .values(state="pending", attempts=0)
         .execution_options(synchronize_session=False))
+    db.session.refresh(delivery)  # the row as it is now, claimed by us or by the other click
     if claimed.rowcount != 1:
-        db.session.refresh(delivery)
         return False
-    db.session.refresh(delivery)
     audit.record("update", delivery, actor_id=actor_id,
                  detail={"action": "resend", "endpoint_id": delivery.endpoint_id,
                          "event_id": delivery.event_id, "attempts": previous})

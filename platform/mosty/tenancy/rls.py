@@ -38,9 +38,11 @@ def enable_partnership_wall(op, table):
         return
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(
-        f"CREATE POLICY {POLICY} ON {table} USING ({_CONDITION}) WITH CHECK ({_CONDITION})"
-    )
+    _create_policy(op, table, _CONDITION)
+
+
+def _create_policy(op, table, condition):
+    op.execute(f"CREATE POLICY {POLICY} ON {table} USING ({condition}) WITH CHECK ({condition})")
 
 
 def rewrite_partnership_walls(op, condition=None):
@@ -54,8 +56,7 @@ def rewrite_partnership_walls(op, condition=None):
         "AND schemaname = current_schema() ORDER BY tablename"), {"policy": POLICY}).scalars()
     for table in list(tables):
         op.execute(f"DROP POLICY {POLICY} ON {table}")
-        op.execute(f"CREATE POLICY {POLICY} ON {table} USING ({condition}) "
-                   f"WITH CHECK ({condition})")
+        _create_policy(op, table, condition)
 
 
 def disable_partnership_wall(op, table):
