@@ -22,6 +22,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import create_engine, func, select, text
+from stdnum.pl import pesel as stdnum_pesel
 
 FULL = {"partnerships": 20, "participants": 200_000, "families": 80_000,
         "deliveries": 2_000_000, "referrals": 300_000, "audit": 1_000_000}
@@ -45,7 +46,6 @@ LABOUR = ("registered_unemployed", "unregistered_unemployed", "inactive", "emplo
 SERVICE_KINDS = ("advisory", "training", "psychological", "legal", "placement")
 REFERRAL_STATUSES = ("sent", "accepted", "declined", "completed")
 YEARS = 5
-PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
 
 
 def pesel(birth, female, serial):
@@ -53,8 +53,7 @@ def pesel(birth, female, serial):
     month = birth.month + (20 if birth.year >= 2000 else 0)
     digits = f"{birth.year % 100:02d}{month:02d}{birth.day:02d}{serial % 1000:03d}"
     digits += str((serial // 1000 % 5) * 2 + (0 if female else 1))
-    check = (10 - sum(int(d) * w for d, w in zip(digits, PESEL_WEIGHTS, strict=True)) % 10) % 10
-    return digits + str(check)
+    return digits + stdnum_pesel.calc_check_digit(digits)
 
 
 def counts_for(scale):
