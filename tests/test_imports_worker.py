@@ -21,7 +21,7 @@ from test_imports import csv_bytes, pesel, suggested
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.celery_worker]
 
 SLUG = "worker-import"
-ROWS = 600
+ROWS = 3000
 
 
 def wait_for_job(app, partnership_id, job_id, seen, client, timeout=120):
@@ -31,7 +31,7 @@ def wait_for_job(app, partnership_id, job_id, seen, client, timeout=120):
         seen.append((progress["state"], progress["done"], progress["total"]))
         if progress["finished"]:
             return progress
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise AssertionError(f"job {job_id} did not finish: {seen[-3:]}")
 
 
@@ -48,7 +48,10 @@ def test_an_import_runs_on_a_real_worker_once_even_when_delivered_twice(worker_a
     mops = f.institution(p, name="MOPS", teryt="1261011")
     clerk = f.staff(mops)
     client = login(app.test_client(), clerk)
-    rows = [f"Osoba{n};Testowa;{pesel(date(1980, 1, 1 + n % 28), serial=n)};;1261011;;;"
+    # Enough rows that the job outlasts several looks of the page (PESEL serials have three
+    # digits, so the birth year moves on every thousand people).
+    rows = [f"Osoba{n};Testowa;"
+            f"{pesel(date(1980 + n // 1000, 1, 1 + n % 28), serial=n % 1000)};;1261011;;;"
             for n in range(ROWS)]
     response = client.post(f"/{SLUG}/imports/", data={
         "format": "participants", "file": (io.BytesIO(csv_bytes(rows)), "a.csv")},
