@@ -16,6 +16,7 @@ from ..app import MIGRATIONS_DIR
 from ..extensions import db
 from .factories import RegistryFactory, login
 from .postgres import create_test_database, drop_test_database, truncate_all
+from .route_builders import install as reuse_route_builders
 
 BASE_CONFIG = {
     "TESTING": True,
@@ -27,6 +28,10 @@ BASE_CONFIG = {
     "MOSTY_REDIS_URL": None,
     "SERVER_NAME": None,
 }
+
+
+def pytest_configure(config):
+    reuse_route_builders()
 
 
 def _migrate(config):
