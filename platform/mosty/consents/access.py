@@ -83,6 +83,18 @@ def referral_visible_to(institution_id):
                Referral.to_institution_id == institution_id)
 
 
+def referral_box(institution_id, box):
+    """SQL condition on Referral: received by (``inbox``) or sent by (``outbox``) the
+    institution, one half of ``referral_visible_to``. A box query uses it alone: adding the
+    whole rule as well changes nothing it returns, but PostgreSQL then misjudges how many rows
+    the box holds and sorts all of them instead of walking the (partnership, institution,
+    sent) index (the inbox at real volume: 223 ms against 1.9 ms)."""
+    if institution_id is None:
+        return false()
+    column = Referral.to_institution_id if box == "inbox" else Referral.from_institution_id
+    return column == institution_id
+
+
 def require_case_access():
     """The member's institution for case pages; others (admins, peer advisors) get 404."""
     institution_id = current_institution_id()

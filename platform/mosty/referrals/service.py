@@ -1,7 +1,7 @@
 """Reading referrals for the inbox and outbox, the referral page and the participant page.
 
-Every query goes through ``referral_visible_to``: only the sending and the receiving
-institution know a referral exists.
+Every query goes through ``referral_visible_to`` (or, for the boxes, its half
+``referral_box``): only the sending and the receiving institution know a referral exists.
 """
 
 from datetime import date
@@ -10,7 +10,12 @@ from flask import abort
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import joinedload
 
-from ..consents.access import consent_covers, participant_visible_to, referral_visible_to
+from ..consents.access import (
+    consent_covers,
+    participant_visible_to,
+    referral_box,
+    referral_visible_to,
+)
 from ..extensions import db
 from ..families.models import Family, FamilyMember
 from ..i18n import gettext
@@ -70,9 +75,7 @@ def overdue_condition(today=None):
 
 def box_query(institution_id, box, *, status=None, overdue=False, order=None):
     """Referrals received (``inbox``) or sent (``outbox``) by the institution."""
-    column = Referral.to_institution_id if box == "inbox" else Referral.from_institution_id
-    query = _with_parties(select(Referral).where(column == institution_id,
-                                                 referral_visible_to(institution_id)))
+    query = _with_parties(select(Referral).where(referral_box(institution_id, box)))
     if status in STATUSES:
         query = query.where(Referral.status == status)
     if overdue:
