@@ -15,6 +15,7 @@ from ..i18n import gettext, ngettext
 from ..i18n import lazy_gettext as _l
 from ..ids import MAX_ID
 from ..jobs import JobFailed, JobResult, job_handler
+from .collector import cycle_collector_paused
 from .contract import ImportContext, ImportRow, as_outcome, header_key
 from .formats import format_by_key
 from .models import ImportBatch, ImportMapping
@@ -240,17 +241,18 @@ def run_import(job, params, report_progress):
         raise JobFailed(_l("The uploaded file is no longer kept (files not imported are "
                            "deleted after %(days)d days): upload it again.",
                            days=KEEP_UPLOADS_DAYS))
-    try:
-        table = read_table(batch.data, batch.filename, max_rows())
-    except UnreadableFile as error:
-        raise JobFailed(str(error)) from None
-    rows = mapped_rows(batch, table)
-    context = ImportContext(partnership_id=batch.partnership_id,
-                            institution_id=batch.institution_id, actor_id=job.actor_id,
-                            batch_id=batch.id, dry_run=not commit,
-                            report_progress=report_progress)
-    outcomes = [as_outcome(o) for o in fmt.handler(rows, context)]
-    report = build_report(fmt, rows, outcomes)
+    with cycle_collector_paused():
+        try:
+            table = read_table(batch.data, batch.filename, max_rows())
+        except UnreadableFile as error:
+            raise JobFailed(str(error)) from None
+        rows = mapped_rows(batch, table)
+        context = ImportContext(partnership_id=batch.partnership_id,
+                                institution_id=batch.institution_id, actor_id=job.actor_id,
+                                batch_id=batch.id, dry_run=not commit,
+                                report_progress=report_progress)
+        outcomes = [as_outcome(o) for o in fmt.handler(rows, context)]
+        report = build_report(fmt, rows, outcomes)
     report["checked_at"] = utcnow().isoformat()
     if not commit:
         batch.report = report
