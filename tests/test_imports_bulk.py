@@ -215,6 +215,51 @@ def test_a_problem_in_a_later_chunk_keeps_nothing_of_the_chunks_written_before(w
     assert snapshot(world) == before
 
 
+def test_a_write_the_database_refuses_in_the_last_chunk_keeps_nothing(world, monkeypatch):
+    # On PostgreSQL the chunks are sent without waiting for each (pipelined), so the refusal
+    # surfaces only when the block ends: the job must still fail whole and say so.
+    monkeypatch.setattr(people_import, "CHUNK", 3)
+    real_entry_rows = people_import.entry_rows
+    calls = []
+
+    def third_chunk_breaks(action, object_type, entries, **kwargs):
+        rows = real_entry_rows(action, object_type, entries, **kwargs)
+        calls.append(object_type)
+        if object_type == "Participant" and calls.count("Participant") == 2:
+            rows[0]["action"] = None  # NOT NULL: refused by the database itself
+        return rows
+
+    monkeypatch.setattr(people_import, "entry_rows", third_chunk_breaks)
+    before = snapshot(world)
+    client = client_of(world, world.clerk)
+    batch_id = batch_id_of(upload(client, csv_bytes(mixed_rows(), header=HEADER)))
+    dry_run(client, batch_id)
+    page = commit(client, batch_id).get_data(as_text=True)
+    assert "unexpected error, and nothing it did was saved" in page  # failed whole, says so
+    assert calls.count("Participant") == 2  # the refused chunk was not the first
+    assert snapshot(world) == before
+    with world.app.app_context(), partnership_scope(world.p.id):
+        batch = db.session.get(ImportBatch, batch_id)
+        assert batch.state != "committed" and batch.data is not None
+
+
+def test_reserved_ids_are_new_rising_and_handed_out_once(world):
+    from mosty.imports.bulk import reserve_ids
+
+    with world.app.app_context(), partnership_scope(world.p.id):
+        reserved = reserve_ids(Participant, 5)
+        if world.app.config["MOSTY_TEST_BACKEND"] == "sqlite":
+            assert reserved is None  # no sequence: insert_new reads the ids back
+            return
+        first, rest = reserved.take(2), reserved.take(3)
+        existing = set(db.session.scalars(select(Participant.id)))
+        assert first + rest == sorted(first + rest) and not existing & set(first + rest)
+        with pytest.raises(ValueError):
+            reserved.take(1)
+        assert reserve_ids(Participant, 1).take(1)[0] > rest[-1]
+        db.session.rollback()
+
+
 def generated_rows(n):
     """``n`` new people, every other one in a family of three."""
     rows = []

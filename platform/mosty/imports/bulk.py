@@ -8,11 +8,17 @@ parameter whatever the number of rows (JSON is encoded in C; arrays of values pe
 would be dumped value by value in Python). Elsewhere (SQLite) the rows go through an
 ORM-enabled ``executemany``.
 
+On PostgreSQL the ids of new rows can be reserved from the table's sequence beforehand
+(``reserve_ids``), so that nothing waits for an INSERT's result, and the INSERTs of a block
+can be sent without waiting for each (``pipelined``): the database writes one chunk while
+Python prepares the next (COPY, faster still, is refused on tables with row-level security).
+
 Either way every row must name the current partnership, as the partnership wall
 (``tenancy.orm``) requires of bulk writes; PostgreSQL's row-level security checks it again.
 """
 
 import json
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import insert, text
@@ -21,12 +27,57 @@ from ..extensions import db
 from ..tenancy import TenancyViolation, current_partnership_id
 
 
-def insert_new(model, rows):
+class ReservedIds:
+    """Ids taken from a table's sequence for rows not written yet, handed out in order."""
+
+    def __init__(self, ids):
+        self._ids, self._next = ids, 0
+
+    def take(self, count):
+        ids = self._ids[self._next:self._next + count]
+        if len(ids) != count:
+            raise ValueError(f"{count} ids asked for, {len(ids)} left")
+        self._next += count
+        return ids
+
+
+def reserve_ids(model, count):
+    """``ReservedIds`` for ``count`` new ``model`` rows (one statement), or None where the
+    database has no sequence to take them from (SQLite: ``insert_new`` reads them back)."""
+    if not _postgresql() or count == 0:
+        return None
+    ids = db.session.scalars(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+             "FROM generate_series(1, :count)"),
+        {"table": model.__table__.name, "count": count}).all()
+    return ReservedIds(sorted(ids))
+
+
+@contextmanager
+def pipelined():
+    """On PostgreSQL, the block's statements are sent without waiting for each result
+    (psycopg's pipeline mode); leaving the block waits for all of them and raises the first
+    error, which fails the job's transaction as any error would. Only writes whose result
+    nobody reads belong inside: ``insert_all`` and ``insert_new`` with reserved ids."""
+    if not _postgresql():
+        yield
+        return
+    with db.session.connection().connection.driver_connection.pipeline():
+        yield
+
+
+def insert_new(model, rows, reserved=None):
     """Insert ``rows`` (dicts of column values, ``partnership_id`` included) as new
-    ``model`` records in the current transaction; their ids, in the order of ``rows``."""
+    ``model`` records in the current transaction; their ids, in the order of ``rows``.
+    With ``reserved`` (``reserve_ids``) the rows take their ids from it and the INSERT
+    returns nothing, so it can be pipelined."""
     if not rows:
         return []
     _check_partnership(rows)
+    if reserved is not None:
+        ids = reserved.take(len(rows))
+        insert_all(model, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
+        return ids
     if not _postgresql():
         # SQLite cannot return ids in the order of the rows: one INSERT per row there.
         return list(db.session.scalars(

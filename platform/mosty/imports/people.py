@@ -23,7 +23,7 @@ from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..participants.pesel import decode_pesel, pesel_problems
 from ..partnerships.models import Institution
-from .bulk import insert_all, insert_new
+from .bulk import insert_all, insert_new, pipelined, reserve_ids
 from .contract import ImportField, RowError, RowOutcome, header_key
 from .values import CellError, CommuneLookup, area_of, parse_date, parse_sex, text
 
@@ -301,11 +301,19 @@ class ParticipantImport:
         the merges. Each is one multi-row INSERT per table and chunk (``bulk``), not one
         statement and flush per person."""
         rows = list(zip(people, outcomes, strict=True))
-        families = self._create_families(rows, registered, context)
+        new_families = self._new_families(rows, registered)
+        creating = [(person, outcome) for person, outcome in rows if outcome.effect == "create"]
+        # Ids reserved first, so that no INSERT below waits for another's result: the
+        # database writes each chunk while the next one is prepared (``bulk.pipelined``).
+        family_ids = reserve_ids(Family, len(new_families))
+        people_ids = reserve_ids(Participant, len(creating))
         members = set()  # (family id, participant id) known to be in the family
         created = {}  # line -> id of the participant the line created
         progress = _Progress(context, len(people), total)
-        self._create_people(rows, families, members, created, registered, context, progress)
+        with pipelined():
+            families = self._create_families(new_families, registered, context, family_ids)
+            self._create_people(creating, families, members, created, registered, context,
+                                progress, people_ids)
         self._merge_people(rows, families, members, created, registered, context, progress)
         progress.finish()
 
@@ -330,24 +338,30 @@ class ParticipantImport:
             return person.match_id in registered.visible
         return person.same_as_line is not None
 
-    def _create_families(self, rows, registered, context):
-        """{name key: family id}: the institution's families and those the file starts, each
-        new one with the place of the first row naming it, written a chunk at a time."""
-        families = dict(registered.families)
+    def _new_families(self, rows, registered):
+        """{name key: values} of the families the file starts, each with the place of the
+        first row naming it."""
         new = {}
         for person, outcome in rows:
             if not person.family or not self._adds_to_registry(person, outcome, registered):
                 continue
             key = person.family.casefold()
-            if key in families or key in new:
+            if key in registered.families or key in new:
                 continue
             new[key] = {"name": person.family, "teryt": person.values["registered_teryt"],
                         "locality": person.values["registered_locality"],
                         "area": person.values["registered_area"]}
+        return new
+
+    @staticmethod
+    def _create_families(new, registered, context, reserved):
+        """{name key: family id}: the institution's families and the new ones, written a
+        chunk at a time."""
+        families = dict(registered.families)
         for chunk in _chunks(list(new.items())):
             ids = insert_new(Family, [{**values, "institution_id": context.institution_id,
                                        "partnership_id": context.partnership_id}
-                                      for _key, values in chunk])
+                                      for _key, values in chunk], reserved)
             families.update(zip((key for key, _values in chunk), ids, strict=True))
             insert_all(AuditEntry, entry_rows("create", "Family", (
                 (family_id, {"fields": sorted(k for k, v in values.items() if v),
@@ -357,15 +371,15 @@ class ParticipantImport:
         return families
 
     @staticmethod
-    def _create_people(rows, families, members, created, registered, context, progress):
+    def _create_people(creating, families, members, created, registered, context, progress,
+                       reserved):
         """The new people, a chunk at a time: their rows, then their memberships and the
         audit entries, each one multi-row INSERT per chunk."""
-        creating = [(person, outcome) for person, outcome in rows if outcome.effect == "create"]
         owner = {"institution_id": context.institution_id,
                  "partnership_id": context.partnership_id}
         for chunk in _chunks(creating):
             ids = insert_new(Participant, [{**person.values, **owner}
-                                           for person, _outcome in chunk])
+                                           for person, _outcome in chunk], reserved)
             new_members, entries = [], []
             for (person, outcome), pid in zip(chunk, ids, strict=True):
                 created[person.line] = pid
