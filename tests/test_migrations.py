@@ -122,3 +122,14 @@ def test_the_runtime_role_cannot_change_the_schema(pg_app):
         with pytest.raises(ProgrammingError, match="must be owner|permission denied"):
             connection.execute(text("ALTER TABLE institution NO FORCE ROW LEVEL SECURITY"))
         connection.rollback()
+
+
+@pytest.mark.postgres
+def test_the_access_rule_reads_accepted_referrals_from_the_index_alone(pg_app):
+    # Migration 0015: the model's postgresql_include is not compared by autogenerate, so the
+    # index definition itself is checked.
+    with pg_app.app_context():
+        definition = db.session.scalar(text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_referral_to_status'"))
+    assert definition.endswith(
+        "(partnership_id, to_institution_id, status) INCLUDE (participant_id)"), definition
