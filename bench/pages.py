@@ -21,11 +21,12 @@ BARE_TEMPLATE = """<!doctype html><html><body><table>
 VISIBLE = (
     "(p.institution_id = :iid OR (NOT p.processing_restricted AND p.id IN ("
     "SELECT c.participant_id FROM consent c JOIN consent_institution ci "
-    "ON ci.consent_id = c.id WHERE ci.institution_id = :iid AND c.given_on <= current_date "
+    "ON ci.consent_id = c.id WHERE ci.institution_id = :iid AND c.partnership_id = :pid "
+    "AND c.given_on <= current_date "
     "AND (c.withdrawn_on IS NULL OR c.withdrawn_on > current_date) "
     "AND c.purposes::text LIKE '%\"support\"%' "
-    "UNION SELECT r.participant_id FROM referral r WHERE r.to_institution_id = :iid "
-    "AND r.status IN ('accepted', 'completed'))))")
+    "UNION SELECT r.participant_id FROM referral r WHERE r.partnership_id = :pid "
+    "AND r.to_institution_id = :iid AND r.status IN ('accepted', 'completed'))))")
 SEARCH = ("(p.last_name ILIKE '%nowak%' OR p.first_name ILIKE '%nowak%' "
           "OR p.registered_locality ILIKE '%nowak%' OR p.actual_locality ILIKE '%nowak%')")
 LIST = ("SELECT p.id, p.first_name, p.last_name, p.birth_date, p.registered_locality, "
