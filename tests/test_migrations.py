@@ -132,4 +132,4 @@ def test_the_access_rule_reads_accepted_referrals_from_the_index_alone(pg_app):
         definition = db.session.scalar(text(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_referral_to_status'"))
     assert definition.endswith(
-        "(partnership_id, to_institution_id, status) INCLUDE (participant_id)"), definition
+        "(partnership_id, to_institution_id, status) INCLUDE (participant_id, due_on)"), definition

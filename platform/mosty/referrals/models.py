@@ -21,9 +21,10 @@ class Referral(TimestampMixin, PartnershipOwned, Base):
     __tablename__ = "referral"
     __table_args__ = (
         # Carries participant_id for the access rule's "a referral it accepted" (consents/
-        # access.py), answered from the index alone (migration 0015).
+        # access.py) and due_on for the inbox's overdue count, both answered from the index
+        # alone (migration 0015).
         Index("ix_referral_to_status", "partnership_id", "to_institution_id", "status",
-              postgresql_include=["participant_id"]),
+              postgresql_include=["participant_id", "due_on"]),
         Index("ix_referral_from_status", "partnership_id", "from_institution_id", "status"),
         # The inbox's newest first, read in order (migration 0012).
         Index("ix_referral_to_sent", "partnership_id", "to_institution_id", "sent_at"),

@@ -89,7 +89,8 @@ def box_counts(institution_id):
     """Waiting referrals in the inbox and open ones in the outbox, for the tabs: three counts,
     each along its own index, sent as one statement."""
     def count(*conditions):
-        return select(func.count(Referral.id)).where(*conditions).scalar_subquery()
+        # count(*), not count(id): the rows are counted from the indexes alone (0015).
+        return select(func.count()).select_from(Referral).where(*conditions).scalar_subquery()
 
     row = db.session.execute(select(
         count(Referral.to_institution_id == institution_id, Referral.status == "sent"),
