@@ -61,8 +61,9 @@ def tune_postgresql(config):
       and PostgreSQL then may switch to one generic plan for every parameter value. With
       partnerships of very different sizes in the same tables (and institutions within them),
       the generic plan suits none: the referral inbox went from about 80 ms to 800 ms after its
-      tenth request at benchmark volume (bench/RESULTS.md). Planning each run costs well under
-      a millisecond here.
+      tenth request at benchmark volume (bench/RESULTS.md). Planning each run costs 0.1-5 ms
+      (the access rule's queries are the dearest), and no page was faster with generic plans
+      allowed (docs/benchmarks.md).
     - ``jit=off``: the access rule's subplans make the estimated cost of a list's count cross
       the JIT threshold; compiling took 60-70 ms of a 150 ms query, far more than it ever
       saves on queries like these. Reports aggregate in SQL too but finish in tens of ms.
