@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import g
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
@@ -258,6 +258,27 @@ def test_reserved_ids_are_new_rising_and_handed_out_once(world):
             reserved.take(1)
         assert reserve_ids(Participant, 1).take(1)[0] > rest[-1]
         db.session.rollback()
+
+
+def test_the_pipelined_block_flushes_pending_changes_first_and_none_inside(world):
+    from mosty.imports.bulk import insert_all, pipelined
+
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        teresa = db.session.get(Participant, world.teresa.id)
+        teresa.phone = "600700800"
+        with pipelined():
+            assert teresa not in db.session.dirty  # written before the first pipelined INSERT
+            teresa.email = "teresa@example.pl"
+            insert_all(AuditEntry, [{"partnership_id": world.p.id, "action": "read",
+                                     "object_type": "Participant",
+                                     "object_id": str(teresa.id), "detail": {}}])
+            assert teresa in db.session.dirty  # the INSERT did not flush the change
+        db.session.commit()
+        db.session.expire_all()
+        teresa = db.session.get(Participant, world.teresa.id)
+        assert (teresa.phone, teresa.email) == ("600700800", "teresa@example.pl")
+        assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "read", AuditEntry.object_id == str(teresa.id))) == 1
 
 
 def generated_rows(n):

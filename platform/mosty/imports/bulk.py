@@ -59,11 +59,16 @@ def pipelined():
     (psycopg's pipeline mode); leaving the block waits for all of them and raises the first
     error, which fails the job's transaction as any error would. Only writes whose result
     nobody reads belong inside: ``insert_all`` and ``insert_new`` with reserved ids."""
-    if not _postgresql():
-        yield
-        return
-    with db.session.connection().connection.driver_connection.pipeline():
-        yield
+    # Pending ORM changes go first, and none inside (on every database, so the block means
+    # the same everywhere): an ORM UPDATE checks the rows it matched, which a pipelined
+    # statement cannot tell until the block ends.
+    db.session.flush()
+    with db.session.no_autoflush:
+        if not _postgresql():
+            yield
+            return
+        with db.session.connection().connection.driver_connection.pipeline():
+            yield
 
 
 def insert_new(model, rows, reserved=None):
