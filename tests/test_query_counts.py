@@ -211,6 +211,23 @@ def grow_person(conn, participant_id, upto, tables=PERSON_TABLES):
     return grown
 
 
+def grow_care(conn, carer, upto):
+    """Care relations of ``carer`` up to ``upto``, each with a dependant of its own (copies
+    of the partnership's first relation and its dependant); returns the dependants' name."""
+    relation, dependant = table("care_relation"), table("dependant")
+    partnership = conn.scalar(select(table("participant").c.partnership_id)
+                              .where(table("participant").c.id == carer))
+    first = conn.execute(select(relation).where(relation.c.partnership_id == partnership)
+                         .order_by(relation.c.id).limit(1)).mappings().one()
+    have = count_rows(conn, "care_relation", relation.c.carer_id == carer)
+    for _ in range(max(upto - have, 0)):
+        (copy,) = copy_rows(conn, "dependant", dependant.c.id == first["dependant_id"],
+                            first_name="Zzzpodopieczny")
+        copy_rows(conn, "care_relation", relation.c.id == first["id"], carer_id=carer,
+                  dependant_id=copy)
+    return "Zzzpodopieczny"
+
+
 def registered_at_labour_office(conn, office):
     """The person on the office's register with the most service deliveries."""
     r, d = table("labour_registration"), table("service_delivery")
@@ -225,11 +242,12 @@ def test_participant_page_with_every_module_panel(demo):
         gup = institution_id(conn, "krakow", "Grodzki Urząd Pracy")
         someone = registered_at_labour_office(conn, gup)
         grow_person(conn, someone, 2)
+        grow_care(conn, someone, 1)
 
     def grow(conn):
         grown = grow_person(conn, someone, MORE)
         assert grown["service_delivery"] >= MORE and grown["referral"] >= MORE
-        return None
+        return grow_care(conn, someone, MORE)  # each dependant shown by name
 
     assert_flat(demo, KRAKOW_CLERK, f"/krakow/participants/{someone}/", grow, ceiling=60)
 

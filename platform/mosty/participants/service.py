@@ -6,7 +6,8 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
 from ..audit.models import AuditEntry
@@ -175,6 +176,18 @@ def remove_care_relation(participant, relation_id):
                                               "dependant_id": dependant.id})
     db.session.delete(relation)
     db.session.delete(dependant)
+
+
+def load_care_relations(participant):
+    """The participant's care relations with their dependants, in one query.
+
+    The page reads them after committing its audit entry: left to the lazy loaders, that
+    opened a second transaction and loaded each dependant with a query of its own."""
+    relations = db.session.scalars(
+        select(CareRelation).where(CareRelation.carer_id == participant.id)
+        .options(joinedload(CareRelation.dependant)).order_by(CareRelation.id)).all()
+    set_committed_value(participant, "care_relations", relations)
+    return relations
 
 
 def families_of(participant, institution_id):

@@ -139,6 +139,7 @@ def _participant_page(participant, institution_id, care_form, status=200):
         service.record_events(participant, _l("Registered")),
     )
     families = service.families_of(participant, institution_id)
+    service.load_care_relations(participant)
     audit.record("read", participant)
     commit_keeping_loaded(db.session)
     return render_template(
