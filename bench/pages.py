@@ -27,8 +27,9 @@ VISIBLE = (
     "AND c.purposes::text LIKE '%\"support\"%' "
     "UNION SELECT r.participant_id FROM referral r WHERE r.partnership_id = :pid "
     "AND r.to_institution_id = :iid AND r.status IN ('accepted', 'completed'))))")
-SEARCH = ("(p.last_name ILIKE '%nowak%' OR p.first_name ILIKE '%nowak%' "
-          "OR p.registered_locality ILIKE '%nowak%' OR p.actual_locality ILIKE '%nowak%')")
+# The names and localities joined, as Mosty searches them (one ILIKE costs about half of four).
+SEARCH = ("(p.first_name || ' ' || p.last_name || ' ' || p.registered_locality || ' ' "
+          "|| p.actual_locality) ILIKE '%nowak%'")
 LIST = ("SELECT p.id, p.first_name, p.last_name, p.birth_date, p.registered_locality, "
         "p.labour_status, p.created_at, i.name FROM participant p JOIN institution i "
         "ON i.id = p.institution_id WHERE p.partnership_id = :pid AND {where} "

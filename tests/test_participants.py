@@ -326,6 +326,17 @@ def test_search_by_locality(app, world, owner, many):
     assert "Lis Piotr" in page and "Mazur" not in page and "Nowak" not in page
 
 
+def test_search_looks_in_the_actual_locality_and_never_across_two_fields(app, world, owner,
+                                                                          many):
+    world.factory.participant(world.inst.owner, first_name="Jan", last_name="Bury",
+                              registered_locality="Kraków", actual_locality="Wieliczka")
+    page = owner.get(url(world, "?q=wielicz")).get_data(as_text=True)
+    assert "Bury Jan" in page and "Mazur" not in page
+    # Searched as one text, the fields are kept apart: "Piotr" + "Lis" is no "rLis".
+    page = owner.get(url(world, "?q=rLis")).get_data(as_text=True)
+    assert "Lis Piotr" not in page and "No participant matches" in page
+
+
 def test_search_finds_nobody_outside_the_institutions_reach(app, world, many):
     client = signed_in(app.test_client(), world.staff.other)
     page = client.get(url(world, f"?q={ANNA_PESEL}")).get_data(as_text=True)

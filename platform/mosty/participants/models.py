@@ -2,7 +2,18 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db import Base, TimestampMixin
@@ -70,6 +81,19 @@ class Participant(TimestampMixin, PartnershipOwned, Base):
     care_relations: Mapped[list["CareRelation"]] = relationship(
         back_populates="carer", cascade="all, delete-orphan", order_by="CareRelation.id"
     )
+
+    @classmethod
+    def searched_text(cls):
+        """What the participant search looks in: names and localities, space-separated.
+
+        A search word has no spaces, so it matches here exactly when it matches one of the
+        columns; one ILIKE on the joined text costs PostgreSQL about half of four ILIKEs on
+        the columns (a partnership of 42,000 people: 75 against 120-150 ms). The search has to
+        read every person of the partnership: under row-level security PostgreSQL may not use
+        an index with ILIKE, which is not leakproof (docs/benchmarks.md)."""
+        space = literal_column("' '")
+        return (cls.first_name + space + cls.last_name + space + cls.registered_locality
+                + space + cls.actual_locality)
 
     @property
     def full_name(self):

@@ -42,13 +42,9 @@ def search(institution_id, text, order):
     if text.isdigit():
         query = query.where(Participant.pesel.startswith(text, autoescape=True))
     elif text:
+        searched = Participant.searched_text()
         for word in text.split():
-            query = query.where(or_(
-                Participant.first_name.icontains(word, autoescape=True),
-                Participant.last_name.icontains(word, autoescape=True),
-                Participant.registered_locality.icontains(word, autoescape=True),
-                Participant.actual_locality.icontains(word, autoescape=True),
-            ))
+            query = query.where(searched.icontains(word, autoescape=True))
     return query.order_by(order, Participant.first_name, Participant.id)
 
 
