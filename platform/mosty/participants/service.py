@@ -37,7 +37,7 @@ def visible_participants(institution_id):
 def search(institution_id, text, order):
     """Participants the institution may see matching ``text``: digits search the PESEL, words
     each match a first or last name or a (registered or actual) locality."""
-    query = visible_participants(institution_id).options(selectinload(Participant.institution))
+    query = visible_participants(institution_id).options(joinedload(Participant.institution))
     text = (text or "").strip()
     if text.isdigit():
         query = query.where(Participant.pesel.startswith(text, autoescape=True))
