@@ -2,18 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    literal_column,
-)
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from ..db import Base, TimestampMixin
@@ -91,9 +80,8 @@ class Participant(TimestampMixin, PartnershipOwned, Base):
         the columns (a partnership of 42,000 people: 75 against 120-150 ms). The search has to
         read every person of the partnership: under row-level security PostgreSQL may not use
         an index with ILIKE, which is not leakproof (docs/benchmarks.md)."""
-        space = literal_column("' '")
-        return (cls.first_name + space + cls.last_name + space + cls.registered_locality
-                + space + cls.actual_locality)
+        return (cls.first_name + " " + cls.last_name + " " + cls.registered_locality + " "
+                + cls.actual_locality)
 
     @property
     def full_name(self):
