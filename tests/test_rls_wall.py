@@ -4,8 +4,11 @@ Raw SQL, below the ORM, through the role the application serves as (``mosty_test
 whatever the ORM forgets, the database still shows a partnership only its own rows.
 """
 
+import uuid
+
 import pytest
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from mosty import audit
@@ -15,9 +18,10 @@ from mosty.plugins.models import ModuleGrant, PartnershipModule
 from mosty.tenancy import partnership_owned_tables, partnership_scope, system_scope
 from mosty.tenancy.context import clear_request_partnership
 from mosty.tenancy.rls import apply_database_setting, tables_missing_the_wall
-from mosty.tenancy.roles import UnsafeDatabaseRole, unsafe_role_reasons
+from mosty.tenancy.roles import UnsafeDatabaseRole, grant_runtime_role, unsafe_role_reasons
 from mosty.testing.factories import login
 from mosty.testing.plugin import build_two_partnerships
+from mosty.testing.services import PG_ADMIN_URL
 
 pytestmark = pytest.mark.postgres
 
@@ -268,6 +272,28 @@ def test_the_app_serves_as_the_runtime_role_with_the_check_on(make_app, postgres
     app = make_app(backend="postgresql", MOSTY_CHECK_DB_ROLE=True, MOSTY_DB_ALLOW_OWNER=False)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == postgres_database.runtime_url
 
+
+
+def test_a_runtime_role_name_is_quoted_as_an_identifier(pg_app, postgres_database):
+    # The name comes from a database URL; a quote in it must not end the identifier.
+    # Creating a role takes the administrator (the owner role may not), in the test database.
+    admin = create_engine(make_url(PG_ADMIN_URL).set(
+        database=make_url(postgres_database.owner_url).database))
+    role = f'mosty "odd" {uuid.uuid4().hex[:8]}; DROP TABLE x'
+    with admin.begin() as connection:
+        grant_runtime_role(connection, role)
+    try:
+        with admin.connect() as connection:
+            assert connection.execute(text(
+                "SELECT has_table_privilege(:r, 'participant', 'SELECT'), "
+                "has_table_privilege(:r, 'audit_entry', 'UPDATE') FROM pg_roles "
+                "WHERE rolname = :r"), {"r": role}).one() == (True, False)
+    finally:
+        quoted = role.replace('"', '""')
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP OWNED BY "{quoted}"'))
+            connection.execute(text(f'DROP ROLE "{quoted}"'))
+        admin.dispose()
 
 # --- the audit log is append-only -------------------------------------------------------------
 

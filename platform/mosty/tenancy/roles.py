@@ -17,20 +17,23 @@ def runtime_role_name(database_url):
 
 def grant_runtime_role(connection, role):
     """Create the runtime role if needed and give it exactly the rights it needs."""
+    # The name comes from a database URL: quoted and escaped as an identifier, since DDL
+    # cannot take it as a bound parameter.
+    name = connection.dialect.identifier_preparer.quote_identifier(role)
     exists = connection.execute(
         text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
     ).scalar()
     if not exists:
-        connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS'))
-    connection.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+        connection.execute(text(f'CREATE ROLE {name} LOGIN NOSUPERUSER NOBYPASSRLS'))
+    connection.execute(text(f'GRANT USAGE ON SCHEMA public TO {name}'))
     connection.execute(
-        text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+        text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}')
     )
-    connection.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+    connection.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}'))
     for table in APPEND_ONLY_TABLES:
         present = connection.execute(text("SELECT to_regclass(:t)"), {"t": table}).scalar()
         if present:
-            connection.execute(text(f'REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM "{role}"'))
+            connection.execute(text(f'REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {name}'))
 
 
 def unsafe_role_reasons(connection):
