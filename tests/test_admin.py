@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 import sample_module
 from mosty.audit.models import AuditEntry
-from mosty.auth.models import Membership, User
+from mosty.auth.models import Membership, SignIn, User
 from mosty.extensions import db
 from mosty.partnerships.models import Agreement, AgreementParty, Institution, Partnership
 from mosty.plugins.models import ModuleGrant, PartnershipModule
@@ -843,3 +843,38 @@ def test_partnership_admin_creates_and_edits_the_records_of_their_partnership(ap
         ("update", "Membership")]
     assert "parties" in entries[0]["detail"]["fields"]
     assert set(entries[3]["detail"]["fields"]) == {"institution", "roles"}
+
+
+def sign_ins_of(app, user_id):
+    with app.app_context():
+        return count_rows(app, SignIn, user_id=user_id)
+
+
+@pytest.mark.parametrize("change", [{"new_password": NEW_PASSWORD}, {"active": ""}],
+                         ids=["new password", "switched off"])
+def test_a_new_password_or_switching_an_account_off_ends_its_sign_ins(app, client, world,
+                                                                      change):
+    worker = world.a.caseworker
+    elsewhere = login(app.test_client(), worker)
+    assert elsewhere.get("/part-a/").status_code == 200
+    login(client, world.a.admin)
+    data = {"email": worker.email, "name": "Nowe imię", "active": "y", "new_password": ""}
+    data.update(change)
+    if not data["active"]:
+        del data["active"]
+    assert client.post(f"/admin/users/edit/?id={worker.id}", data=data).status_code == 302
+    assert sign_ins_of(app, worker.id) == 0
+    assert elsewhere.get("/part-a/").status_code == 302
+
+
+def test_an_admin_changing_their_own_password_stays_signed_in_here_only(app, client, world):
+    admin = world.a.admin
+    elsewhere = login(app.test_client(), admin)
+    login(client, admin)
+    response = client.post(f"/admin/users/edit/?id={admin.id}", data={
+        "email": admin.email, "name": "Administratorka", "active": "y",
+        "new_password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert sign_ins_of(app, admin.id) == 1
+    assert client.get("/part-a/").status_code == 200
+    assert elsewhere.get("/part-a/").status_code == 302

@@ -71,7 +71,7 @@ def test_the_demo_logins_reach_their_pages(demo):
 
         with demo.app_context():
             user = db.session.scalar(select(User).where(User.email == email))
-            return login(demo.test_client(), type("U", (), {"session_id": user.get_id()})())
+        return login(demo.test_client(), user)
 
     animator = client_for("animator@pomorze.mosty.test")
     board = animator.get("/pomorze/animator/")

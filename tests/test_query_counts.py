@@ -26,6 +26,7 @@ from mosty.auth.models import User
 from mosty.demo import load_demo
 from mosty.extensions import db
 from mosty.plugins import demo_loaders
+from mosty.testing.factories import login
 from mosty.testing.plugin import BASE_CONFIG
 from test_demo import cheap_passwords
 
@@ -59,7 +60,7 @@ def demo(demo_file, tmp_path):
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute",
                      lambda conn, cursor, statement, *a: statements.append(statement))
-        users = {u.email: u.get_id() for u in db.session.scalars(select(User))}
+        users = {u.email: u for u in db.session.scalars(select(User))}
     yield SimpleNamespace(app=app, statements=statements, users=users)
     with app.app_context():
         db.engine.dispose()
@@ -67,10 +68,7 @@ def demo(demo_file, tmp_path):
 
 def queries(demo, email, url):
     """(statement count, statements, page text) of a warm GET of ``url`` as ``email``."""
-    client = demo.app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = demo.users[email]
-        session["_fresh"] = True
+    client = login(demo.app.test_client(), demo.users[email])
     first = client.get(url)
     assert first.status_code == 200, (url, first.status_code)
     demo.statements.clear()

@@ -81,6 +81,8 @@ def load_config(instance_path):
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": int(_env("SESSION_HOURS", "8")) * 3600,
+        # A sign-in ends this long after it began, even while in use (auth/sign_ins.py).
+        "MOSTY_SIGN_IN_MAX_HOURS": int(_env("SIGN_IN_MAX_HOURS", "12")),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": _env("DEFAULT_LOCALE", "pl"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",

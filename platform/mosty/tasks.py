@@ -83,6 +83,10 @@ def _core_beat_schedule():
             "task": "mosty.auth.deactivate_dormant_accounts",
             "schedule": crontab(minute=15, hour=3),
         },
+        "purge-expired-sign-ins": {
+            "task": "mosty.auth.purge_expired_sign_ins",
+            "schedule": crontab(minute=20, hour=3),
+        },
         # Last month's report for every partnership, early on the first day of the month.
         "monthly-partnership-reports": {
             "task": "mosty.reports.schedule_monthly_reports",

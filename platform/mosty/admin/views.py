@@ -20,6 +20,7 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .. import audit
+from ..auth import sign_ins
 from ..auth.models import Membership
 from ..extensions import db
 from ..i18n import gettext as _
@@ -457,6 +458,11 @@ class UserView(ScopedModelView):
         return super().edit_view()
 
     def check_change(self, form, model, is_created):
+        if not is_created and (not model.active or ("new_password" in form
+                                                     and form.new_password.data)):
+            # A new password or a switched-off account ends the user's sessions (the
+            # administrator's own stays, see after_model_change).
+            sign_ins.end_others(model)
         if "membership_institution" not in form or form.membership_institution.data is None:
             return
         institution = form.membership_institution.data

@@ -36,8 +36,12 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self):
         return self.active
 
+    # The secret of the sign-in this object was loaded or signed in with (``sign_ins``); kept
+    # in memory only: the database holds its digest.
+    sign_in_secret = None
+
     def get_id(self):
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.sign_in_secret}"
 
     def set_password(self, password):
         self.password_hash = hash_password(password)
@@ -51,6 +55,18 @@ class User(UserMixin, TimestampMixin, Base):
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+
+class SignIn(Base):
+    """One live session of a user, by the digest of the secret in its cookie (``sign_ins``)."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class Membership(TimestampMixin, PartnershipOwned, Base):

@@ -8,6 +8,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..partnerships.models import Partnership
 from ..tenancy import system_scope
+from . import sign_ins
 from .models import Membership, User
 from .passwords import spend_a_password_check
 
@@ -56,6 +57,7 @@ def change_password(user, current_password, new_password):
     if not user.check_password(current_password):
         return False
     user.set_password(new_password)
+    sign_ins.end_others(user)
     with system_scope("platform-level audit of a password change"):
         audit.record("password", user, actor_id=user.id)
         db.session.commit()

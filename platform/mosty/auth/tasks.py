@@ -9,6 +9,7 @@ from .. import audit
 from ..db import utcnow
 from ..extensions import db
 from ..tasks import system_task
+from . import sign_ins
 from .models import User
 
 
@@ -29,3 +30,10 @@ def deactivate_dormant_accounts():
         user.active = False
         audit.record("update", user, detail={"fields": ["active"], "reason": "dormant"})
     return {"deactivated": len(dormant)}
+
+
+@system_task("mosty.auth.purge_expired_sign_ins",
+             reason="deleting sign-ins past their maximum age (platform-wide)")
+def purge_expired_sign_ins():
+    """Sign-ins past MOSTY_SIGN_IN_MAX_HOURS no longer sign anyone in; their rows go."""
+    return {"deleted": sign_ins.purge_expired()}

@@ -9,6 +9,7 @@ from .. import audit
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..tenancy import system_scope
+from . import sign_ins
 from .forms import LoginForm, PasswordChangeForm
 from .service import authenticate, change_password, landing_url, normalise_email
 
@@ -49,6 +50,8 @@ def login():
             session.clear()
             if locale:
                 session["locale"] = locale
+            sign_ins.start(user)
+            db.session.commit()
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")) or landing_url(user))
@@ -61,6 +64,8 @@ def logout():
         user = current_user._get_current_object()
         with system_scope("platform-level audit of a sign-out"):
             audit.record("logout", user, actor_id=user.id)
+            # The session ends on the server too: a copy of the cookie no longer signs in.
+            sign_ins.end(user)
             db.session.commit()
     logout_user()
     session.clear()
@@ -69,7 +74,8 @@ def logout():
 
 
 def _user_key():
-    return f"password-change:{current_user.get_id()}" if current_user.is_authenticated else ""
+    # The user id, not the session id: that carries the sign-in's secret.
+    return f"password-change:{current_user.id}" if current_user.is_authenticated else ""
 
 
 @limiter.limit(_login_limit, methods=["POST"], key_func=_user_key, deduct_when=_failed)

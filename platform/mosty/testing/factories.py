@@ -60,8 +60,7 @@ class Factory:
             db.session.add(user)
             db.session.commit()
             return SimpleNamespace(id=user.id, email=user.email,
-                                   password=password or DEFAULT_PASSWORD,
-                                   session_id=user.get_id())
+                                   password=password or DEFAULT_PASSWORD)
 
     def membership(self, user, institution, roles=("caseworker",), active=True):
         with self.app.app_context(), partnership_scope(institution.partnership_id):
@@ -82,9 +81,17 @@ class Factory:
 
 
 def login(client, user):
-    """Sign ``user`` in on ``client`` without going through the form (the form has its tests)."""
+    """Sign ``user`` in on ``client`` without going through the form (the form has its tests):
+    a sign-in recorded as the form records it, and its session id in the cookie."""
+    from ..auth import sign_ins
+
+    with client.application.app_context():
+        account = db.session.get(User, user.id)
+        sign_ins.start(account)
+        session_id = account.get_id()
+        db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_id
+        session["_user_id"] = session_id
         session["_fresh"] = True
     return client
 
