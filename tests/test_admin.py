@@ -878,3 +878,15 @@ def test_an_admin_changing_their_own_password_stays_signed_in_here_only(app, cli
     assert sign_ins_of(app, admin.id) == 1
     assert client.get("/part-a/").status_code == 200
     assert elsewhere.get("/part-a/").status_code == 302
+
+
+def test_an_admin_switching_their_own_account_off_keeps_no_sign_in(app, client, world):
+    admin = world.a.admin
+    login(client, admin)
+    client.post(f"/admin/users/edit/?id={admin.id}", data={
+        "email": admin.email, "name": "Administratorka", "new_password": ""})
+    assert sign_ins_of(app, admin.id) == 0
+    with app.app_context(), system_scope("test: a platform admin switches the account on"):
+        db.session.get(User, admin.id).active = True
+        db.session.commit()
+    assert client.get("/part-a/").status_code == 302

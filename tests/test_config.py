@@ -163,3 +163,16 @@ def test_login_limit_and_session_length_come_from_the_environment(tmp_path, monk
     config = load_config(tmp_path)
     assert config["MOSTY_LOGIN_LIMIT"] == "3 per minute"
     assert config["PERMANENT_SESSION_LIFETIME"] == 2 * 3600
+
+
+def test_a_sign_in_lasts_twelve_hours_unless_set(tmp_path, monkeypatch):
+    assert load_config(tmp_path)["MOSTY_SIGN_IN_MAX_HOURS"] == 12
+    monkeypatch.setenv("MOSTY_SIGN_IN_MAX_HOURS", "24")
+    assert load_config(tmp_path)["MOSTY_SIGN_IN_MAX_HOURS"] == 24
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "²"])
+def test_a_sign_in_length_that_would_sign_everyone_out_is_refused(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("MOSTY_SIGN_IN_MAX_HOURS", value)
+    with pytest.raises(ConfigError, match="MOSTY_SIGN_IN_MAX_HOURS"):
+        load_config(tmp_path)

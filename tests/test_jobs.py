@@ -13,6 +13,7 @@ from flask_login import login_user
 from sqlalchemy import func, select
 
 from mosty.audit.models import AuditEntry
+from mosty.auth import sign_ins
 from mosty.auth.models import User
 from mosty.extensions import db
 from mosty.jobs import JobFailed, JobResult, job_handler, start_job
@@ -81,7 +82,9 @@ params_app = {}
 def start_as(app, member, kind, params=None, title="Zadanie testowe", slug=None):
     """Start a job as ``member`` inside a request, as a view would."""
     with app.test_request_context():
-        login_user(db.session.get(User, member.id))
+        user = db.session.get(User, member.id)
+        sign_ins.start(user)
+        login_user(user)
         enter_partnership(slug)
         job = start_job(kind, title, params or {})
         job_id = job.id

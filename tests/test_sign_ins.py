@@ -9,8 +9,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select, update
 
 from mosty.auth import passwords
-from mosty.auth.models import SignIn
-from mosty.auth.tasks import purge_expired_sign_ins
+from mosty.auth.models import SignIn, User
+from mosty.auth.tasks import deactivate_dormant_accounts, purge_expired_sign_ins
 from mosty.db import utcnow
 from mosty.extensions import db
 from mosty.tasks import beat_schedule
@@ -35,6 +35,12 @@ def member_of(app):
 @pytest.fixture
 def member(app):
     return member_of(app)
+
+
+@pytest.fixture
+def two_members(app):
+    world = build_two_partnerships(app)
+    return [world.factory.staff(world.a.other, password=PASSWORD) for _ in range(2)]
 
 
 def sign_in(client, user):
@@ -151,6 +157,10 @@ def test_the_nightly_task_is_scheduled():
     "{id}:1:{secret}:extra",
     "::",
     "\x00",
+    "²:1:{secret}",  # a digit to str.isdigit, not to int()
+    "9" * 5000 + ":1:{secret}",  # beyond Python's and the database's integers
+    "99999999999:1:{secret}",
+    "{id}:1:\ud800" + "a" * 40,  # a lone surrogate cannot even be encoded
 ])
 def test_a_session_id_naming_no_live_sign_in_is_signed_out_not_an_error(app, member, planted):
     secret = session_id(sign_in(app.test_client(), member)).split(":")[2]
@@ -166,3 +176,46 @@ def test_the_test_helper_signs_in_the_way_the_form_does(app, member):
     client = login(app.test_client(), member)
     assert signed_in(client)
     assert sign_ins_of(app, member.id) == 1
+
+
+def test_signing_in_over_a_live_session_ends_the_one_it_replaces(app, two_members):
+    first, second = two_members
+    shared = sign_in(app.test_client(), first)
+    copy = copy_of_the_cookie(app, shared)
+    sign_in(shared, second)
+    assert not signed_in(copy)
+    assert signed_in(shared)
+    assert (sign_ins_of(app, first.id), sign_ins_of(app, second.id)) == (0, 1)
+
+
+def test_signing_in_again_as_the_same_user_keeps_the_new_sign_in(app, member):
+    client = sign_in(app.test_client(), member)
+    sign_in(client, member)
+    assert signed_in(client)
+    assert sign_ins_of(app, member.id) == 1
+
+
+def test_a_new_sign_in_clears_the_users_expired_ones(app, member):
+    sign_in(app.test_client(), member)
+    with app.app_context():
+        db.session.execute(update(SignIn).values(started_at=utcnow() - timedelta(days=3)))
+        db.session.commit()
+    sign_in(app.test_client(), member)
+    assert sign_ins_of(app, member.id) == 1
+
+
+def test_switching_off_dormant_accounts_ends_their_sign_ins(app, member):
+    client = sign_in(app.test_client(), member)
+    with app.app_context():
+        db.session.execute(update(User).values(last_login_at=utcnow() - timedelta(days=400)))
+        db.session.commit()
+        assert deactivate_dormant_accounts.delay().get()["deactivated"] >= 1
+    assert sign_ins_of(app, member.id) == 0
+    assert not signed_in(client)
+
+
+def test_a_session_id_is_never_written_without_a_sign_in(app, member):
+    with app.app_context():
+        user = db.session.get(User, member.id)
+        with pytest.raises(RuntimeError, match="sign_ins.start"):
+            user.get_id()

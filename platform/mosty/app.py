@@ -60,7 +60,8 @@ def _init_login(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
     login_manager.login_message_category = "info"
-    # Sessions are bound to the user's session_version instead (see User.get_id).
+    # Sessions are bound to a sign-in kept on the server and to the user's session_version
+    # instead (auth/sign_ins.py, User.get_id).
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
 

@@ -82,7 +82,7 @@ def load_config(instance_path):
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": int(_env("SESSION_HOURS", "8")) * 3600,
         # A sign-in ends this long after it began, even while in use (auth/sign_ins.py).
-        "MOSTY_SIGN_IN_MAX_HOURS": int(_env("SIGN_IN_MAX_HOURS", "12")),
+        "MOSTY_SIGN_IN_MAX_HOURS": _sign_in_max_hours(),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": _env("DEFAULT_LOCALE", "pl"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
@@ -113,6 +113,15 @@ def load_config(instance_path):
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     return config
+
+
+def _sign_in_max_hours():
+    value = _env("SIGN_IN_MAX_HOURS", "12")
+    if not value.isdecimal() or int(value) < 1:
+        # Zero or less would sign everyone out at once, on every request.
+        raise ConfigError(f"MOSTY_SIGN_IN_MAX_HOURS must be a whole number of hours, at least "
+                         f"1; got {value!r}")
+    return int(value)
 
 
 def _report_min_cell():

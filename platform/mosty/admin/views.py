@@ -458,11 +458,13 @@ class UserView(ScopedModelView):
         return super().edit_view()
 
     def check_change(self, form, model, is_created):
-        if not is_created and (not model.active or ("new_password" in form
-                                                     and form.new_password.data)):
-            # A new password or a switched-off account ends the user's sessions (the
-            # administrator's own stays, see after_model_change).
+        if not is_created and not model.active:
+            # A switched-off account keeps no session, the administrator's own included.
             sign_ins.end_others(model)
+        elif not is_created and "new_password" in form and form.new_password.data:
+            # A new password ends the user's other sessions; an administrator changing their
+            # own keeps this one (after_model_change signs it in under the new version).
+            sign_ins.end_others(model, keep=self._own_sign_in(model))
         if "membership_institution" not in form or form.membership_institution.data is None:
             return
         institution = form.membership_institution.data
@@ -484,9 +486,15 @@ class UserView(ScopedModelView):
     def after_model_change(self, form, model, is_created):
         # A new password ends the user's other sessions; an administrator changing their own
         # stays signed in here.
-        if (not is_created and model.id == current_user.id and "new_password" in form
-                and form.new_password.data):
+        if (not is_created and model.id == current_user.id and model.active
+                and "new_password" in form and form.new_password.data):
+            model.sign_in_secret = self._own_sign_in(model)
             login_user(model)
+
+    @staticmethod
+    def _own_sign_in(model):
+        """The secret of the administrator's own sign-in when ``model`` is their account."""
+        return current_user.sign_in_secret if model.id == current_user.id else None
 
 
 class MembershipView(ScopedModelView):

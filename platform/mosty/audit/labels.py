@@ -33,6 +33,7 @@ OBJECT_TYPE_LABELS = {
     "AuditEntry": _l("Audit log"),
     "DemoData": _l("Demo data"),
     "User": _l("User"),
+    "SignIn": _l("Sign-in"),
     "Membership": _l("Membership"),
     "Partnership": _l("Partnership"),
     "Institution": _l("Institution"),

@@ -40,7 +40,17 @@ class User(UserMixin, TimestampMixin, Base):
     # in memory only: the database holds its digest.
     sign_in_secret = None
 
+    # Equal when the same object, as every other model (the identity map keeps one object per
+    # row): UserMixin compares session ids, which now name a sign-in rather than a user.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def get_id(self):
+        if not self.sign_in_secret:
+            # Every way in records a sign-in first (``sign_ins.start``); an id without one
+            # would sign nobody in, so a path that forgot it should fail loudly in its tests.
+            raise RuntimeError("no sign-in recorded for this user: call sign_ins.start first")
         return f"{self.id}:{self.session_version}:{self.sign_in_secret}"
 
     def set_password(self, password):

@@ -18,7 +18,8 @@ def normalise_email(email):
 
 
 def authenticate(email, password):
-    """The active user with these credentials, or None (same answer for every failure)."""
+    """The active user with these credentials, signed in (a new sign-in recorded with the
+    audit entry, in one transaction), or None (same answer for every failure)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     if user is None:
         # As slow as checking a real password, so timing does not tell who has an account.
@@ -27,6 +28,7 @@ def authenticate(email, password):
     if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
+    sign_ins.start(user)
     with system_scope("platform-level audit of a sign-in"):
         audit.record("login", user, actor_id=user.id)
         db.session.commit()
@@ -57,7 +59,7 @@ def change_password(user, current_password, new_password):
     if not user.check_password(current_password):
         return False
     user.set_password(new_password)
-    sign_ins.end_others(user)
+    sign_ins.end_others(user, keep=user.sign_in_secret)
     with system_scope("platform-level audit of a password change"):
         audit.record("password", user, actor_id=user.id)
         db.session.commit()

@@ -12,6 +12,7 @@ cookie.
 """
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -21,6 +22,12 @@ from sqlalchemy import delete, select
 from ..db import utcnow
 from ..extensions import db
 from .models import SignIn, User
+
+# What ``start`` writes into a session id; anything else names no sign-in. The id sits in a
+# signed cookie, so only a holder of the secret key could forge another shape, but even then
+# the answer is "signed out", never an error: ASCII digits within a database integer, and the
+# secret's own alphabet (``token_urlsafe``).
+_SESSION_ID = re.compile(r"([0-9]{1,9}):([0-9]{1,9}):([A-Za-z0-9_-]{20,100})")
 
 
 def _digest(secret):
@@ -32,7 +39,12 @@ def _oldest_valid_start():
 
 
 def start(user):
-    """Record a sign-in of ``user`` (committed by the caller); ``user.get_id()`` now names it."""
+    """Record a sign-in of ``user`` (committed by the caller); ``user.get_id()`` now names it.
+
+    The user's expired sign-ins go at the same time, so the table stays small even where no
+    beat runs the nightly purge."""
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id,
+                                            SignIn.started_at < _oldest_valid_start()))
     secret = secrets.token_urlsafe(32)
     db.session.add(SignIn(user_id=user.id, token_digest=_digest(secret), started_at=utcnow()))
     user.sign_in_secret = secret
@@ -40,10 +52,10 @@ def start(user):
 
 def load(session_id):
     """The active user whose live sign-in ``session_id`` names, or None."""
-    parts = (session_id or "").split(":")
-    if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()) or not parts[2]:
+    match = _SESSION_ID.fullmatch(session_id or "")
+    if match is None:
         return None
-    user_id, version, secret = int(parts[0]), int(parts[1]), parts[2]
+    user_id, version, secret = int(match[1]), int(match[2]), match[3]
     # One statement: the user and their sign-in together, as cheap as loading the user alone.
     user = db.session.scalar(
         select(User).join(SignIn, SignIn.user_id == User.id).where(
@@ -55,19 +67,20 @@ def load(session_id):
     return user
 
 
-def end(user):
-    """Sign ``user`` out of this session only (committed by the caller)."""
-    secret = getattr(user, "sign_in_secret", None)
+def end(user_id, secret):
+    """End the sign-in of ``user_id`` whose secret is ``secret`` (committed by the caller)."""
     if secret:
-        db.session.execute(delete(SignIn).where(SignIn.user_id == user.id,
+        db.session.execute(delete(SignIn).where(SignIn.user_id == user_id,
                                                 SignIn.token_digest == _digest(secret)))
 
 
-def end_others(user):
-    """End every other session of ``user``, keeping this one (committed by the caller)."""
-    keep = _digest(getattr(user, "sign_in_secret", None) or "")
-    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id,
-                                            SignIn.token_digest != keep))
+def end_others(user, keep=None):
+    """End every session of ``user`` but the one whose secret is ``keep`` (committed by the
+    caller); ``keep=None`` ends them all."""
+    query = delete(SignIn).where(SignIn.user_id == user.id)
+    if keep:
+        query = query.where(SignIn.token_digest != _digest(keep))
+    db.session.execute(query)
 
 
 def purge_expired():

@@ -28,6 +28,7 @@ def deactivate_dormant_accounts():
     ).all()
     for user in dormant:
         user.active = False
+        sign_ins.end_others(user)
         audit.record("update", user, detail={"fields": ["active"], "reason": "dormant"})
     return {"deactivated": len(dormant)}
 

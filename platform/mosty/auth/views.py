@@ -43,15 +43,21 @@ def login():
         return redirect(landing_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        held = None
+        if current_user.is_authenticated:
+            # Read before authenticate: signing in again as the same user loads the same object.
+            held = (current_user.id, current_user.sign_in_secret)
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            # A fresh session: nothing from before sign-in carries over.
+            # A fresh session: nothing from before sign-in carries over, and a sign-in this
+            # browser held (someone else's, on a shared computer) ends on the server too.
+            if held is not None:
+                sign_ins.end(*held)
+                db.session.commit()
             locale = session.get("locale")
             session.clear()
             if locale:
                 session["locale"] = locale
-            sign_ins.start(user)
-            db.session.commit()
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")) or landing_url(user))
@@ -65,7 +71,7 @@ def logout():
         with system_scope("platform-level audit of a sign-out"):
             audit.record("logout", user, actor_id=user.id)
             # The session ends on the server too: a copy of the cookie no longer signs in.
-            sign_ins.end(user)
+            sign_ins.end(user.id, user.sign_in_secret)
             db.session.commit()
     logout_user()
     session.clear()
