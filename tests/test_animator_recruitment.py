@@ -287,3 +287,40 @@ def test_two_animators_at_once_make_one_case_and_take_a_step_once(pg_app):
         db.session.get(Case, case_id))) == {0: "done", 1: "refused"}
     assert [(d.get("from"), d.get("to")) for a, _i, d in entries(w, "animator_case")
             if a == "transition"] == [("lead", "contacted")]
+
+
+def test_bad_text_and_board_filters_get_a_message_never_a_server_error(any_app):
+    """Were 500s on PostgreSQL: a NUL in a text the module reads from the form (PostgreSQL
+    refuses it), a contact's "present" or "next step" longer than its column, and a NUL or an
+    id no row can have in the board's filters."""
+    from mosty.testing.factories import RegistryFactory
+    from mosty_animator.models import Contact, InfoRequest
+
+    w = build(any_app, RegistryFactory(any_app))
+    new_case(w)
+    client = client_of(w, w.animator)
+    base = f"/{w.p.slug}/animator"
+    for query in ("county=%00", "commune=3215%00011", "animator=99999999999999999999",
+                  f"animator={2**31}"):
+        page = client.get(f"{base}/?{query}")
+        assert page.status_code == 200 and "Rodzina Nowaków" in page.get_data(as_text=True)
+    family = f"{base}/families/{w.family.id}"
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    for changes, message in [
+        ({"note": "Rozmowa\x00o kursie"}, "This text contains characters that are not allowed."),
+        ({"present": "Stanisław" * 40}, "Too long: at most 300 characters."),
+        ({"next_step": "PUP" * 101}, "Too long: at most 300 characters."),
+    ]:
+        response = client.post(f"{family}/contacts", follow_redirects=True,
+                               data={"on": yesterday, "kind": "phone", **changes})
+        assert message in response.get_data(as_text=True)
+    response = client.post(f"{family}/diagnosis/summary", follow_redirects=True,
+                           data={"strengths": "Rodzina\x00", "barriers_summary": "Dojazd"})
+    assert "characters that are not allowed" in response.get_data(as_text=True)
+    response = client.post(f"{base}/requests/", follow_redirects=True,
+                           data={"question": "Oferty\x00?", "deadline": date.today().isoformat()})
+    assert "characters that are not allowed" in response.get_data(as_text=True)
+    with any_app.app_context(), partnership_scope(w.p.id):
+        assert db.session.scalars(select(Contact)).all() == []
+        assert db.session.scalars(select(InfoRequest)).all() == []
+        assert db.session.scalar(select(Case.strengths)) == ""

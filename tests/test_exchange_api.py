@@ -219,6 +219,10 @@ def test_bad_answers_get_json_errors_and_change_nothing(world):
         (dict(json={"action": "accept", "service_id": 10**30}), 422),
         (dict(json={"action": "decline", "reason": 5}), 422),
         (dict(json={"action": "decline", "reason": "x" * 6000}), 422),
+        # a NUL (PostgreSQL refuses it: a 500; SQLite stored it) and a lone surrogate (no
+        # database stores it: a 500 on both) are refused
+        (dict(json={"action": "decline", "reason": "Brak\x00miejsc"}), 422),
+        (dict(json={"action": "decline", "reason": "\udcff"}), 422),
         (dict(json={"action": "complete"}), 409),
     ]
     before = audit_entries(world)

@@ -239,3 +239,13 @@ def test_the_check_command_lists_the_faults_of_a_file_before_it_is_uploaded(app,
     refused = runner.invoke(args=["instruments", "check", "--locale", "en", str(good), str(bad)])
     assert refused.exit_code == 1
     assert f'{bad}: Line 30, item "hours": unknown type "slider"' in refused.output
+
+
+def test_a_date_like_value_is_text_and_a_value_its_tag_cannot_read_is_a_fault(app):
+    # Were 500s: PyYAML read "2025-02-30" as a timestamp and raised ValueError (not a YAML
+    # error), as it does for "!!int abc".
+    spec = spec_of(app, GOOD.replace("title: Readiness check", "title: 2025-02-30"))
+    assert spec["title"] == "2025-02-30"
+    for value in ("!!timestamp 2025-02-30", "!!int abc", "!!float x"):
+        faults = faults_of(app, GOOD.replace("title: Readiness check", f"title: {value}"))
+        assert len(faults) == 1 and "not valid YAML" in faults[0]

@@ -29,6 +29,10 @@ def switch_on(app, partnership, grants):
 
 @pytest.fixture
 def world(app, factory):
+    return build(app, factory)
+
+
+def build(app, factory):
     f = factory
     p = f.partnership(slug="praca", territory=(("1261", "Kraków"), ("1206", "powiat krakowski")))
     office = f.institution(p, name="Urząd Pracy Powiatu", kind="labour_office", teryt="1206")
@@ -266,6 +270,26 @@ def test_skills_are_recorded_normalised_by_the_clerk(world, client, login_as):
     stranger = world.f.staff(world.employer, roles=("caseworker",))
     login_as(client, stranger)
     assert client.get(f"/praca/labour/skills?participant={someone.id}").status_code == 404
+
+
+def test_bad_skills_input_gets_a_message_never_a_server_error(any_app):
+    """Were 500s on PostgreSQL: a NUL in the skills (the database refuses it) and a person or a
+    skill to remove named by an id no row can have."""
+    from mosty.testing.factories import RegistryFactory, login
+
+    world = build(any_app, RegistryFactory(any_app))
+    someone = person(world, WAWRZENCZYCE, skills=["spawanie"])
+    client = login(any_app.test_client(), world.clerk)
+    url = f"/praca/labour/skills?participant={someone.id}"
+    for n in ("99999999999999999999", str(2**31)):
+        assert client.get(f"/praca/labour/skills?participant={n}").status_code == 404
+        response = client.post(url, data={"remove": n})
+        assert response.status_code == 422  # no skill of that id: the add form, empty
+    response = client.post(url, data={"skills": "obsługa\x00klienta"})
+    assert response.status_code == 422
+    assert "niedozwolone znaki" in response.get_data(as_text=True)
+    with any_app.app_context(), partnership_scope(world.p.id):
+        assert list(db.session.scalars(select(Skill.name))) == ["spawanie"]
 
 
 def test_participant_page_shows_the_hire_in_the_panel_and_timeline(world, client, login_as):

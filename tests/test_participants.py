@@ -716,7 +716,9 @@ def test_bad_registration_input_gets_a_message_no_500_and_saves_nothing(app, wor
 def test_a_family_of_another_partnership_or_institution_cannot_be_joined(app, world):
     own_family_elsewhere = world.factory.family(world.inst.other, name="Rodzina PCPR")
     client = signed_in(app.test_client(), world.staff.owner)
-    for family_id in (world.foreign.family.id, own_family_elsewhere.id, "abc", "99999999999"):
+    # "²" is a digit to str.isdigit() but not to int(): it was a 500
+    for family_id in (world.foreign.family.id, own_family_elsewhere.id, "abc", "99999999999",
+                      "²"):
         form_page = client.get(url(world, f"new?family={family_id}&relation=child"))
         assert form_page.status_code == 200
         assert "cannot be added to that family" in form_page.get_data(as_text=True)

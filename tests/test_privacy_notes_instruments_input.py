@@ -142,3 +142,11 @@ def test_a_scale_answer_that_is_not_a_plain_number_gets_a_message(world, point):
     assert "Choose a point of the scale." in response.get_data(as_text=True)
     with world.app.app_context(), partnership_scope(world.p.id):
         assert db.session.get(Administration, draft.id).answers == {}
+
+
+@pytest.mark.parametrize("source", ["2025-02-30", "9999-99-99", "key: !!int abc"])
+def test_a_definition_with_a_date_no_calendar_has_gets_a_message(world, source):
+    response = client_of(world.app, world.admin).post(f"/{SLUG}/instruments/definitions/new",
+                                                      data={"source": source})
+    assert response.status_code == 422
+    assert count(world, InstrumentVersion) == 1

@@ -71,3 +71,35 @@ def test_an_id_beyond_a_database_integer_matches_no_route_on_any_blueprint(app):
         # way no view runs.
         with pytest.raises((NotFound, MethodNotAllowed)):
             adapter.match(too_big, method=method)
+
+
+def test_a_row_id_from_a_query_string_or_a_form_is_a_number_a_row_can_have():
+    from mosty.ids import MAX_ID, row_id
+
+    assert row_id("1") == 1 and row_id(str(MAX_ID)) == MAX_ID
+    for value in ("", "0", "-1", "+1", " 1", "1.5", "abc", "²", "٣", "1_000", str(MAX_ID + 1),
+                  "99999999999999999999", "\x00", None):
+        with pytest.raises(ValueError):
+            row_id(value)
+
+
+# Pages that take the person or the programme path they are about from the query string.
+QUERY_IDS = ["/consents/new?participant={n}", "/outcomes/new?participant={n}",
+             "/referrals/new?participant={n}", "/services/deliveries/new?participant={n}",
+             "/outcomes/follow-ups/new?enrollment={n}", "/enrollment/new?participant={n}",
+             "/enrollment/new?family={n}"]
+
+
+def test_an_id_in_the_query_string_that_no_row_can_have_is_404_not_a_server_error(any_app):
+    # Was a 500: ``type=int`` let 99999999999999999999 through to the query (PostgreSQL:
+    # integer out of range; SQLite: OverflowError).
+    from mosty.testing.factories import login
+    from mosty.testing.plugin import build_two_partnerships
+
+    world = build_two_partnerships(any_app)
+    client = login(any_app.test_client(), world.a.caseworker)
+    for n in (str(2**31), "99999999999999999999", "-1", "²"):
+        for path in QUERY_IDS:
+            url = "/part-a" + path.format(n=n)
+            assert client.get(url).status_code == 404, url
+            assert client.post(url, data={}).status_code == 404, url

@@ -13,9 +13,10 @@ from .enrollment.eligibility import evaluate as evaluate_eligibility
 from .enrollment.models import Enrollment, TargetGroup
 from .extensions import db
 from .families.models import Family, FamilyMember
+from .forms import Form, has_control_characters
 from .hookspecs import hookimpl
 from .i18n import gettext, lazy_gettext, ngettext
-from .ids import MAX_ID
+from .ids import MAX_ID, row_id
 from .instruments import service as instruments_service
 from .outcomes.models import Outcome
 from .outcomes.service import add_months, record_outcome
@@ -67,8 +68,11 @@ __all__ = [
     "PartnershipOwned", "Base", "TimestampMixin", "db", "utcnow", "disable_partnership_wall",
     "enable_partnership_wall", "record_audit", "gettext", "lazy_gettext", "ngettext", "paginate",
     # The largest row id (ids from query strings and forms are checked against it; URL ids
-    # beyond it never match a route).
-    "MAX_ID",
+    # beyond it never match a route); ``request.args.get("x", type=row_id)`` reads one.
+    "MAX_ID", "row_id",
+    # The base of every form (text fields refuse control characters, whole numbers stay in
+    # the database's range), and the same text check for values read without a form.
+    "Form", "has_control_characters",
     # Demo loaders switch their module on (with its default grants) as an administrator does.
     "switch_module",
     # The case registry modules reference, and the domain rules they go through, never around:

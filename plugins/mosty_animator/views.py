@@ -50,6 +50,17 @@ def _int(name, required=True):
     return value
 
 
+def _text(name, max_length=None):
+    """A text of the form, refused when it holds control characters (PostgreSQL refuses a
+    NUL with a server error) or does not fit its column."""
+    value = request.form.get(name) or ""
+    if toolkit.has_control_characters(value):
+        raise Refused(_("This text contains characters that are not allowed."))
+    if max_length is not None and len(value.strip()) > max_length:
+        raise Refused(_("Too long: at most %(max)d characters.", max=max_length))
+    return value
+
+
 def _read(obj_type, **detail):
     toolkit.record_audit("read", object_type=obj_type, detail=detail)
 
@@ -71,9 +82,12 @@ def _refused(refused, target):
 @bp.route("/")
 def index():
     institution_id = service.staff_institution_id()
-    county = request.args.get("county", "")
-    commune = request.args.get("commune", "")
-    animator_id = request.args.get("animator", type=int)
+    # TERYT codes from the filter's lists; anything else (a NUL, which PostgreSQL would refuse
+    # with a server error) filters nothing.
+    county, commune = (code if code.isascii() and code.isdigit() else ""
+                       for code in (request.args.get("county", ""),
+                                    request.args.get("commune", "")))
+    animator_id = request.args.get("animator", type=toolkit.row_id)
     columns = service.board(institution_id, county=county, commune=commune,
                             animator_id=animator_id)
     counties, communes = service.counties_and_communes()
@@ -112,7 +126,7 @@ def new_lead():
             case = transitions.add_lead(family=family, institution_id=institution_id,
                                         animator_id=animator_id,
                                         source=request.form.get("source", ""),
-                                        note=request.form.get("note", ""),
+                                        note=_text("note"),
                                         on=_date("lead_on", default=date.today()))
         except Refused as refused:
             toolkit.db.session.rollback()
@@ -181,9 +195,9 @@ def add_contact(family_id):
     target = url_for(".family", family_id=family_id) + "#contacts"
     try:
         transitions.log_contact(case, on=_date("on"), kind=request.form.get("kind", ""),
-                                present=request.form.get("present", ""),
-                                note=request.form.get("note", ""),
-                                next_step=request.form.get("next_step", ""),
+                                present=_text("present", 300),
+                                note=_text("note"),
+                                next_step=_text("next_step", 300),
                                 actor_id=current_user.id)
     except Refused as refused:
         return _refused(refused, target)
@@ -267,7 +281,7 @@ def add_goal(family_id):
     target = url_for(".plan", family_id=family_id)
     try:
         plan = _plan_required(case)
-        transitions.add_goal(plan, text=request.form.get("text", ""),
+        transitions.add_goal(plan, text=_text("text"),
                              participant_id=_int("participant_id", required=False))
     except Refused as refused:
         return _refused(refused, target)
@@ -279,7 +293,7 @@ def add_action(goal_id):
     goal, case = service.goal_or_404(goal_id)
     target = url_for(".plan", family_id=case.family_id) + f"#goal-{goal.id}"
     try:
-        transitions.add_action(goal, what=request.form.get("what", ""),
+        transitions.add_action(goal, what=_text("what"),
                                who_kind=request.form.get("who_kind", ""),
                                who_participant_id=_int("who_participant_id", required=False),
                                who_institution_id=_int("who_institution_id", required=False),
@@ -339,7 +353,7 @@ def add_review(family_id):
                     raise Refused(_("Progress is a number from 0 to 100 for a goal of this "
                                     "plan.")) from None
         transitions.record_review(plan, held_on=_date("held_on"),
-                                  notes=request.form.get("notes", ""), progress=progress,
+                                  notes=_text("notes"), progress=progress,
                                   actor_id=current_user.id)
     except Refused as refused:
         return _refused(refused, target)
@@ -359,7 +373,7 @@ def new_agreement(family_id):
             transitions.conclude_agreement(
                 case, institution_id=_int("institution_id"),
                 participant_id=_int("participant_id"),
-                commitment=request.form.get("commitment", ""), action_ids=action_ids,
+                commitment=_text("commitment"), action_ids=action_ids,
                 from_institution_id=case.institution_id, actor_id=current_user.id)
         except Refused as refused:
             toolkit.db.session.rollback()
@@ -409,7 +423,7 @@ def requests():
         institution_id = service.staff_institution_id()
         try:
             transitions.ask_operators(institution_id=institution_id, asked_by_id=current_user.id,
-                                      question=request.form.get("question", ""),
+                                      question=_text("question"),
                                       deadline=_date("deadline"))
         except Refused as refused:
             return _refused(refused, url_for(".requests"))
@@ -430,7 +444,7 @@ def info_request(request_id):
             return _refused(Refused(_("Only an information operator answers requests.")),
                             url_for(".info_request", request_id=request_id))
         try:
-            transitions.answer_request(item, answer=request.form.get("answer", ""),
+            transitions.answer_request(item, answer=_text("answer"),
                                        answered_by_id=current_user.id)
         except Refused as refused:
             return _refused(refused, url_for(".info_request", request_id=request_id))
@@ -505,7 +519,7 @@ def add_barrier(family_id):
     target = url_for(".diagnosis", family_id=family_id) + "#barriers"
     try:
         transitions.add_barrier(case, kind=request.form.get("kind", ""),
-                                note=request.form.get("note", ""),
+                                note=_text("note"),
                                 participant_id=_int("participant_id", required=False))
     except Refused as refused:
         return _refused(refused, target)
@@ -525,8 +539,8 @@ def diagnosis_summary(family_id):
     case = service.case_or_404(family_id)
     target = url_for(".diagnosis", family_id=family_id) + "#summary"
     try:
-        transitions.record_summary(case, strengths=request.form.get("strengths", ""),
-                                   barriers_summary=request.form.get("barriers_summary", ""))
+        transitions.record_summary(case, strengths=_text("strengths"),
+                                   barriers_summary=_text("barriers_summary"))
     except Refused as refused:
         return _refused(refused, target)
     return _done(_("The family summary has been saved."), target)

@@ -2,18 +2,18 @@
 
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.form import BaseForm
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import Length, Optional, StopValidation
 
 from ..auth.passwords import MIN_PASSWORD_LENGTH
 from ..auth.service import normalise_email
 from ..extensions import db
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Partnership
 
 
-class AdminForm(BaseForm, FlaskForm):
+class AdminForm(BaseForm, Form):
     """Flask-Admin's form base with Flask-WTF's CSRF token, so the app's global CSRFProtect
     accepts every admin POST (Flask-Admin's own ``SecureForm`` clashes with it)."""
 

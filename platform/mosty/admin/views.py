@@ -25,6 +25,7 @@ from ..auth.models import Membership
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..ids import row_id
 from ..partnerships.labels import INSTITUTION_KIND_LABELS, INSTITUTION_ROLE_LABELS
 from ..partnerships.models import AgreementParty, Institution, Partnership
 from ..plugins.manager import get_registry
@@ -171,11 +172,18 @@ def _format_partnership(view, context, model, name):
 
 def _record_keys(model, values):
     """Primary keys from the request as the column's type (PostgreSQL will not compare an
-    integer with text); values that cannot be keys are dropped."""
+    integer with text); values that cannot be keys ("²", beyond MAX_ID) are dropped."""
     keys = model.__mapper__.primary_key
     if len(keys) != 1 or keys[0].type.python_type is not int:
         return list(values)
-    return [int(value) for value in values if str(value).isdigit()]
+    return [key for key in map(_row_id_or_none, values) if key is not None]
+
+
+def _row_id_or_none(value):
+    try:
+        return row_id(str(value))
+    except ValueError:
+        return None
 
 
 class ScopedConverter(AdminModelConverter):

@@ -1,14 +1,14 @@
 """The audit log's filter form (a GET form: filters live in the URL, so pages can be shared)."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .labels import ACTION_LABELS, object_type_label
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

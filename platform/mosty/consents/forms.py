@@ -6,12 +6,12 @@ another partnership or an unknown value is refused by the field itself with a re
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .models import LAWFUL_BASES, PURPOSES
 
@@ -70,7 +70,7 @@ class PastDateField(DateField):
             self.errors.append(_l("The date cannot be in the future."))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     lawful_basis = ChoiceField(_l("Lawful basis"), choices=choices(LAWFUL_BASIS_LABELS),
                                default="consent")
     purposes = CheckboxesField(
@@ -105,6 +105,6 @@ class ConsentForm(FlaskForm):
             raise ValidationError(INVALID_CHOICE)
 
 
-class WithdrawConsentForm(FlaskForm):
+class WithdrawConsentForm(Form):
     withdrawn_on = PastDateField(_l("Date of withdrawal"), default=date.today,
                                  validators=[InputRequired(message=INVALID_DATE)])

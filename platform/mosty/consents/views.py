@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from .. import audit
 from ..extensions import db
 from ..i18n import gettext
+from ..ids import row_id
 from . import service
 from .access import require_case_access
 from .forms import ConsentForm, WithdrawConsentForm
@@ -17,7 +18,7 @@ def new():
     if not request.args.get("participant"):
         return _choose_a_participant_first()
     participant = service.visible_participant_or_404(
-        request.args.get("participant", type=int), institution_id)
+        request.args.get("participant", type=row_id), institution_id)
     if not service.may_record_consents(participant, institution_id):
         abort(403)
     form = ConsentForm(institutions=service.institutions_to_name(institution_id))

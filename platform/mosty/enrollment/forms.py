@@ -3,17 +3,17 @@
 from datetime import date
 
 from flask_babel import format_date
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from ..services.forms import select_choices
 
 RETENTION_MAX_YEARS = 50
 
 
-class RecruitForm(FlaskForm):
+class RecruitForm(Form):
     target_group = SelectField(_l("Target group"), coerce=int,
                                validators=[InputRequired(message=_l("Choose a target group."))])
 
@@ -22,7 +22,7 @@ class RecruitForm(FlaskForm):
         self.target_group.choices = select_choices((group.id, str(group)) for group in groups)
 
 
-class RetentionForm(FlaskForm):
+class RetentionForm(Form):
     retention_until = DateField(_l("Keep the record until"), format="%Y-%m-%d",
                                 validators=[InputRequired(message=_l("Give a date."))])
 

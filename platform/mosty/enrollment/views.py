@@ -10,6 +10,7 @@ from ..extensions import db
 from ..families.models import Family
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
+from ..ids import row_id
 from ..outcomes.service import FOLLOW_UP_STATUS_LABELS, follow_ups_of
 from ..services.service import family_page_url, participant_page_url
 from . import service
@@ -48,8 +49,8 @@ def _verdict_message(verdict, group):
 @login_required
 def new():
     institution_id = require_case_access()
-    participant_id = request.args.get("participant", type=int)
-    family_id = request.args.get("family", type=int)
+    participant_id = request.args.get("participant", type=row_id)
+    family_id = request.args.get("family", type=row_id)
     if (participant_id is None) == (family_id is None):
         abort(404)
     if participant_id is not None:

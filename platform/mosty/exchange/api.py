@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from .. import audit
 from ..db import utcnow
 from ..extensions import csrf, db
+from ..forms import has_control_characters
 from ..i18n import gettext
 from ..ids import MAX_ID
 from ..partnerships.models import Partnership
@@ -239,6 +240,9 @@ def _text(data, name, required):
         value = ""
     if not isinstance(value, str):
         raise ApiError(422, gettext("The field %(name)s must be text.", name=name), field=name)
+    if has_control_characters(value):  # a NUL PostgreSQL refuses, a lone surrogate
+        raise ApiError(422, gettext("The field %(name)s contains characters that are not "
+                                    "allowed.", name=name), field=name)
     value = value.strip()
     if required and not value:
         raise ApiError(422, gettext("The field %(name)s is required.", name=name), field=name)

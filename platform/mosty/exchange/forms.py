@@ -2,11 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..consents.forms import CheckboxesField, ChoiceField, choices
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .delivery import NOT_PUBLIC, address_refused
 from .models import EVENT_KINDS
@@ -22,7 +22,7 @@ def _institution_choices(institutions):
     return choices({i.id: i.name for i in institutions})
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     institution = ChoiceField(_l("Institution"), coerce=int)
     name = StringField(_l("Name of the token"), validators=[
         DataRequired(message=_l("Name the token, e.g. after the system that will use it.")),
@@ -45,7 +45,7 @@ def check_url(form, field):
                                  "webhooks reach public addresses only."))
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(Form):
     institution = ChoiceField(_l("Institution"), coerce=int)
     name = StringField(_l("Name"), validators=[
         DataRequired(message=_l("Name the receiving system.")),
@@ -63,7 +63,7 @@ class WebhookForm(FlaskForm):
         self.institution.choices = _institution_choices(institutions)
 
 
-class WebhookEditForm(FlaskForm):
+class WebhookEditForm(Form):
     """Editing an endpoint: the same fields and rules as creating it; the institution stays."""
 
     name = WebhookForm.name
@@ -71,7 +71,7 @@ class WebhookEditForm(FlaskForm):
     event_kinds = WebhookForm.event_kinds
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     dataset = ChoiceField(_l("Records"), validators=[
         DataRequired(message=_l("Choose what to export."))])
     format = ChoiceField(_l("File format"), choices=choices({

@@ -1,15 +1,15 @@
 """Registering a family and adding its members."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from ..participants.forms import choice, choices, teryt, text
 from ..participants.labels import AREA_LABELS, RELATION_LABELS
 
 
-class FamilyForm(FlaskForm):
+class FamilyForm(Form):
     name = text(_l("Family name"), 160, required=True,
                 description=_l("How the household is known, e.g. “Nowak family, Bobolice”."))
     teryt = teryt(_l("TERYT commune code"), required=True)
@@ -21,7 +21,7 @@ class FamilyForm(FlaskForm):
                 "locality": self.locality.data, "area": self.area.data}
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     """An existing participant joins the family; the view checks the id against the
     participants the member's institution may see."""
 

@@ -1,14 +1,14 @@
 """Uploading a file, and confirming the import after the dry run."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     format = SelectField(_l("What the file contains"),
                          validators=[InputRequired(message=_l("Please choose one."))])
     file = FileField(_l("File (CSV or XLSX)"),
@@ -20,6 +20,6 @@ class UploadForm(FlaskForm):
         self.format.choices = [(f.key, f.name) for f in formats]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """The mapping form and the import button carry only the CSRF token as a form field;
     the column choices are read from ``column-<n>`` selects."""

@@ -8,6 +8,7 @@ from stdnum.pl import pesel as stdnum_pesel
 
 from ..extensions import db
 from ..families.models import Family
+from ..forms import has_control_characters
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Institution, TerritoryUnit
@@ -17,7 +18,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%Y/
 EARLIEST = date(1900, 1, 1)
 _COMMON_DATE = re.compile(r"^(?:(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
                           r"|(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4}))$", re.ASCII)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SEX_WORDS = {
     "k": "female", "kobieta": "female", "f": "female", "female": "female", "z": "female",
     "m": "male", "mezczyzna": "male", "male": "male",
@@ -39,7 +39,7 @@ def text(value, max_length, required=False, missing=None):
         if required:
             raise CellError(missing or _l("This value is required."))
         return ""
-    if _CONTROL.search(value):
+    if has_control_characters(value):
         raise CellError(_l("The text contains characters that are not allowed."))
     if len(value) > max_length:
         raise CellError(_l("Too long: at most %(max)d characters.", max=max_length))

@@ -102,9 +102,12 @@ def _construct_mapping(loader, node):
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 # YAML 1.1 reads yes, no, on and off as true and false, which turns a label such as
 # "1: no" into a boolean; as in YAML 1.2, only true and false are booleans here.
+# Nor does a definition hold dates: "2025-02-30" is text here, not a timestamp PyYAML cannot
+# build (a ValueError, not a YAML error).
 BOOL_TAG = "tag:yaml.org,2002:bool"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != BOOL_TAG]
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in (BOOL_TAG, TIMESTAMP_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
@@ -143,7 +146,8 @@ def load_yaml(text):
         raise InvalidDefinition([Fault(line, "", gettext(
             "this is not valid YAML (%(problem)s). Check the indentation and the colons.",
             problem=problem))]) from None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:
+        # ValueError: a value its explicit tag cannot read ("!!int abc", "!!timestamp 2025-02-30")
         raise InvalidDefinition([Fault(None, "", gettext(
             "This is not valid YAML (%(problem)s).", problem=str(error)))]) from None
     if len(documents) != 1:

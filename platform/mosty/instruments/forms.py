@@ -5,12 +5,12 @@ are not declared here)."""
 import math
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ..consents.forms import CheckboxesField, ChoiceField
+from ..forms import Form
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
 from .definitions import MAX_SOURCE
@@ -31,7 +31,7 @@ def optional_id(value):
         return None
 
 
-class DefinitionForm(FlaskForm):
+class DefinitionForm(Form):
     source = TextAreaField(
         _l("Definition (YAML)"), render_kw={"rows": 24, "spellcheck": "false"},
         description=_l("Edit the text, or choose a file below instead. Saving creates a new "
@@ -58,7 +58,7 @@ class DefinitionForm(FlaskForm):
         return text, None
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     instrument = ChoiceField(_l("Standardized instrument"), coerce=optional_id)
     members = CheckboxesField(_l("Family members to fill it in"), coerce=int)
 
@@ -69,7 +69,7 @@ class StartForm(FlaskForm):
         self.members.choices = [(p.id, p.full_name) for p in members]
 
 
-class AnswersForm(FlaskForm):
+class AnswersForm(Form):
     """Only the CSRF token: the answers are read by ``read_answers`` (the plain buttons of
     the pages, such as installing an example, use it for the token too)."""
 

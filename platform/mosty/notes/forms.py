@@ -1,10 +1,10 @@
 """Writing a case note."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..consents.forms import ChoiceField, choices
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from ..participants.forms import no_control_characters
 from .service import CATEGORY_LABELS
@@ -12,7 +12,7 @@ from .service import CATEGORY_LABELS
 MAX_TEXT = 10000
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     category = ChoiceField(_l("Category"), choices=choices(CATEGORY_LABELS), default="general")
     text = TextAreaField(
         _l("Note"), render_kw={"rows": 5},

@@ -1,9 +1,9 @@
 """Forms of outcomes and follow-ups."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from ..participants.labels import CONTRACT_LABELS
 from ..participants.models import CONTRACT_TYPES
@@ -39,7 +39,7 @@ def _status_choices():
     return select_choices((s, FOLLOW_UP_STATUS_LABELS[s]) for s in FOLLOW_UP_STATUSES)
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     kind = SelectField(_l("Outcome"), choices=_kind_choices,
                        validators=[InputRequired(message=_l("Choose the outcome."))])
     occurred_on = date_field(_l("Date"), not_too_early, within_a_year)
@@ -65,7 +65,7 @@ class OutcomeForm(FlaskForm):
         }
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     months = SelectField(
         _l("Follow-up"), coerce=int,
         choices=_months_choices,

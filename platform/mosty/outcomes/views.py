@@ -11,6 +11,7 @@ from ..enrollment.service import own_enrollment, subject_of, visible_participant
 from ..extensions import db
 from ..families.models import Family
 from ..i18n import gettext
+from ..ids import row_id
 from ..pagination import paginate, sort_order
 from ..services.service import family_page_url, participant_page_url
 from . import service
@@ -21,7 +22,7 @@ from .models import FOLLOW_UP_MONTHS
 @login_required
 def new():
     institution_id = require_case_access()
-    participant = visible_participant(request.args.get("participant", type=int), institution_id)
+    participant = visible_participant(request.args.get("participant", type=row_id), institution_id)
     form = OutcomeForm(occurred_on=date.today())
     if form.validate_on_submit():
         service.record_outcome(participant, institution_id=institution_id, values=form.values())
@@ -45,7 +46,7 @@ def _subject_url(enrollment):
 @login_required
 def new_follow_up():
     institution_id = require_case_access()
-    enrollment = own_enrollment(request.args.get("enrollment", type=int), institution_id)
+    enrollment = own_enrollment(request.args.get("enrollment", type=row_id), institution_id)
     form = FollowUpForm(months=request.args.get("months", type=int), checked_on=date.today())
     if form.validate_on_submit():
         try:

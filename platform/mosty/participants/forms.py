@@ -1,9 +1,7 @@
 """Registering and rectifying a participant, and recording the people they care for."""
 
-import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from stdnum.pl import pesel as stdnum_pesel
 from wtforms import (
     BooleanField,
@@ -29,6 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form, no_control_characters  # noqa: F401 - notes and privacy import it here
 from ..i18n import lazy_gettext as _l
 from .labels import (
     AREA_LABELS,
@@ -42,18 +41,11 @@ from .labels import (
 )
 from .pesel import pesel_problems
 
-# Control characters (NUL above all) would be refused by PostgreSQL with a server error.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def no_control_characters(form, field):
-    if isinstance(field.data, str) and _CONTROL.search(field.data):
-        raise ValidationError(_l("This text contains characters that are not allowed."))
 
 
 def text(label, max_length, required=False, **kwargs):
@@ -92,7 +84,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(Form):
     """Every field of the participant record; ``values()`` gives what is stored."""
 
     # Personal data
@@ -219,7 +211,7 @@ class ParticipantForm(FlaskForm):
         return form
 
 
-class CareRelationForm(FlaskForm):
+class CareRelationForm(Form):
     """A dependant the participant cares for, with the weekly load."""
 
     dependant_first_name = text(_l("Dependant's first name"), 80, required=True)

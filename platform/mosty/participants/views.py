@@ -77,7 +77,7 @@ def _family_of_form(form, institution_id):
     if not family_id and not relation:
         return None, None
     family = None
-    if family_id.isdigit() and len(family_id) <= 9:
+    if family_id.isascii() and family_id.isdigit() and len(family_id) <= 9:  # not "²"
         family = service.family_to_join(family_id, relation, institution_id)
     if family is None:
         return None, _("This person cannot be added to that family: it is not a family your "

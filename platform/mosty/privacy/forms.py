@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from ..participants.forms import no_control_characters, strip
 from .restriction import MAX_REASON
@@ -13,7 +13,7 @@ from .restriction import MAX_REASON
 INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
 
 
-class RestrictionForm(FlaskForm):
+class RestrictionForm(Form):
     reason = TextAreaField(
         _l("Reason"), filters=[strip], render_kw={"rows": 3},
         validators=[DataRequired(message=_l("Give the reason.")),
@@ -23,7 +23,7 @@ class RestrictionForm(FlaskForm):
                        "the processing and the objection is being examined."))
 
 
-class ErasureForm(FlaskForm):
+class ErasureForm(Form):
     received_on = DateField(_l("Request received on"), default=date.today,
                             invalid_value_message=INVALID_DATE,
                             validators=[InputRequired(message=INVALID_DATE)])

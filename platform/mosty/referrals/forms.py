@@ -2,12 +2,12 @@
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..consents.forms import INVALID_DATE, CheckboxesField, ChoiceField, choices
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .transitions import DEFAULT_ANSWER_DAYS
 
@@ -42,7 +42,7 @@ def _due_default():
     return date.today() + timedelta(days=DEFAULT_ANSWER_DAYS)
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     to_institution = ChoiceField(_l("Refer to"), coerce=optional_id)
     service = ChoiceField(
         _l("Requested service"), coerce=optional_id,
@@ -84,7 +84,7 @@ class ReferralForm(FlaskForm):
             raise ValidationError(_l("The due date cannot be in the past."))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     service = ChoiceField(_l("Service you will provide"), coerce=optional_id,
                           description=_l("Optional."))
 
@@ -94,9 +94,9 @@ class AcceptForm(FlaskForm):
             SelectChoice(value=s.id, label=s.name) for s in services]
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     decline_reason = _text(_l("Reason for declining"), _l("Give the reason for declining."))
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     result = _text(_l("Result"), _l("Describe the result."))

@@ -12,6 +12,7 @@ from ..consents.service import (
 )
 from ..extensions import db
 from ..i18n import gettext
+from ..ids import row_id
 from ..pagination import paginate, sort_order
 from . import service
 from .forms import SHAREABLE_FIELD_LABELS, AcceptForm, CompleteForm, DeclineForm, ReferralForm
@@ -59,7 +60,7 @@ def new():
     institution_id = require_case_access()
     if not request.args.get("participant"):
         return _choose_a_participant_first()
-    participant = visible_participant_or_404(request.args.get("participant", type=int),
+    participant = visible_participant_or_404(request.args.get("participant", type=row_id),
                                              institution_id)
     institutions = service.other_institutions(institution_id)
     form = ReferralForm(institutions=institutions,

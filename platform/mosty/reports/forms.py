@@ -2,11 +2,11 @@
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from ..consents.forms import ChoiceField, choices
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .periods import Period, preset
 
@@ -31,7 +31,7 @@ def _within_calendar(period):
     return period.start >= EARLIEST and period.end <= LATEST
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """The period and copy shown on the report page (a GET form: no state changes)."""
 
     class Meta:
@@ -67,7 +67,7 @@ class PeriodForm(FlaskForm):
                       else "month", today)
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(Form):
     """Make the report as a file, in the background (a job)."""
 
     start = HiddenField(validators=[InputRequired()])
@@ -88,7 +88,7 @@ class GenerateForm(FlaskForm):
         return period
 
 
-class RecipientForm(FlaskForm):
+class RecipientForm(Form):
     email = EmailField(_l("E-mail address"), validators=[
         InputRequired(message=_l("Give an e-mail address.")),
         Email(message=_l("This is not a valid e-mail address."), check_deliverability=False),
@@ -98,5 +98,5 @@ class RecipientForm(FlaskForm):
     variant = ChoiceField(_l("Copy"), choices=choices(VARIANT_LABELS), default="internal")
 
 
-class RemoveRecipientForm(FlaskForm):
+class RemoveRecipientForm(Form):
     """Only the CSRF token: removing is a POST."""

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .models import SERVICE_KINDS
 from .service import SERVICE_KIND_LABELS
@@ -79,7 +79,7 @@ def kind_choices():
     return select_choices((kind, SERVICE_KIND_LABELS[kind]) for kind in SERVICE_KINDS)
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(Form):
     name = StringField(_l("Name"), validators=[
         DataRequired(message=_l("Give the service a name.")), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=kind_choices)
@@ -107,7 +107,7 @@ class ServiceForm(FlaskForm):
         }
 
 
-class CatalogueFilterForm(FlaskForm):
+class CatalogueFilterForm(Form):
     """The filters of the catalogue, read from the query string."""
 
     class Meta:
@@ -138,7 +138,7 @@ def hours_in_a_day(form, field):
         raise ValidationError(HOURS_MESSAGE)
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(Form):
     service = SelectField(_l("Service"), coerce=int,
                           validators=[InputRequired(message=_l("Choose a service."))])
     delivered_on = date_field(_l("Date"), not_in_future, not_too_early)

@@ -10,6 +10,7 @@ from ..consents.access import require_case_access
 from ..enrollment.service import visible_participant
 from ..extensions import db
 from ..i18n import gettext
+from ..ids import row_id
 from ..pagination import paginate, sort_order
 from . import service
 from .forms import CatalogueFilterForm, DeliveryForm, ServiceForm
@@ -88,7 +89,7 @@ def edit(service_id):
 @login_required
 def new_delivery():
     institution_id = require_case_access()
-    participant = visible_participant(request.args.get("participant", type=int), institution_id)
+    participant = visible_participant(request.args.get("participant", type=row_id), institution_id)
     services = service.own_services(institution_id)
     form = DeliveryForm(services, delivered_on=date.today())
     if services and form.validate_on_submit():

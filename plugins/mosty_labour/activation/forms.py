@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -14,6 +13,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
 from ..registration.forms import INVALID_CHOICE, INVALID_DATE
@@ -28,7 +28,7 @@ def _note(label, required=None):
     return TextAreaField(label, validators=validators, render_kw={"rows": 3})
 
 
-class InstrumentForm(FlaskForm):
+class InstrumentForm(toolkit.Form):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(value=k, label=v)
                                             for k, v in KIND_LABELS.items()],
                        invalid_choice_message=INVALID_CHOICE,
@@ -60,7 +60,7 @@ class InstrumentForm(FlaskForm):
             raise ValidationError(_l("A commune code has 7 digits."))
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(toolkit.Form):
     instrument = SelectField(_l("Instrument"), coerce=int, invalid_choice_message=INVALID_CHOICE,
                              invalid_value_message=INVALID_CHOICE)
     enrolled_on = DateField(_l("Enrolled on"), default=date.today,
@@ -72,7 +72,7 @@ class EnrolForm(FlaskForm):
         self.instrument.choices = [SelectChoice(value=i.id, label=i.title) for i in instruments]
 
 
-class EnrolPersonForm(FlaskForm):
+class EnrolPersonForm(toolkit.Form):
     participant = SelectField(_l("Person"), coerce=int, invalid_choice_message=INVALID_CHOICE,
                               invalid_value_message=INVALID_CHOICE)
     enrolled_on = DateField(_l("Enrolled on"), default=date.today,
@@ -86,25 +86,25 @@ class EnrolPersonForm(FlaskForm):
             for p in people]
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(toolkit.Form):
     ended_on = DateField(_l("Completed on"), default=date.today,
                          invalid_value_message=INVALID_DATE,
                          validators=[InputRequired(message=INVALID_DATE)])
     note = _note(_l("Result (certificate, qualification...)"))
 
 
-class DropoutForm(FlaskForm):
+class DropoutForm(toolkit.Form):
     ended_on = DateField(_l("Dropped out on"), default=date.today,
                          invalid_value_message=INVALID_DATE,
                          validators=[InputRequired(message=INVALID_DATE)])
     reason = _note(_l("Reason for dropping out"), _l("Give the reason for dropping out."))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(toolkit.Form):
     reason = _note(_l("Reason for cancelling"), _l("Give the reason for cancelling."))
 
 
-class AttendanceDayForm(FlaskForm):
+class AttendanceDayForm(toolkit.Form):
     """Only the day; the checkboxes (``present`` = enrolment ids) are read by the view."""
 
     day = DateField(_l("Day"), default=date.today, invalid_value_message=INVALID_DATE,

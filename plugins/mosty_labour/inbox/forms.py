@@ -1,10 +1,10 @@
 """Answering a referral in the labour office's inbox."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
 from ..activation.service import KIND_LABELS
@@ -25,7 +25,7 @@ def _text(label, required):
                          render_kw={"rows": 4})
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(toolkit.Form):
     instrument = SelectField(_l("Place on an activation instrument"), coerce=_optional_id,
                              invalid_choice_message=INVALID_CHOICE,
                              invalid_value_message=INVALID_CHOICE)
@@ -53,11 +53,11 @@ class AcceptForm(FlaskForm):
         return True
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(toolkit.Form):
     decline_reason = _text(_l("Reason for declining"), _l("Give the reason for declining."))
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(toolkit.Form):
     result = _text(_l("Result"), _l("Describe the result."))
 
 

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -44,7 +43,7 @@ def _select(label, **kwargs):
     return SelectField(label, **kwargs)
 
 
-class OfferForm(FlaskForm):
+class OfferForm(toolkit.Form):
     position = StringField(_l("Position"), validators=[
         DataRequired(message=_l("Give the position.")),
         Length(max=200, message=TOO_LONG)])
@@ -120,7 +119,7 @@ class OfferForm(FlaskForm):
         return form
 
 
-class SkillsForm(FlaskForm):
+class SkillsForm(toolkit.Form):
     skills = TextAreaField(
         _l("Add skills"), render_kw={"rows": 2},
         validators=[DataRequired(message=_l("Type at least one skill.")),
@@ -128,7 +127,7 @@ class SkillsForm(FlaskForm):
         description=_l("One per line or separated by commas."))
 
 
-class ReferCandidateForm(FlaskForm):
+class ReferCandidateForm(toolkit.Form):
     participant = HiddenField(validators=[
         DataRequired(message=_l("Choose a person from the suggestions.")),
         Regexp(r"^[0-9]+$", message=_l("Choose a person from the suggestions."))])
@@ -140,17 +139,17 @@ class ReferCandidateForm(FlaskForm):
             raise ValidationError(_l("Choose a person from the suggestions."))
 
 
-class HireForm(FlaskForm):
+class HireForm(toolkit.Form):
     start_date = DateField(_l("Start date"), invalid_value_message=INVALID_DATE,
                            validators=[InputRequired(message=INVALID_DATE)])
 
 
-class NotHiredForm(FlaskForm):
+class NotHiredForm(toolkit.Form):
     reason = TextAreaField(_l("Why not hired"), render_kw={"rows": 2}, validators=[
         DataRequired(message=_l("Give the reason the person was not hired.")),
         Length(max=2000, message=TOO_LONG)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(toolkit.Form):
     """A button that changes something (close, reopen, remove): only the CSRF token."""
 

@@ -224,13 +224,13 @@ def skills():
     if institution_id is None:
         abort(404)
     participant = service.visible_participant_or_404(
-        request.args.get("participant", type=int), institution_id)
+        request.args.get("participant", type=toolkit.row_id), institution_id)
     form = SkillsForm()
     refusal = None
     status = 200
     if request.method == "POST":
         require_clerk()
-        remove = request.form.get("remove", type=int)
+        remove = request.form.get("remove", type=toolkit.row_id)
         try:
             if remove is not None and ConfirmForm().validate_on_submit():
                 transitions.remove_skill(participant, remove, institution_id=institution_id,

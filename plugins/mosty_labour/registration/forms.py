@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
 from .service import DEREGISTRATION_REASON_LABELS, PERIOD_STATUS_LABELS
@@ -31,25 +31,25 @@ def _day(label):
                      validators=[InputRequired(message=INVALID_DATE)])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(toolkit.Form):
     status = _select(_l("Registered as"), PERIOD_STATUS_LABELS)
     registered_on = _day(_l("Registered on"))
     case_no = StringField(_l("Case number at the labour office"),
                           validators=[Optional(), Length(max=40, message=CASE_NO_TOO_LONG)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(toolkit.Form):
     status = _select(_l("New status"), PERIOD_STATUS_LABELS)
     on = _day(_l("From"))
 
 
-class DeregisterForm(FlaskForm):
+class DeregisterForm(toolkit.Form):
     reason = _select(_l("Reason for deregistration"), DEREGISTRATION_REASON_LABELS,
                      leave_out=("status_changed",))
     on = _day(_l("Deregistered on"))
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(toolkit.Form):
     case_no = StringField(_l("Case number at the labour office"),
                           validators=[Optional(), Length(max=40, message=CASE_NO_TOO_LONG)])
     benefit_entitled = BooleanField(_l("Entitled to unemployment benefit"))
