@@ -897,3 +897,20 @@ def test_an_admin_switching_their_own_account_off_keeps_no_sign_in(app, client, 
         db.session.get(User, admin.id).active = True
         db.session.commit()
     assert client.get("/part-a/").status_code == 302
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_bad_list_arguments_show_the_list_not_a_server_error(make_app, backend):
+    """A search or filter with a NUL (PostgreSQL refuses it), a page below zero or beyond any
+    offset the database takes: the first page, the bad value left out."""
+    app = make_app(backend=backend, MOSTY_EXTRA_PLUGINS=[sample_module])
+    world = build_world(app)
+    client = login(app.test_client(), world.platform_admin)
+    for view in VIEWS:
+        for query in ({"search": "Porozumienie\x00"}, {"page": "-1"}, {"page": "9" * 30},
+                      {"page": str(2**31)}, {"flt0_0": "\x00"}, {"search": "\x00", "page": "-5"}):
+            response = client.get(f"/admin/{view}/", query_string=query)
+            assert response.status_code == 200, (view, query, response.status_code)
+    # The list still lists: the bad page falls back to the first.
+    page = client.get("/admin/agreements/", query_string={"page": "-1"}).get_data(as_text=True)
+    assert "Porozumienie part-a" in page and "Porozumienie part-b" in page

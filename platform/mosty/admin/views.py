@@ -23,9 +23,10 @@ from .. import audit
 from ..auth import sign_ins
 from ..auth.models import Membership
 from ..extensions import db
+from ..forms import has_control_characters
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..ids import row_id
+from ..ids import MAX_ID, row_id
 from ..partnerships.labels import INSTITUTION_KIND_LABELS, INSTITUTION_ROLE_LABELS
 from ..partnerships.models import AgreementParty, Institution, Partnership
 from ..plugins.manager import get_registry
@@ -237,6 +238,17 @@ class ScopedModelView(AdminAccessMixin, ModelView):
     # Fields only on the create form: records never move between partnerships.
     create_only_fields = ("partnership_id",)
     audit_actions = {"create": "create", "update": "update", "delete": "delete"}
+
+    def _get_list_extra_args(self):
+        # Bad input in a list's address is ignored, never a server error: a page below zero
+        # or beyond any offset the database takes starts at the first page, and a search or
+        # filter value with control characters (PostgreSQL refuses NUL) is left out.
+        args = super()._get_list_extra_args()
+        page_size = max(args.page_size or self.page_size, 1)
+        page = args.page if 0 <= (args.page or 0) <= MAX_ID // page_size else 0
+        search = None if has_control_characters(args.search) else args.search
+        filters = [f for f in args.filters or [] if not has_control_characters(f[-1])]
+        return args.clone(page=page, search=search, filters=filters or None)
 
     def __init__(self, model, *args, **kwargs):
         super().__init__(model, db, *args, **kwargs)
