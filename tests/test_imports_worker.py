@@ -68,11 +68,13 @@ def test_an_import_runs_on_a_real_worker_once_even_when_delivered_twice(worker_a
     final = wait_for_job(app, p.id, commit_job, seen, client)
     assert final["state"] == "done" and final["percent"] == 100
     assert people(app, p.id) == ROWS
-    # The page saw the bar move forward while the job ran (unless it was over between two
-    # looks), never back.
+    # The page saw the progress while the job ran (unless it was over between two looks), and
+    # the bar never went back. Not necessarily a bar part-way: on a fast machine the rows are
+    # checked and written within one look, and the job is still "running" at 100 % while it
+    # finishes (seen in CI: queued 0/0, running 6000/6000 twice, done).
     dones = [done for _state, done, _total in seen]
     assert dones == sorted(dones)
-    assert len(seen) <= 2 or any(0 < done < total for _state, done, total in seen)
+    assert len(seen) <= 2 or any(state == "running" and done > 0 for state, done, _total in seen)
     # The broker delivers the same job again (acks_late after a lost worker): nothing twice.
     with app.app_context():
         run_job.apply_async(args=(p.id, clerk.id), kwargs={
