@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form, no_control_characters  # noqa: F401 - notes and privacy import it here
+from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .labels import (
     AREA_LABELS,
@@ -50,7 +50,7 @@ def strip(value):
 
 def text(label, max_length, required=False, **kwargs):
     validators = [DataRequired()] if required else [Optional()]
-    validators += [Length(max=max_length), no_control_characters]
+    validators += [Length(max=max_length)]  # control characters: the shared Form
     return StringField(label, filters=[strip], validators=validators, **kwargs)
 
 
@@ -93,7 +93,7 @@ class ParticipantForm(Form):
     sex = choice(_l("Sex"), SEX_LABELS)
     birth_date = DateField(_l("Date of birth"), validators=[InputRequired(), not_in_future])
     pesel = StringField(_l("PESEL"), filters=[strip],
-                        validators=[Optional(), Length(max=20), no_control_characters],
+                        validators=[Optional(), Length(max=20)],
                         description=_l("Optional. Checked against the date of birth and sex."))
     # Contact
     phone = text(_l("Phone"), 40)
@@ -225,7 +225,7 @@ class CareRelationForm(Form):
                                        choices=choices(CARE_SERVICE_LABELS),
                                        validators=[Optional()])
     note = TextAreaField(_l("Note"), filters=[strip],
-                         validators=[Optional(), Length(max=2000), no_control_characters])
+                         validators=[Optional(), Length(max=2000)])
 
     def validate_dependant_birth_year(self, field):
         if field.data is not None and not 1900 <= field.data <= date.today().year:

@@ -13,6 +13,7 @@ from ..db import commit_keeping_loaded
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..ids import row_id
 from ..pagination import paginate_audited, sort_order
 from ..plugins.access import collect
 from . import labels, service
@@ -76,9 +77,10 @@ def _family_of_form(form, institution_id):
     family_id, relation = form.family.data or "", form.relation.data or ""
     if not family_id and not relation:
         return None, None
-    family = None
-    if family_id.isascii() and family_id.isdigit() and len(family_id) <= 9:  # not "²"
-        family = service.family_to_join(family_id, relation, institution_id)
+    try:
+        family = service.family_to_join(row_id(family_id), relation, institution_id)
+    except ValueError:  # not a row id ("", "²", beyond MAX_ID)
+        family = None
     if family is None:
         return None, _("This person cannot be added to that family: it is not a family your "
                        "institution registered, or the relation is unknown.")

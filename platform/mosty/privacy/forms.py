@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from ..forms import Form
 from ..i18n import lazy_gettext as _l
-from ..participants.forms import no_control_characters, strip
+from ..participants.forms import strip
 from .restriction import MAX_REASON
 
 INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
@@ -17,8 +17,7 @@ class RestrictionForm(Form):
     reason = TextAreaField(
         _l("Reason"), filters=[strip], render_kw={"rows": 3},
         validators=[DataRequired(message=_l("Give the reason.")),
-                    Length(max=MAX_REASON, message=_l("At most %(max)d characters.")),
-                    no_control_characters],
+                    Length(max=MAX_REASON, message=_l("At most %(max)d characters."))],
         description=_l("E.g. the person contests the accuracy of the data, or objected to "
                        "the processing and the objection is being examined."))
 
