@@ -72,3 +72,22 @@ def test_grant_in_one_partnership_opens_nothing_in_another(app, client, factory,
     login_as(client, user)
     assert client.get("/alfa/sample/").status_code == 404
     assert client.get("/beta/sample/").status_code == 404
+
+
+@pytest.mark.parametrize(("enabled", "grants", "asked"), [
+    (False, {"caseworker": "write"}, False),  # off
+    (True, {"sample_worker": "write"}, False),  # on, not granted to the member's role
+    (True, {"caseworker": "read"}, True),
+])
+def test_a_module_the_member_cannot_use_is_not_asked_for_a_panel(app, client, factory, member,
+                                                                 login_as, enabled, grants,
+                                                                 asked):
+    # Data minimisation: a module the member may not use does not read the person's rows
+    # for a panel that would then be thrown away.
+    user, p = member
+    person = factory.participant(user.institution)
+    switch(app, p, enabled=enabled, grants=grants)
+    login_as(client, user)
+    sample_module.ASKED_FOR_PANELS.clear()
+    assert client.get(f"/alfa/participants/{person.id}/").status_code == 200
+    assert sample_module.ASKED_FOR_PANELS == ([person.id] if asked else [])

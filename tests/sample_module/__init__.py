@@ -12,6 +12,9 @@ from mosty.toolkit import lazy_gettext as _l
 
 KEY = "sample"
 
+# Participants this module was asked to contribute a panel for (tests read and clear it).
+ASKED_FOR_PANELS = []
+
 bp = Blueprint(KEY, __name__, template_folder="templates")
 
 
@@ -51,6 +54,11 @@ def mosty_blueprints():
 @hookimpl
 def mosty_menu_items(partnership, membership):
     return [toolkit.MenuItem(module=KEY, label=_l("Sample"), endpoint=f"{KEY}.index")]
+
+
+@hookimpl
+def mosty_participant_panels(participant, membership):
+    ASKED_FOR_PANELS.append(participant.id)
 
 
 @hookimpl

@@ -90,11 +90,18 @@ def visible(contributions, access_attr="access"):
 def collect(hook_name, **kwargs):
     """Call a contribution hook and keep what the current member may see.
 
-    A plugin that raises here loses its contribution to this page, not the page itself.
+    Only plugins with a module the member may use are asked: a module that is off or not
+    granted does not read this person's rows at all (data minimisation), instead of reading
+    them for a panel that would be thrown away. A plugin that raises here loses its
+    contribution to this page, not the page itself.
     """
     results = []
     hook = getattr(get_plugin_manager().hook, hook_name)
+    registry = get_registry()
     for impl in hook.get_hookimpls():
+        keys = registry.module_keys_of(impl.plugin_name)
+        if keys and not any(can_use(key) for key in keys):
+            continue
         try:
             value = impl.function(**kwargs)
         except Exception:  # noqa: BLE001
