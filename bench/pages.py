@@ -216,6 +216,31 @@ def mosty_app(url, target, secret_key="bench", **config):
     return app, client, user
 
 
+def switch_modules_on(app, owner_url):
+    """Every installed module on in every partnership, with its default grants (what the
+    administration's first switch-on gives), so that the pages are measured with every
+    module's menu entries and panels. Idempotent: an earlier database keeps its rows."""
+    from mosty.plugins.manager import get_registry
+
+    modules = get_registry(app).modules.values()
+    engine = create_engine(owner_url)
+    with engine.begin() as conn:
+        for pid in conn.scalars(text("SELECT id FROM partnership")).all():
+            for module in modules:
+                conn.execute(text(
+                    "INSERT INTO partnership_module (partnership_id, module_key, enabled, "
+                    "changed_at) VALUES (:p, :k, true, now()) "
+                    "ON CONFLICT (partnership_id, module_key) DO UPDATE SET enabled = true"),
+                    {"p": pid, "k": module.key})
+                for role, access in module.default_grants.items():
+                    conn.execute(text(
+                        "INSERT INTO module_grant (partnership_id, module_key, role, access) "
+                        "VALUES (:p, :k, :r, :a) ON CONFLICT DO NOTHING"),
+                        {"p": pid, "k": module.key, "r": role, "a": access})
+    engine.dispose()
+    return [module.key for module in modules]
+
+
 def page_urls(slug, target):
     return {
         "participant list": f"/{slug}/participants/",
@@ -236,6 +261,7 @@ def prepare_pages(runtime_url, owner_url, with_bare=True):
 
     target = pick(owner_url)
     app, client, _user = mosty_app(runtime_url, target)
+    switch_modules_on(app, owner_url)
     replays = {}
     bare = bare_app(owner_url, target, replays).test_client() if with_bare else None
     with app.app_context():

@@ -90,4 +90,5 @@ def test_a_module_the_member_cannot_use_is_not_asked_for_a_panel(app, client, fa
     login_as(client, user)
     sample_module.ASKED_FOR_PANELS.clear()
     assert client.get(f"/alfa/participants/{person.id}/").status_code == 200
-    assert sample_module.ASKED_FOR_PANELS == ([person.id] if asked else [])
+    expected = [person.id] if asked else []
+    assert expected == sample_module.ASKED_FOR_PANELS

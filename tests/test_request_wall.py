@@ -103,3 +103,66 @@ def test_an_id_in_the_query_string_that_no_row_can_have_is_404_not_a_server_erro
             url = "/part-a" + path.format(n=n)
             assert client.get(url).status_code == 404, url
             assert client.post(url, data={}).status_code == 404, url
+
+
+def _rename(app, partnership_id, slug):
+    from sqlalchemy import update
+
+    from mosty.extensions import db
+    from mosty.partnerships.models import Partnership
+
+    with app.app_context():
+        db.session.execute(update(Partnership).where(Partnership.id == partnership_id)
+                           .values(slug=slug))
+        db.session.commit()
+
+
+def test_a_slug_that_changed_hands_leads_to_its_new_partnership(any_app):
+    # The wall remembers which partnership a slug named, so that the next request's first
+    # statement already runs under its setting; a slug given to another partnership since
+    # must neither keep the old partnership's members in nor the new one's out.
+    from mosty.testing.factories import login
+    from mosty.testing.plugin import build_two_partnerships
+
+    world = build_two_partnerships(any_app)
+    member_a = login(any_app.test_client(), world.a.caseworker)
+    member_b = login(any_app.test_client(), world.b.caseworker)
+    assert member_a.get("/part-a/").status_code == 200
+    assert member_b.get("/part-b/").status_code == 200
+    _rename(any_app, world.a.partnership.id, "part-old")
+    _rename(any_app, world.b.partnership.id, "part-a")
+    assert member_a.get("/part-a/").status_code == 404
+    page = member_b.get("/part-a/")
+    assert page.status_code == 200 and "Lider b" in page.get_data(as_text=True)
+    assert "Lider a" in member_a.get("/part-old/").get_data(as_text=True)
+    assert member_b.get("/part-b/").status_code == 404  # a slug that is gone
+
+
+def test_a_request_to_a_known_partnership_enters_it_in_fewer_statements(any_app):
+    # The user, then the partnership with the membership and the module grants in one
+    # statement; on PostgreSQL the transaction's setting is made once, for this partnership.
+    from sqlalchemy import event
+
+    from mosty.extensions import db
+    from mosty.testing.factories import login
+    from mosty.testing.plugin import build_two_partnerships
+
+    world = build_two_partnerships(any_app)
+    client = login(any_app.test_client(), world.a.caseworker)
+    with any_app.app_context():
+        engine = db.engine
+    counts = []
+    for _ in range(3):
+        sent = []
+
+        def count(*args, sent=sent):
+            sent.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", count)
+        assert client.get("/part-a/").status_code == 200
+        event.remove(engine, "before_cursor_execute", count)
+        counts.append(len(sent))
+    first, second, third = counts
+    setting = 1 if engine.dialect.name == "postgresql" else 0
+    assert first - second == 1 + setting  # the slug looked up, and the setting made again
+    assert second == third

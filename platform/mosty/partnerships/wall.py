@@ -5,16 +5,18 @@ Registered on the app rather than on one blueprint, so module blueprints mounted
 """
 
 import re
+from types import SimpleNamespace
 
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from werkzeug.routing import BaseConverter
 
 from ..auth.models import Membership
 from ..extensions import db, login_manager
 from ..ids import RowIdConverter
-from ..plugins.access import access_table as module_access_table
+from ..plugins.access import remember_access
+from ..plugins.models import ModuleGrant, PartnershipModule
 from ..tenancy.context import clear_request_partnership, set_request_partnership
 from .models import Partnership
 
@@ -25,6 +27,8 @@ RESERVED_SLUGS = frozenset({
     "admin", "api", "static", "login", "logout", "language", "account", "health", "assets",
 })
 SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"
+# Per app: {slug: partnership id} learnt from earlier requests (checked on every use).
+KNOWN_IDS = "mosty.partnership_ids"
 
 
 def is_valid_slug(slug):
@@ -41,27 +45,56 @@ class PartnershipSlugConverter(BaseConverter):
 
 def enter_partnership(slug):
     """Resolve the slug for the signed-in user, or answer 404 (never a default partnership)."""
+    known = current_app.extensions.setdefault(KNOWN_IDS, {})
+    if slug in known:
+        # Chosen before the request's first statement, so that its transaction begins with
+        # this partnership's database setting (one set_config, not two) and the partnership,
+        # the membership and the module grants come in one statement, checked below.
+        set_request_partnership(known[slug])
     if not current_user.is_authenticated:
         # Anonymous users learn nothing about which partnerships exist.
         abort(login_manager.unauthorized())
-    partnership = db.session.scalar(select(Partnership).where(Partnership.slug == slug))
-    if partnership is None:
-        abort(404)
-    set_request_partnership(partnership.id)
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.user_id == current_user.id, Membership.active.is_(True)
-        )
-    )
-    if membership is None and not current_user.is_platform_admin:
+    entry = _entry(slug, current_user.id) if slug in known else None
+    if entry is None or entry.partnership.id != known[slug]:
+        # The first request for this slug in this process, or the slug changed hands since.
+        known.pop(slug, None)
+        partnership_id = db.session.scalar(select(Partnership.id).where(Partnership.slug == slug))
+        if partnership_id is None:
+            clear_request_partnership()
+            abort(404)
+        set_request_partnership(partnership_id)
+        entry = _entry(slug, current_user.id)
+        known[slug] = partnership_id
+    if entry.membership is None and not current_user.is_platform_admin:
         clear_request_partnership()
         abort(404)
-    g.partnership = partnership
-    g.membership = membership
-    # Read now, in the request's first transaction: the menu needs it on every page, and read
-    # after the page has committed its audit entry it would open a second transaction.
-    module_access_table()
-    return partnership
+    g.partnership = entry.partnership
+    g.membership = entry.membership
+    # Kept now, from the request's first transaction: the menu needs it on every page.
+    remember_access(entry.membership, entry.grants)
+    return entry.partnership
+
+
+def _entry(slug, user_id):
+    """The partnership of ``slug``, the user's active membership in it (or None) and the
+    grants of the modules switched on there (any role): one statement, read under the
+    partnership already chosen, so the walls keep every other partnership's rows out."""
+    rows = db.session.execute(
+        select(Partnership, Membership, ModuleGrant.module_key, ModuleGrant.role,
+               ModuleGrant.access)
+        .outerjoin(Membership, and_(Membership.partnership_id == Partnership.id,
+                                    Membership.user_id == user_id,
+                                    Membership.active.is_(True)))
+        .outerjoin(PartnershipModule, and_(PartnershipModule.partnership_id == Partnership.id,
+                                           PartnershipModule.enabled.is_(True)))
+        .outerjoin(ModuleGrant, and_(ModuleGrant.partnership_id == Partnership.id,
+                                     ModuleGrant.module_key == PartnershipModule.module_key))
+        .where(Partnership.slug == slug)
+    ).all()
+    if not rows:
+        return None
+    grants = [(key, role, access) for _p, _m, key, role, access in rows if key is not None]
+    return SimpleNamespace(partnership=rows[0][0], membership=rows[0][1], grants=grants)
 
 
 def init_request_wall(app):

@@ -18,23 +18,34 @@ _RANK = {None: 0, "read": 1, "write": 2}
 
 
 def access_table():
-    """``{module key: "read"|"write"}`` for the signed-in member, computed once per request."""
+    """``{module key: "read"|"write"}`` for the signed-in member, computed once per request
+    (the request wall usually reads the grants along with the membership: ``remember_access``)."""
     if "module_access" in g:
         return g.module_access
-    table = {}
     membership = g.get("membership")
     roles = list(membership.roles or []) if membership is not None else []
+    grants = []
     if roles and g.get("partnership") is not None:
         # One query: the role's grants on modules switched on (both tables behind the wall).
         grants = db.session.execute(
-            select(ModuleGrant.module_key, ModuleGrant.access)
+            select(ModuleGrant.module_key, ModuleGrant.role, ModuleGrant.access)
             .join(PartnershipModule, and_(
                 PartnershipModule.partnership_id == ModuleGrant.partnership_id,
                 PartnershipModule.module_key == ModuleGrant.module_key))
             .where(ModuleGrant.role.in_(roles), PartnershipModule.enabled.is_(True)))
-        for key, access in grants:
-            if key in get_registry().modules and _RANK[access] > _RANK[table.get(key)]:
-                table[key] = access
+    return remember_access(membership, grants)
+
+
+def remember_access(membership, grants):
+    """Keep for this request the access table of ``membership`` built from ``grants``:
+    ``(module key, role, access)`` of modules switched on in the partnership, any role (those
+    of other roles are left out here)."""
+    table = {}
+    roles = set(membership.roles or []) if membership is not None else set()
+    modules = get_registry().modules
+    for key, role, access in grants:
+        if role in roles and key in modules and _RANK[access] > _RANK[table.get(key)]:
+            table[key] = access
     g.module_access = table
     return table
 
