@@ -240,6 +240,31 @@ def test_plugin_raising_in_menu_items_loses_only_its_menu_items(make_app, login_
     assert client.get("/alfa/boom/").get_data(as_text=True) == "boom page"
 
 
+def test_a_contribution_for_another_plugins_module_is_left_out(make_app, login_as, caplog):
+    # A plugin whose own module the member may use must not show entries under a module it
+    # does not provide (nor be asked at all when none of its modules is open to the member).
+    def menu(partnership, membership):
+        return [toolkit.MenuItem(module="sample", label="Pretender", endpoint="sample.index"),
+                toolkit.MenuItem(module="rogue", label="Rogue's own", endpoint="rogue.index")]
+
+    bp = Blueprint("rogue", __name__)
+    bp.add_url_rule("/", "index", lambda: "rogue page")
+    rogue = make_plugin("mosty_rogue", mosty_modules=module_of("rogue"),
+                        mosty_blueprints=lambda: bp, mosty_menu_items=menu)
+    app = make_app(MOSTY_EXTRA_PLUGINS=[rogue, sample_module])
+    factory = Factory(app)
+    p = factory.partnership(slug="alfa")
+    user = factory.staff(factory.institution(p), roles=("caseworker",))
+    switch(app, p, "rogue", {"caseworker": "read"})
+    switch(app, p, "sample", {"caseworker": "read"})
+    client = login_as(app.test_client(), user)
+
+    html = client.get("/alfa/").get_data(as_text=True)
+    assert "Rogue&#39;s own" in html or "Rogue's own" in html
+    assert "Pretender" not in html
+    assert "mosty_rogue" in caplog.text and "not its own" in caplog.text
+
+
 # Wiring.
 
 def test_hookimpl_is_reexported():

@@ -120,22 +120,31 @@ def _rename(app, partnership_id, slug):
 def test_a_slug_that_changed_hands_leads_to_its_new_partnership(any_app):
     # The wall remembers which partnership a slug named, so that the next request's first
     # statement already runs under its setting; a slug given to another partnership since
-    # must neither keep the old partnership's members in nor the new one's out.
-    from mosty.testing.factories import login
+    # must neither keep the old partnership's members in nor the new one's out, and a
+    # platform admin (who needs no membership) must see the new partnership's rows only.
+    from mosty.testing.factories import Factory, login
     from mosty.testing.plugin import build_two_partnerships
 
     world = build_two_partnerships(any_app)
+    admin = Factory(any_app).user(platform_admin=True)
     member_a = login(any_app.test_client(), world.a.caseworker)
     member_b = login(any_app.test_client(), world.b.caseworker)
-    assert member_a.get("/part-a/").status_code == 200
+    platform_admin = login(any_app.test_client(), admin)
+    assert member_a.get("/part-a/").status_code == 200  # part-a -> A remembered
     assert member_b.get("/part-b/").status_code == 200
     _rename(any_app, world.a.partnership.id, "part-old")
     _rename(any_app, world.b.partnership.id, "part-a")
-    assert member_a.get("/part-a/").status_code == 404
-    page = member_b.get("/part-a/")
+    page = member_b.get("/part-a/")  # the first to meet the stale entry
     assert page.status_code == 200 and "Lider b" in page.get_data(as_text=True)
+    assert member_a.get("/part-a/").status_code == 404
     assert "Lider a" in member_a.get("/part-old/").get_data(as_text=True)
     assert member_b.get("/part-b/").status_code == 404  # a slug that is gone
+
+    # part-a -> B is remembered now; part-a goes back to A.
+    _rename(any_app, world.b.partnership.id, "part-y")
+    _rename(any_app, world.a.partnership.id, "part-a")
+    page = platform_admin.get("/part-a/").get_data(as_text=True)
+    assert "Lider a" in page and "Lider b" not in page
 
 
 def test_a_request_to_a_known_partnership_enters_it_in_fewer_statements(any_app):
@@ -153,10 +162,12 @@ def test_a_request_to_a_known_partnership_enters_it_in_fewer_statements(any_app)
         engine = db.engine
     counts = []
     for _ in range(3):
-        sent = []
+        sent, settings = [], []
 
-        def count(*args, sent=sent):
+        def count(*args, sent=sent, settings=settings):
             sent.append(args[2])
+            if "set_config" in args[2]:
+                settings.append(args[3]["pid"])
 
         event.listen(engine, "before_cursor_execute", count)
         assert client.get("/part-a/").status_code == 200
@@ -166,3 +177,5 @@ def test_a_request_to_a_known_partnership_enters_it_in_fewer_statements(any_app)
     setting = 1 if engine.dialect.name == "postgresql" else 0
     assert first - second == 1 + setting  # the slug looked up, and the setting made again
     assert second == third
+    if setting:
+        assert settings == [str(world.a.partnership.id)]  # one, this partnership's

@@ -17,7 +17,11 @@ from ..extensions import db, login_manager
 from ..ids import RowIdConverter
 from ..plugins.access import remember_access
 from ..plugins.models import ModuleGrant, PartnershipModule
-from ..tenancy.context import clear_request_partnership, set_request_partnership
+from ..tenancy.context import (
+    clear_request_partnership,
+    current_partnership_id,
+    set_request_partnership,
+)
 from .models import Partnership
 
 SLUG_ARG = "partnership"
@@ -46,24 +50,29 @@ class PartnershipSlugConverter(BaseConverter):
 def enter_partnership(slug):
     """Resolve the slug for the signed-in user, or answer 404 (never a default partnership)."""
     known = current_app.extensions.setdefault(KNOWN_IDS, {})
-    if slug in known:
+    # Read once: other threads of this process may learn or forget the slug meanwhile.
+    remembered = known.get(slug)
+    if remembered is not None:
         # Chosen before the request's first statement, so that its transaction begins with
         # this partnership's database setting (one set_config, not two) and the partnership,
         # the membership and the module grants come in one statement, checked below.
-        set_request_partnership(known[slug])
+        set_request_partnership(remembered)
     if not current_user.is_authenticated:
         # Anonymous users learn nothing about which partnerships exist.
         abort(login_manager.unauthorized())
-    entry = _entry(slug, current_user.id) if slug in known else None
-    if entry is None or entry.partnership.id != known[slug]:
+    entry = _entry(slug, current_user.id) if remembered is not None else None
+    if entry is None or entry.partnership.id != current_partnership_id():
         # The first request for this slug in this process, or the slug changed hands since.
-        known.pop(slug, None)
         partnership_id = db.session.scalar(select(Partnership.id).where(Partnership.slug == slug))
-        if partnership_id is None:
+        entry = None
+        if partnership_id is not None:
+            set_request_partnership(partnership_id)
+            entry = _entry(slug, current_user.id)
+        if entry is None or entry.partnership.id != partnership_id:
+            # No such slug, or it moved again between the two statements.
+            known.pop(slug, None)
             clear_request_partnership()
             abort(404)
-        set_request_partnership(partnership_id)
-        entry = _entry(slug, current_user.id)
         known[slug] = partnership_id
     if entry.membership is None and not current_user.is_platform_admin:
         clear_request_partnership()

@@ -101,17 +101,18 @@ def visible(contributions, access_attr="access"):
 def collect(hook_name, **kwargs):
     """Call a contribution hook and keep what the current member may see.
 
-    Only plugins with a module the member may use are asked: a module that is off or not
-    granted does not read this person's rows at all (data minimisation), instead of reading
-    them for a panel that would be thrown away. A plugin that raises here loses its
-    contribution to this page, not the page itself.
+    A contribution names one of its plugin's own modules. Only plugins with a module the
+    member may use are asked: a module that is off or not granted does not read this
+    person's rows at all (data minimisation), instead of reading them for a panel that would
+    be thrown away. A plugin that raises here loses its contribution to this page, not the
+    page itself.
     """
     results = []
     hook = getattr(get_plugin_manager().hook, hook_name)
     registry = get_registry()
     for impl in hook.get_hookimpls():
         keys = registry.module_keys_of(impl.plugin_name)
-        if keys and not any(can_use(key) for key in keys):
+        if not any(can_use(key) for key in keys):
             continue
         try:
             value = impl.function(**kwargs)
@@ -120,7 +121,13 @@ def collect(hook_name, **kwargs):
             continue
         if value is None:
             continue
-        results.extend(value if isinstance(value, list | tuple) else [value])
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if getattr(item, "module", None) not in keys:
+                current_app.logger.error(
+                    "Plugin %s contributed to %s for module %r, which is not its own; left out",
+                    impl.plugin_name, hook_name, getattr(item, "module", None))
+                continue
+            results.append(item)
     return visible(results)
 
 
