@@ -21,8 +21,10 @@ class AuditEntry(PartnershipOwned, Base):
     __tablename__ = "audit_entry"
     __table_args__ = (
         Index("ix_audit_entry_partnership_at", "partnership_id", "at"),
-        # A record's history (participant and family pages); migration 0012.
-        Index("ix_audit_entry_partnership_object", "partnership_id", "object_type", "object_id"),
+        # A record's history (participant and family pages: its updates, by time, however
+        # many reads it has); migrations 0012 and 0017.
+        Index("ix_audit_entry_partnership_object", "partnership_id", "object_type", "object_id",
+              "action", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
