@@ -50,6 +50,18 @@ def volume(owner_url):
     return counts
 
 
+def vacuum(owner_url):
+    """``VACUUM ANALYZE`` the database, as autovacuum keeps a live one. A rolled-back
+    ``COPY`` (the import's baseline) or a removed partnership leaves dead rows at the end of
+    the participant index, just where the probe family's ids are; until they are vacuumed,
+    PostgreSQL's planner walks them to find the index's real end for every join on those ids
+    (the family visibility rule: 0.9 ms of planning after a vacuum, 6 ms before)."""
+    engine = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
 def fresh_database(owner_url, name):
     """A new database ``name`` next to ``owner_url``'s, migrated; its owner URL."""
     admin = create_engine(make_url(owner_url).set(database="postgres"),
@@ -111,6 +123,7 @@ def main(argv=None):
     only = set(args.only.split(","))
     started = time.time()
     grant(args.owner_url)
+    vacuum(args.owner_url)
     runtime = runtime_url_for(args.owner_url)
     run = {"volume": volume(args.owner_url), "args": args}
     print("pages (Mosty vs bare):")
@@ -128,6 +141,7 @@ def main(argv=None):
 
         print("import:")
         run["import"] = measure_import(runtime, args.owner_url, args.import_rows)
+        vacuum(args.owner_url)  # the import's rolled-back COPY and removed partnership
     if "load" in only:
         from .load import measure_load
 
