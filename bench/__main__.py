@@ -22,6 +22,8 @@ from .pages import measure_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("RESULTS.md")
+PARTIAL_RESULTS = Path(__file__).with_name("out") / "RESULTS-partial.md"
+ALL_PARTS = ("pages", "tenants", "report", "import", "load")
 DEFAULT_OWNER_URL = "postgresql+psycopg://postgres@127.0.0.1/mosty_bench"
 RUNTIME_ROLE = "mosty_bench_app"
 GOALS = {"pages": 1.5, "tenants": 1.1, "report": 1.5, "import": 0.1}
@@ -116,11 +118,17 @@ def main(argv=None):
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--soak-seconds", type=int, default=600)
-    parser.add_argument("--only", default="pages,tenants,report,import,load",
+    parser.add_argument("--only", default=",".join(ALL_PARTS),
                         help="comma-separated subset to run")
     parser.add_argument("--note", default="", help="a line for RESULTS.md")
+    parser.add_argument("--output", default=None,
+                        help="where to write the figures (default: bench/RESULTS.md for a "
+                             "full run, bench/out/RESULTS-partial.md for a subset)")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
+    if only - set(ALL_PARTS):
+        parser.error(f"--only: unknown {', '.join(sorted(only - set(ALL_PARTS)))} "
+                     f"(choose from {', '.join(ALL_PARTS)})")
     started = time.time()
     grant(args.owner_url)
     vacuum(args.owner_url)
@@ -151,8 +159,12 @@ def main(argv=None):
         run["load"] = measure_load(runtime, args.owner_url, target, cookie, secret,
                                    args.load_seconds, args.soak_seconds)
     run["minutes"] = (time.time() - started) / 60
-    RESULTS.write_text(render(run))
-    print(f"written {RESULTS.relative_to(ROOT)} ({run['minutes']:.1f} min)")
+    # A subset run (a spot check) must not replace the record of the last full run.
+    output = Path(args.output) if args.output else (
+        RESULTS if only >= set(ALL_PARTS) else PARTIAL_RESULTS)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(run))
+    print(f"written {output} ({run['minutes']:.1f} min)")
 
 
 def _verdict(ok):
