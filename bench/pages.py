@@ -7,7 +7,7 @@ import uuid
 from types import SimpleNamespace
 
 from flask import Flask, render_template_string
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 BARE_TEMPLATE = """<!doctype html><html><body><table>
 {% for row in rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}
@@ -216,29 +216,22 @@ def mosty_app(url, target, secret_key="bench", **config):
     return app, client, user
 
 
-def switch_modules_on(app, owner_url):
-    """Every installed module on in every partnership, with its default grants (what the
-    administration's first switch-on gives), so that the pages are measured with every
-    module's menu entries and panels. Idempotent: an earlier database keeps its rows."""
+def switch_modules_on(app):
+    """Every installed module on in every partnership, as the administration switches it on
+    (the first time with its default grants), so that the pages are measured with every
+    module's menu entries and panels. Idempotent: a module already on stays as it is."""
+    from mosty.admin.module_settings import switch_module
+    from mosty.extensions import db
+    from mosty.partnerships.models import Partnership
     from mosty.plugins.manager import get_registry
+    from mosty.tenancy import partnership_scope
 
-    modules = get_registry(app).modules.values()
-    engine = create_engine(owner_url)
-    with engine.begin() as conn:
-        for pid in conn.scalars(text("SELECT id FROM partnership")).all():
-            for module in modules:
-                conn.execute(text(
-                    "INSERT INTO partnership_module (partnership_id, module_key, enabled, "
-                    "changed_at) VALUES (:p, :k, true, now()) "
-                    "ON CONFLICT (partnership_id, module_key) DO UPDATE SET enabled = true"),
-                    {"p": pid, "k": module.key})
-                for role, access in module.default_grants.items():
-                    conn.execute(text(
-                        "INSERT INTO module_grant (partnership_id, module_key, role, access) "
-                        "VALUES (:p, :k, :r, :a) ON CONFLICT DO NOTHING"),
-                        {"p": pid, "k": module.key, "r": role, "a": access})
-    engine.dispose()
-    return [module.key for module in modules]
+    with app.app_context():
+        for pid in db.session.scalars(select(Partnership.id)).all():
+            with partnership_scope(pid):
+                for module in get_registry(app).modules.values():
+                    switch_module(module, True)
+                db.session.commit()
 
 
 def page_urls(slug, target):
@@ -261,7 +254,7 @@ def prepare_pages(runtime_url, owner_url, with_bare=True):
 
     target = pick(owner_url)
     app, client, _user = mosty_app(runtime_url, target)
-    switch_modules_on(app, owner_url)
+    switch_modules_on(app)
     replays = {}
     bare = bare_app(owner_url, target, replays).test_client() if with_bare else None
     with app.app_context():

@@ -215,21 +215,28 @@ def test_plugin_raising_while_registering_is_left_out(make_app):
 
 # Failures at request time cost only the failing plugin's contribution.
 
+def _caseworker_beside_sample(make_app, login_as, key, menu_items, access):
+    """A client signed in as a caseworker of partnership "alfa", where a module ``key`` (a
+    page answering "<key> page", the given menu hook, granted at ``access``) and the sample
+    module (read) are both switched on."""
+    bp = Blueprint(key, __name__)
+    bp.add_url_rule("/", "index", lambda: f"{key} page")
+    plugin = make_plugin(f"mosty_{key}", mosty_modules=module_of(key),
+                         mosty_blueprints=lambda: bp, mosty_menu_items=menu_items)
+    app = make_app(MOSTY_EXTRA_PLUGINS=[plugin, sample_module])
+    factory = Factory(app)
+    p = factory.partnership(slug="alfa")
+    user = factory.staff(factory.institution(p), roles=("caseworker",))
+    switch(app, p, key, {"caseworker": access})
+    switch(app, p, "sample", {"caseworker": "read"})
+    return login_as(app.test_client(), user)
+
+
 def test_plugin_raising_in_menu_items_loses_only_its_menu_items(make_app, login_as, caplog):
     def menu_boom(partnership, membership):
         raise RuntimeError("menu exploded")
 
-    bp = Blueprint("boom", __name__)
-    bp.add_url_rule("/", "index", lambda: "boom page")
-    boom = make_plugin("mosty_boom", mosty_modules=module_of("boom"),
-                       mosty_blueprints=lambda: bp, mosty_menu_items=menu_boom)
-    app = make_app(MOSTY_EXTRA_PLUGINS=[boom, sample_module])
-    factory = Factory(app)
-    p = factory.partnership(slug="alfa")
-    user = factory.staff(factory.institution(p), roles=("caseworker",))
-    switch(app, p, "boom", {"caseworker": "write"})
-    switch(app, p, "sample", {"caseworker": "read"})
-    client = login_as(app.test_client(), user)
+    client = _caseworker_beside_sample(make_app, login_as, "boom", menu_boom, "write")
 
     page = client.get("/alfa/")
     assert page.status_code == 200
@@ -247,17 +254,7 @@ def test_a_contribution_for_another_plugins_module_is_left_out(make_app, login_a
         return [toolkit.MenuItem(module="sample", label="Pretender", endpoint="sample.index"),
                 toolkit.MenuItem(module="rogue", label="Rogue's own", endpoint="rogue.index")]
 
-    bp = Blueprint("rogue", __name__)
-    bp.add_url_rule("/", "index", lambda: "rogue page")
-    rogue = make_plugin("mosty_rogue", mosty_modules=module_of("rogue"),
-                        mosty_blueprints=lambda: bp, mosty_menu_items=menu)
-    app = make_app(MOSTY_EXTRA_PLUGINS=[rogue, sample_module])
-    factory = Factory(app)
-    p = factory.partnership(slug="alfa")
-    user = factory.staff(factory.institution(p), roles=("caseworker",))
-    switch(app, p, "rogue", {"caseworker": "read"})
-    switch(app, p, "sample", {"caseworker": "read"})
-    client = login_as(app.test_client(), user)
+    client = _caseworker_beside_sample(make_app, login_as, "rogue", menu, "read")
 
     html = client.get("/alfa/").get_data(as_text=True)
     assert "Rogue&#39;s own" in html or "Rogue's own" in html

@@ -1,8 +1,6 @@
 """Participant pages: the searchable list, registration with duplicate detection, the
 participant page with its sections, panels and timeline, rectification and care relations."""
 
-import re
-
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 from markupsafe import Markup
@@ -11,6 +9,7 @@ from .. import audit
 from ..consents.access import require_case_access
 from ..db import commit_keeping_loaded
 from ..extensions import db
+from ..forms import has_control_characters
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..ids import row_id
@@ -32,7 +31,6 @@ LABELS = {
     "relation": labels.RELATION_LABELS,
     "generation": labels.GENERATION_LABELS,
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def search_text(raw, max_length=service.SEARCH_MAX_LENGTH):
@@ -40,7 +38,7 @@ def search_text(raw, max_length=service.SEARCH_MAX_LENGTH):
     text = (raw or "").strip()
     if len(text) > max_length:
         return "", _("The search text is too long: use at most %(n)s characters.", n=max_length)
-    if _CONTROL.search(text):
+    if has_control_characters(text):
         return "", _("The search text contains characters that are not allowed.")
     return text, None
 
