@@ -44,6 +44,9 @@ def configure_sqlite(engine):
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
+        # SQLite's lower() folds ASCII only, so a search for "łukasz" missed "Łukasz" (the
+        # search uses lower() on both sides, as PostgreSQL's ILIKE folds every letter).
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
@@ -51,7 +54,17 @@ def configure_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock when the transaction begins. Nearly every request
+        # reads, then writes (at least its audit entry); with a plain deferred BEGIN, two
+        # overlapping requests both read, then each waits for the other to upgrade its lock,
+        # and SQLite answers "database is locked" at once instead of waiting out busy_timeout
+        # (a 500 for one of two users clicking at the same moment). Now the second request
+        # waits up to busy_timeout for the first to finish.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def tune_postgresql(config):
