@@ -19,15 +19,15 @@ def test_overlapping_page_views_wait_for_each_other_instead_of_failing(app, two_
     person = f.participant(world.a.other)
     url = f"/part-a/participants/{person.id}/"
     statuses = []
-    start = threading.Barrier(4)
+    start = threading.Barrier(4, timeout=30)
+    clients = [login(app.test_client(), world.a.caseworker) for _ in range(4)]
 
-    def views():
-        client = login(app.test_client(), world.a.caseworker)
+    def views(client):
         start.wait()
         for _ in range(8):
             statuses.append(client.get(url).status_code)
 
-    threads = [threading.Thread(target=views) for _ in range(4)]
+    threads = [threading.Thread(target=views, args=(client,)) for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:

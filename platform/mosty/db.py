@@ -54,13 +54,32 @@ def configure_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # IMMEDIATE: take the write lock when the transaction begins. Nearly every request
-        # reads, then writes (at least its audit entry); with a plain deferred BEGIN, two
-        # overlapping requests both read, then each waits for the other to upgrade its lock,
-        # and SQLite answers "database is locked" at once instead of waiting out busy_timeout
-        # (a 500 for one of two users clicking at the same moment). Now the second request
-        # waits up to busy_timeout for the first to finish.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A request takes the write lock when its transaction begins (IMMEDIATE). Nearly
+        # every request reads, then writes (at least its audit entry); with a plain deferred
+        # BEGIN, two overlapping requests both read, then each waits for the other to upgrade
+        # its lock, and SQLite answers "database is locked" at once instead of waiting out
+        # busy_timeout (a 500 for one of two users clicking at the same moment). Now the
+        # second request waits up to busy_timeout for the first to finish. Work outside a
+        # request (commands, a shell) and views marked ``reads_only`` keep the deferred BEGIN,
+        # so a reader there never waits for a write lock it does not need (a job's progress,
+        # polled while an in-process job holds that lock).
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+
+
+def reads_only(view):
+    """Mark a view that never writes, so that on SQLite its transaction does not take the
+    write lock (see ``configure_sqlite``); PostgreSQL is unaffected."""
+    view.reads_only = True
+    return view
+
+
+def _request_may_write():
+    from flask import current_app, has_request_context, request
+
+    if not has_request_context():
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "reads_only", False)
 
 
 def _lower(value):

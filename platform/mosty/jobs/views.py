@@ -5,6 +5,7 @@ from flask import Response, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import audit
+from ..db import reads_only
 from ..extensions import db
 from ..i18n import gettext
 from ..pagination import paginate
@@ -33,6 +34,7 @@ def detail(job_id):
                            states=STATES, keep_days=service.KEEP_RESULTS_DAYS)
 
 
+@reads_only
 @login_required
 def progress(job_id):
     job = service.job_or_404(job_id)
