@@ -1,8 +1,10 @@
 """Error pages in the user's language; nothing reaches the user as a bare 500 trace."""
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -31,6 +33,11 @@ def render_error(status, message=None):
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        fields = resendable_fields()
+        if fields is not None:
+            return render_template("form_expired.html", fields=fields,
+                                   action=request.full_path if request.query_string
+                                   else request.path), 400
         return render_error(
             400, _l("The form has expired or was sent from another page. Please try again.")
         )
@@ -55,3 +62,26 @@ def init_app(app):
         db.session.rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return render_error(500)
+
+
+def resendable_fields():
+    """The fields of a form whose CSRF token went stale (the user signed out and in again in
+    another tab, say), to be offered back with a fresh token so that nothing typed is lost;
+    None when that would not be safe.
+
+    Only for a signed-in user's form posted from one of our own pages (Origin, or else
+    Referer, naming this site): a forged post from another site is refused as before, never
+    turned into a button that would send the forger's values. Uploaded files cannot be kept.
+    """
+    if request.method != "POST" or not current_user.is_authenticated or request.files:
+        return None
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or not _same_site(source):
+        return None
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if name != "csrf_token"]
+
+
+def _same_site(address):
+    ours, theirs = urlsplit(request.host_url), urlsplit(address)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
