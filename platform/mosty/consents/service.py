@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Institution
+from ..privacy.restriction import ensure_not_restricted, ensure_record_open
 from ..request_memo import request_memo
 from .access import participant_visible_to
 from .models import LAWFUL_BASES, PURPOSES, Consent, ConsentInstitution
@@ -59,11 +60,27 @@ def institutions_to_name(institution_id):
     ))
 
 
+def identical_consent_in_force(participant_id, purposes, institution_ids, given_on):
+    """A consent not withdrawn with the same purposes, institutions and date, or None."""
+    for consent in db.session.scalars(
+            select(Consent).where(Consent.participant_id == participant_id,
+                                  Consent.given_on == given_on, Consent.withdrawn_on.is_(None))
+            .options(selectinload(Consent.shared_with))):
+        if (set(consent.purposes) == set(purposes)
+                and {link.institution_id for link in consent.shared_with} == set(institution_ids)):
+            return consent
+    return None
+
+
 def record_consent(participant, *, institution_id, actor_id, lawful_basis, purposes,
                    institution_ids, given_on):
+    """A new consent: ConsentRefused says what is wrong with it; ProcessingRestricted refuses
+    it while processing is restricted (a consent shares the data) or once the record is
+    anonymised."""
     if not may_record_consents(participant, institution_id):
         raise ConsentRefused(_l("Only the institution that registered the person records "
                                 "their consents."))
+    ensure_not_restricted(participant)
     if lawful_basis not in LAWFUL_BASES or not purposes or set(purposes) - set(PURPOSES):
         raise ConsentRefused(_l("Choose a lawful basis and at least one purpose."))
     if given_on > date.today():
@@ -72,6 +89,14 @@ def record_consent(participant, *, institution_id, actor_id, lawful_basis, purpo
         Institution.id.in_(institution_ids), Institution.id != institution_id)))
     if not institution_ids or named != set(institution_ids):
         raise ConsentRefused(_l("Choose institutions of this partnership."))
+    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
+    # person's row until the first has committed, and then finds its consent.
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
+                       .with_for_update())
+    if identical_consent_in_force(participant.id, purposes, named, given_on) is not None:
+        raise ConsentRefused(_l("This consent is already recorded and in force: the same "
+                                "purposes, the same institutions, given on the same day. "
+                                "Nothing new was saved."))
     consent = Consent(
         participant_id=participant.id, institution_id=institution_id,
         lawful_basis=lawful_basis, purposes=[p for p in PURPOSES if p in purposes],
@@ -90,10 +115,14 @@ def record_consent(participant, *, institution_id, actor_id, lawful_basis, purpo
 
 def withdraw_consent(consent, *, institution_id, withdrawn_on):
     """Withdraw from ``withdrawn_on`` (today at the latest): the named institutions lose access
-    at once, since access is computed from active consents on every request."""
+    at once, since access is computed from active consents on every request.
+
+    Allowed while processing is restricted (it is the person's own right and shares less);
+    refused (RecordClosed) once the record is anonymised, like every change to it."""
     if consent.participant.institution_id != institution_id:
         raise ConsentRefused(_l("Only the institution that registered the person records "
                                 "their consents."))
+    ensure_record_open(consent.participant)
     if consent.withdrawn_on is not None:
         raise ConsentRefused(_l("This consent has already been withdrawn."))
     if withdrawn_on > date.today():

@@ -7,6 +7,11 @@ from .. import audit
 from ..extensions import db
 from ..i18n import gettext
 from ..ids import row_id
+from ..privacy.restriction import (
+    ProcessingRestricted,
+    ensure_not_restricted,
+    ensure_record_open,
+)
 from . import service
 from .access import require_case_access
 from .forms import ConsentForm, WithdrawConsentForm
@@ -29,13 +34,19 @@ def new():
                 lawful_basis=form.lawful_basis.data, purposes=form.purposes.data,
                 institution_ids=form.institutions.data, given_on=form.given_on.data,
             )
-        except service.ConsentRefused as refused:
+        except (service.ConsentRefused, ProcessingRestricted) as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))
         else:
             db.session.commit()
             flash(gettext("The consent has been recorded."), "success")
             return redirect(service.participant_page_url(participant.id))
+    elif request.method == "GET":
+        # Said before anything is ticked, rather than after a refused save.
+        try:
+            ensure_not_restricted(participant)
+        except ProcessingRestricted as refused:
+            form.form_errors.append(str(refused))
     html = render_template("consents/new.html", form=form, participant=participant,
                            back_url=service.participant_page_url(participant.id))
     audit.record("read", participant, detail={"fields": ["first_name", "last_name"],
@@ -54,11 +65,16 @@ def withdraw(consent_id):
     form = WithdrawConsentForm()
     if consent.withdrawn_on is not None:
         form.form_errors.append(gettext("This consent has already been withdrawn."))
+    elif request.method == "GET":
+        try:
+            ensure_record_open(participant)
+        except ProcessingRestricted as closed:
+            form.form_errors.append(str(closed))
     elif form.validate_on_submit():
         try:
             service.withdraw_consent(consent, institution_id=institution_id,
                                      withdrawn_on=form.withdrawn_on.data)
-        except service.ConsentRefused as refused:
+        except (service.ConsentRefused, ProcessingRestricted) as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))
         else:

@@ -8,10 +8,11 @@ from sqlalchemy.orm import joinedload
 from .. import audit
 from ..consents.access import family_visible_to, participant_visible_to
 from ..extensions import db
-from ..families.models import Family
+from ..families.models import Family, FamilyMember
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Partnership
+from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
 from ..request_memo import request_memo
 from ..tenancy import partnership_scope, system_scope
 from . import transitions
@@ -40,6 +41,9 @@ EXIT_REASON_LABELS = {
     "other": _l("other reason"),
 }
 APPLIES_TO = ("participant", "family")
+MEMBER_RESTRICTED_MESSAGE = _l(
+    "Processing of the data of a member of this family is restricted (GDPR art. 18): the "
+    "family's programme path may not use it until the restriction is lifted.")
 
 # The next steps offered at each stage (exit is offered at every open stage).
 NEXT_STEPS = {
@@ -178,6 +182,19 @@ def enrollments_of(participant_id=None, family_id=None):
         .order_by(Enrollment.recruited_on.desc(), Enrollment.id.desc())))
 
 
+def ensure_subject_not_restricted(subject):
+    """ProcessingRestricted when the path may not use the subject's data: a restricted or
+    anonymised participant, or a family with a restricted member (its eligibility counts the
+    members' data). An anonymised member does not stop the family: what the verdict reads of
+    them (labour-market status, year of birth) is kept for statistics anyway."""
+    if not isinstance(subject, Family):
+        ensure_not_restricted(subject)
+    elif db.session.scalar(select(exists().where(
+            FamilyMember.family_id == subject.id, Participant.id == FamilyMember.participant_id,
+            Participant.processing_restricted.is_(True)))):
+        raise ProcessingRestricted(MEMBER_RESTRICTED_MESSAGE)
+
+
 def open_enrollment(enrollments):
     return next((e for e in enrollments if e.status in OPEN_STATUSES), None)
 
@@ -186,7 +203,9 @@ def open_enrollment(enrollments):
 
 def recruit(subject, target_group, *, institution_id, actor_id, on=None):
     """Recruit a participant or family to a target group and record the eligibility verdict
-    as it stands at recruitment (one audit entry: the enrollment's creation)."""
+    as it stands at recruitment (one audit entry: the enrollment's creation). Refused
+    (ProcessingRestricted) while the subject's data may not be used."""
+    ensure_subject_not_restricted(subject)
     is_family = isinstance(subject, Family)
     if target_group.applies_to != ("family" if is_family else "participant"):
         raise TransitionRefused(_l("This target group does not apply here."))
@@ -216,8 +235,16 @@ def default_retention(ended_on):
         return ended_on.replace(year=ended_on.year + years, day=28)
 
 
+# Steps that use the subject's data to move the path on; ending it (complete, exit) stays
+# possible while processing is restricted, since it reduces processing and starts retention.
+STEPS_USING_DATA = ("assess", "start")
+
+
 def take_step(enrollment, step, *, actor_id, reason=None, on=None):
-    """Apply one of the next steps; TransitionRefused carries a readable message."""
+    """Apply one of the next steps; TransitionRefused carries a readable message, and
+    ProcessingRestricted refuses moving the path on while the subject's data may not be used."""
+    if step in STEPS_USING_DATA:
+        ensure_subject_not_restricted(subject_of(enrollment))
     if step == "assess":
         return transitions.assess_eligibility(enrollment, subject_of(enrollment), actor_id, on=on)
     if step == "start":

@@ -12,6 +12,7 @@ from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
 from ..ids import row_id
 from ..outcomes.service import FOLLOW_UP_STATUS_LABELS, follow_ups_of
+from ..privacy.restriction import ProcessingRestricted
 from ..services.service import family_page_url, participant_page_url
 from . import service
 from .forms import RecruitForm, RetentionForm
@@ -66,13 +67,19 @@ def new():
         try:
             _enrollment, verdict = service.recruit(subject, group, institution_id=institution_id,
                                                    actor_id=current_user.id)
-        except TransitionRefused as refused:
+        except (TransitionRefused, ProcessingRestricted) as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))
         else:
             db.session.commit()
             flash(*_verdict_message(verdict, group))
             return redirect(back_url)
+    elif request.method == "GET":
+        # Said before anything is chosen, rather than after a refused save.
+        try:
+            service.ensure_subject_not_restricted(subject)
+        except ProcessingRestricted as refused:
+            form.form_errors.append(str(refused))
     audit.record("read", subject, detail={"form": "recruit"})
     db.session.commit()
     status = 422 if request.method == "POST" else 200
@@ -114,7 +121,7 @@ def step(enrollment_id, step):
     try:
         result = service.take_step(enrollment, step, actor_id=current_user.id,
                                    reason=request.form.get("reason") or None)
-    except TransitionRefused as refused:
+    except (TransitionRefused, ProcessingRestricted) as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return _back(enrollment)

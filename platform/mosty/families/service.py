@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..consents.access import family_visible_to, participant_visible_to
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..participants import service as participants
 from ..participants.models import Participant
+from ..privacy.restriction import ensure_not_restricted
 from .models import Family, FamilyMember
 
 SORT_COLUMNS = {
@@ -21,6 +23,12 @@ SORT_COLUMNS = {
     "registered": Family.created_at,
 }
 CANDIDATES_SHOWN = 20
+SECOND_HEAD_MESSAGE = _l("This family already has a head of household: choose another relation, "
+                         "or remove the present head first.")
+
+
+class MembershipRefused(Exception):
+    """The person cannot join the family as asked; ``str()`` is the message for the user."""
 
 
 def visible_families(institution_id):
@@ -58,7 +66,18 @@ def register(institution_id, values):
     return family
 
 
+def has_head(family):
+    return db.session.scalar(select(FamilyMember.id).where(
+        FamilyMember.family_id == family.id, FamilyMember.relation == "head").limit(1)) is not None
+
+
 def add_member(family, participant, relation):
+    """The participant joins the family. Refused with MembershipRefused for a second head of
+    household, and with ProcessingRestricted while the person's processing is restricted or
+    their record is anonymised (a membership links their data to the household's)."""
+    ensure_not_restricted(participant)
+    if relation == "head" and has_head(family):
+        raise MembershipRefused(SECOND_HEAD_MESSAGE)
     member = FamilyMember(family=family, participant_id=participant.id, relation=relation)
     db.session.add(member)
     db.session.flush()

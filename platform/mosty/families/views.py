@@ -14,6 +14,7 @@ from ..participants import service as participants
 from ..participants.sections import FAMILY_SECTIONS, FAMILY_TIMELINE, sections_for, timeline_for
 from ..participants.views import LABELS, rendered_panels, search_text
 from ..plugins.access import collect
+from ..privacy.restriction import ProcessingRestricted
 from . import service
 from .forms import AddMemberForm, FamilyForm
 
@@ -76,6 +77,7 @@ def _family_page(family, institution_id, member_form, status=200):
         summary=service.unemployment_summary(rows), panels=panels, timeline=timeline,
         can_edit=can_edit, member_form=member_form, member_q=q, search_error=search_error,
         candidates=candidates, labels=LABELS,
+        has_head=any(row.relation == "head" for row in rows),
     ), status
 
 
@@ -87,14 +89,23 @@ def add_member(family_id):
     if form.validate_on_submit():
         participant = service.joinable_participant(family, form.participant_id.data,
                                                    institution_id)
-        if participant is not None:
-            service.add_member(family, participant, form.relation.data)
-            db.session.commit()
-            flash(_("The member is added."), "success")
-            return redirect(url_for("families.detail", family_id=family.id))
-        form.participant_id.errors.append(_(
-            "This person cannot be added: choose someone from the search results who is not "
-            "a member yet."))
+        if participant is None:
+            form.participant_id.errors.append(_(
+                "This person cannot be added: choose someone from the search results who is "
+                "not a member yet."))
+        else:
+            try:
+                service.add_member(family, participant, form.relation.data)
+            except service.MembershipRefused as refused:
+                db.session.rollback()
+                form.relation.errors.append(str(refused))
+            except ProcessingRestricted as refused:
+                db.session.rollback()
+                form.participant_id.errors.append(str(refused))
+            else:
+                db.session.commit()
+                flash(_("The member is added."), "success")
+                return redirect(url_for("families.detail", family_id=family.id))
     return _family_page(family, institution_id, form, status=422)
 
 

@@ -9,12 +9,18 @@ from sqlalchemy.orm import aliased
 
 from .. import audit
 from ..enrollment.models import Enrollment
-from ..enrollment.service import ENDED_STATUSES, enrollment_visible_to
+from ..enrollment.service import (
+    ENDED_STATUSES,
+    enrollment_visible_to,
+    ensure_subject_not_restricted,
+    subject_of,
+)
 from ..extensions import db
 from ..families.models import Family
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Institution
+from ..privacy.restriction import ensure_not_restricted
 from ..request_memo import request_memo
 from .models import FOLLOW_UP_MONTHS, FollowUp, Outcome
 
@@ -64,6 +70,9 @@ def institution_names(ids):
 # --- outcomes ---------------------------------------------------------------------------------
 
 def record_outcome(participant, *, institution_id, values):
+    """A new outcome; refused (ProcessingRestricted) while processing is restricted or once
+    the record is anonymised."""
+    ensure_not_restricted(participant)
     outcome = Outcome(participant_id=participant.id, institution_id=institution_id, **values)
     db.session.add(outcome)
     db.session.flush()
@@ -144,6 +153,9 @@ def subjects_of(enrollments):
 
 
 def record_follow_up(enrollment, *, months, status, checked_on, note):
+    """FollowUpRefused when the follow-up does not fit the path; ProcessingRestricted while the
+    person's (or a family member's) processing is restricted, or the person is anonymised."""
+    ensure_subject_not_restricted(subject_of(enrollment))
     if enrollment.status not in ENDED_STATUSES or enrollment.ended_on is None:
         raise FollowUpRefused(_l("Follow-ups are recorded after the programme path has ended."))
     if months not in FOLLOW_UP_MONTHS:

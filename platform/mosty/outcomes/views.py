@@ -7,12 +7,18 @@ from flask_login import login_required
 
 from .. import audit
 from ..consents.access import require_case_access
-from ..enrollment.service import own_enrollment, subject_of, visible_participant
+from ..enrollment.service import (
+    ensure_subject_not_restricted,
+    own_enrollment,
+    subject_of,
+    visible_participant,
+)
 from ..extensions import db
 from ..families.models import Family
 from ..i18n import gettext
 from ..ids import row_id
 from ..pagination import paginate, sort_order
+from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
 from ..services.service import family_page_url, participant_page_url
 from . import service
 from .forms import FollowUpForm, OutcomeForm
@@ -25,10 +31,22 @@ def new():
     participant = visible_participant(request.args.get("participant", type=row_id), institution_id)
     form = OutcomeForm(occurred_on=date.today())
     if form.validate_on_submit():
-        service.record_outcome(participant, institution_id=institution_id, values=form.values())
-        db.session.commit()
-        flash(gettext("The outcome has been recorded."), "success")
-        return redirect(participant_page_url(participant.id))
+        try:
+            service.record_outcome(participant, institution_id=institution_id,
+                                   values=form.values())
+        except ProcessingRestricted as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(gettext("The outcome has been recorded."), "success")
+            return redirect(participant_page_url(participant.id))
+    elif request.method == "GET":
+        # Said before anything is typed, rather than after a refused save.
+        try:
+            ensure_not_restricted(participant)
+        except ProcessingRestricted as refused:
+            form.form_errors.append(str(refused))
     audit.record("read", participant, detail={"fields": ["first_name", "last_name"],
                                               "form": "outcome"})
     db.session.commit()
@@ -53,7 +71,7 @@ def new_follow_up():
             service.record_follow_up(enrollment, months=form.months.data,
                                      status=form.status.data, checked_on=form.checked_on.data,
                                      note=(form.note.data or "").strip())
-        except service.FollowUpRefused as refused:
+        except (service.FollowUpRefused, ProcessingRestricted) as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))
         else:
@@ -61,6 +79,11 @@ def new_follow_up():
             flash(gettext("The follow-up has been recorded."), "success")
             return redirect(url_for(".follow_ups"))
     subject = subject_of(enrollment)
+    if request.method == "GET":
+        try:
+            ensure_subject_not_restricted(subject)
+        except ProcessingRestricted as refused:
+            form.form_errors.append(str(refused))
     audit.record("read", enrollment, detail={"participant_id": enrollment.participant_id,
                                              "family_id": enrollment.family_id,
                                              "form": "follow_up"})

@@ -11,6 +11,7 @@ from .. import audit
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
+from ..privacy.restriction import ensure_not_restricted
 from ..request_memo import request_memo
 from .models import Service, ServiceDelivery
 
@@ -105,6 +106,9 @@ def update_service(service, values):
 # --- deliveries ----------------------------------------------------------------------------------
 
 def record_delivery(participant, service, *, delivered_on, hours, result, staff_id):
+    """A delivery to the person; refused (ProcessingRestricted) while processing is restricted
+    or once the record is anonymised."""
+    ensure_not_restricted(participant)
     delivery = ServiceDelivery(participant_id=participant.id, service_id=service.id,
                                delivered_on=delivered_on, hours=hours, result=result,
                                staff_id=staff_id)

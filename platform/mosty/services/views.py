@@ -12,6 +12,7 @@ from ..extensions import db
 from ..i18n import gettext
 from ..ids import row_id
 from ..pagination import paginate, sort_order
+from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
 from . import service
 from .forms import CatalogueFilterForm, DeliveryForm, ServiceForm
 
@@ -94,16 +95,28 @@ def new_delivery():
     form = DeliveryForm(services, delivered_on=date.today())
     if services and form.validate_on_submit():
         chosen = next(s for s in services if s.id == form.service.data)
-        service.record_delivery(participant, chosen, delivered_on=form.delivered_on.data,
-                                hours=form.hours.data, result=(form.result.data or "").strip(),
-                                staff_id=current_user.id)
-        db.session.commit()
-        flash(gettext("The delivery of %(service)s has been recorded.", service=chosen.name),
-              "success")
-        if service.over_capacity(chosen):
-            flash(gettext("%(service)s now serves more participants than its capacity.",
-                          service=chosen.name), "warning")
-        return redirect(service.participant_page_url(participant.id))
+        try:
+            service.record_delivery(participant, chosen, delivered_on=form.delivered_on.data,
+                                    hours=form.hours.data,
+                                    result=(form.result.data or "").strip(),
+                                    staff_id=current_user.id)
+        except ProcessingRestricted as refused:
+            db.session.rollback()
+            form.form_errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(gettext("The delivery of %(service)s has been recorded.",
+                          service=chosen.name), "success")
+            if service.over_capacity(chosen):
+                flash(gettext("%(service)s now serves more participants than its capacity.",
+                              service=chosen.name), "warning")
+            return redirect(service.participant_page_url(participant.id))
+    elif request.method == "GET":
+        # Said before anything is typed, rather than after a refused save.
+        try:
+            ensure_not_restricted(participant)
+        except ProcessingRestricted as refused:
+            form.form_errors.append(str(refused))
     audit.record("read", participant, detail={"fields": ["first_name", "last_name"],
                                               "form": "service_delivery"})
     db.session.commit()
