@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form
+from ..forms import Form, date_within
 from ..i18n import lazy_gettext as _l
 from .models import LAWFUL_BASES, PURPOSES
 
@@ -59,15 +59,12 @@ class CheckboxesField(SelectMultipleField):
 
 
 class PastDateField(DateField):
-    """A date that has already come (today at the latest)."""
+    """A date that has already come (today at the latest), not before the programme's records
+    begin (``EARLIEST_RECORD_DATE``)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("invalid_value_message", INVALID_DATE)
-        super().__init__(label, validators, **kwargs)
-
-    def post_validate(self, form, validation_stopped):
-        if not self.errors and self.data is not None and self.data > date.today():
-            self.errors.append(_l("The date cannot be in the future."))
+        super().__init__(label, [*(validators or ()), date_within()], **kwargs)
 
 
 class ConsentForm(Form):

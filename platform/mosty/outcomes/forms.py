@@ -19,6 +19,9 @@ from .models import FOLLOW_UP_MONTHS, FOLLOW_UP_STATUSES, OUTCOME_KINDS
 from .service import FOLLOW_UP_STATUS_LABELS, OUTCOME_KIND_LABELS
 
 HOURS_MESSAGE = _l("Give the hours per week as a whole number from 1 to 80.")
+# The outcomes that are a job with an employer: only these keep the employer, the contract and
+# the hours (the form shows the fields for every outcome).
+JOB_KINDS = ("job_started",)
 
 
 def _kind_choices():
@@ -55,12 +58,15 @@ class OutcomeForm(Form):
             raise ValidationError(_l("Name the employer of the job."))
 
     def values(self):
+        """The outcome's stored values: the job's fields are emptied for an outcome that is
+        not a job (a training, the end of a registration, an own business)."""
+        job = self.kind.data in JOB_KINDS
         return {
             "kind": self.kind.data,
             "occurred_on": self.occurred_on.data,
-            "employer": (self.employer.data or "").strip(),
-            "contract_type": self.contract_type.data or None,
-            "hours_per_week": self.hours_per_week.data,
+            "employer": (self.employer.data or "").strip() if job else "",
+            "contract_type": (self.contract_type.data or None) if job else None,
+            "hours_per_week": self.hours_per_week.data if job else None,
             "note": (self.note.data or "").strip(),
         }
 

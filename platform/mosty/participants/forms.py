@@ -68,7 +68,8 @@ def choice(label, labels, required=True, placeholder=True):
 
 def teryt(label, required=False):
     validators = [DataRequired()] if required else [Optional()]
-    validators.append(Regexp(r"^\d{7}$", message=_l(
+    # [0-9], not \d: \d takes any script's digits ("١٢٦١٠١١"), which no commune code has.
+    validators.append(Regexp(r"^[0-9]{7}\Z", message=_l(
         "Enter the 7-digit TERYT code of the commune, e.g. 1261011.")))
     return StringField(label, filters=[strip], validators=validators,
                        description=_l("7 digits: voivodeship, county, commune and its type."))
@@ -122,7 +123,7 @@ class ParticipantForm(Form):
     labour_office_case_no = text(_l("Labour office case number"), 40)
     social_assistance_case_no = text(_l("Social assistance case number"), 40)
     # Registering straight into a family (from the family page)
-    family = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    family = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}\Z")])
     relation = HiddenField(validators=[Optional(), Length(max=20)])
     # Shown only when a possible duplicate was found
     confirm_different_person = BooleanField(
@@ -211,6 +212,37 @@ class ParticipantForm(Form):
         return form
 
 
+# The ages (on a birthday this year, from..to, None: no limit) each kind of dependant may be;
+# an ill or elderly person may be of any age. A child with disability is under 18.
+DEPENDANT_AGES = {
+    "child_under_7": (0, 6),
+    "child_with_disability": (0, 17),
+    "adult_with_disability": (18, None),
+}
+DEPENDANT_YEAR_MESSAGES = {
+    "child_under_7": _l("A child under 7 is born in %(year)d or later: check the year of "
+                        "birth or the kind of dependant."),
+    "child_with_disability": _l("A child (under 18) is born in %(year)d or later: check the "
+                                "year of birth or the kind of dependant."),
+    "adult_with_disability": _l("An adult (18 or over) is born in %(year)d or earlier: check "
+                                "the year of birth or the kind of dependant."),
+}
+
+
+def dependant_year_problem(dependant_type, birth_year, this_year):
+    """The message when a dependant of this kind cannot be born in ``birth_year`` (judged by
+    the year alone, so a person who turns the limiting age this year agrees both ways)."""
+    if dependant_type not in DEPENDANT_AGES or birth_year is None:
+        return None
+    youngest, oldest = DEPENDANT_AGES[dependant_type]
+    age_at_birthday = this_year - birth_year
+    if age_at_birthday < youngest:
+        return DEPENDANT_YEAR_MESSAGES[dependant_type] % {"year": this_year - youngest}
+    if oldest is not None and age_at_birthday - 1 > oldest:
+        return DEPENDANT_YEAR_MESSAGES[dependant_type] % {"year": this_year - oldest - 1}
+    return None
+
+
 class CareRelationForm(Form):
     """A dependant the participant cares for, with the weekly load."""
 
@@ -230,6 +262,10 @@ class CareRelationForm(Form):
     def validate_dependant_birth_year(self, field):
         if field.data is not None and not 1900 <= field.data <= date.today().year:
             raise ValidationError(_l("Enter a year between 1900 and this year."))
+        # An unknown kind (refused on its own field) has no age band, so says nothing here.
+        problem = dependant_year_problem(self.dependant_type.data, field.data, date.today().year)
+        if problem:
+            raise ValidationError(problem)
 
     def values(self):
         return {

@@ -145,7 +145,8 @@ def rectify(participant, values):
                      if getattr(participant, name) != value)
     for name in changed:
         setattr(participant, name, values[name])
-    audit.record("update", participant, detail={"fields": changed})
+    if changed:  # a save without a change changes nothing, so leaves no "update" entry
+        audit.record("update", participant, detail={"fields": changed})
     return changed
 
 

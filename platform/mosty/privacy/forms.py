@@ -3,9 +3,9 @@
 from datetime import date
 
 from wtforms import DateField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..forms import Form
+from ..forms import Form, date_within
 from ..i18n import lazy_gettext as _l
 from ..participants.forms import strip
 from .restriction import MAX_REASON
@@ -22,11 +22,13 @@ class RestrictionForm(Form):
                        "the processing and the objection is being examined."))
 
 
-class ErasureForm(Form):
-    received_on = DateField(_l("Request received on"), default=date.today,
-                            invalid_value_message=INVALID_DATE,
-                            validators=[InputRequired(message=INVALID_DATE)])
+# The request invokes the right to erasure of the GDPR (art. 17), which applies from this day.
+GDPR_APPLIES_FROM = date(2018, 5, 25)
 
-    def validate_received_on(self, field):
-        if field.data is not None and field.data > date.today():
-            raise ValidationError(_l("The request cannot be dated in the future."))
+
+class ErasureForm(Form):
+    received_on = DateField(
+        _l("Request received on"), default=date.today, invalid_value_message=INVALID_DATE,
+        validators=[InputRequired(message=INVALID_DATE),
+                    date_within(GDPR_APPLIES_FROM,
+                                too_late=_l("The request cannot be dated in the future."))])

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..consents.forms import INVALID_DATE, CheckboxesField, ChoiceField, choices
-from ..forms import Form
+from ..forms import Form, date_within
 from ..i18n import lazy_gettext as _l
 from .transitions import DEFAULT_ANSWER_DAYS
 
@@ -21,6 +21,8 @@ SHAREABLE_FIELD_LABELS = {
     "family": _l("family"),
 }
 MAX_TEXT = 2000
+# An answer is due within a year at most: a referral waits for an answer, not for years.
+MAX_ANSWER_DAYS = 365
 TOO_LONG = _l("At most %(max)d characters.")
 
 
@@ -54,9 +56,11 @@ class ReferralForm(Form):
         description=_l("Before accepting, the receiving institution sees the person's name, "
                        "the reason and only the data chosen here."),
     )
-    due_on = DateField(_l("Answer due by"), default=_due_default,
-                       invalid_value_message=INVALID_DATE,
-                       validators=[InputRequired(message=INVALID_DATE)])
+    due_on = DateField(
+        _l("Answer due by"), default=_due_default, invalid_value_message=INVALID_DATE,
+        validators=[InputRequired(message=INVALID_DATE),
+                    date_within(date.today, days_ahead=MAX_ANSWER_DAYS,
+                                too_early=_l("The due date cannot be in the past."))])
 
     def __init__(self, *args, institutions=(), services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,10 +82,6 @@ class ReferralForm(Form):
         if service is None or service.institution_id != self.to_institution.data:
             raise ValidationError(_l("The chosen service is not offered by the chosen "
                                      "institution."))
-
-    def validate_due_on(self, field):
-        if field.data is not None and field.data < date.today():
-            raise ValidationError(_l("The due date cannot be in the past."))
 
 
 class AcceptForm(Form):
