@@ -455,3 +455,103 @@ def test_a_superscript_digit_as_the_person_is_a_message_not_an_error(world):
         f"/{SLUG}/labour/enrolments/new?participant=²")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/{SLUG}/participants/")
+
+
+# --- review fixes: the dates of instruments and enrolments -----------------------------------
+
+
+def enrol_on(world, instrument, day, person=None):
+    """The instrument page's "enrol a person" form."""
+    return client_of(world, world.gup_clerk).post(
+        f"/{SLUG}/labour/instruments/{instrument.id}/enrol",
+        data={"participant": (person or world.anna).id, "enrolled_on": day})
+
+
+@pytest.mark.parametrize("day, message", [
+    ("2099-01-01", "at most 30 days ahead"),
+    ((TODAY + timedelta(days=31)).isoformat(), "at most 30 days ahead"),
+    ("0001-01-01", "before the instrument starts"),
+    ((TODAY - timedelta(days=11)).isoformat(), "before the instrument starts"),
+])
+def test_an_enrolment_is_dated_within_the_instrument_and_not_far_ahead(world, day, message):
+    instrument = add_instrument(world, starts_on=TODAY - timedelta(days=10), ends_on=None)
+    response = enrol_on(world, instrument, day)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and day in html  # the form comes back as typed
+    assert enrolments(world, instrument) == [] and places_taken(world, instrument) == 0
+
+
+def test_an_enrolment_is_not_dated_after_the_instrument_ends(world):
+    instrument = add_instrument(world, starts_on=TODAY - timedelta(days=10),
+                                ends_on=TODAY + timedelta(days=5))
+    response = enrol_on(world, instrument, (TODAY + timedelta(days=6)).isoformat())
+    assert response.status_code == 422
+    assert "after the instrument ends" in response.get_data(as_text=True)
+    ahead = (TODAY + timedelta(days=5)).isoformat()
+    assert enrol_on(world, instrument, ahead).status_code == 302
+
+
+def test_an_instrument_starting_later_is_enrolled_from_its_start_and_cancelling_never_ends_before(
+        world):
+    starts = TODAY + timedelta(days=45)
+    instrument = add_instrument(world, starts_on=starts, ends_on=starts + timedelta(days=60))
+    with in_a(world) as session:
+        enrolment = enrol(session.get(Participant, world.anna.id),
+                          session.get(ActivationInstrument, instrument.id),
+                          office_id=world.gup.id, actor_id=None)
+        assert enrolment.enrolled_on == starts
+        session.commit()
+        enrolment_id = enrolment.id
+    # Recruiting for it ahead: up to 30 days after its start.
+    assert enrol_on(world, instrument, (starts + timedelta(days=30)).isoformat(),
+                    person_with_consent(world, "Beata")).status_code == 302
+    response = client_of(world, world.gup_clerk).post(enrolment_url(enrolment_id, "cancel"),
+                                                      data={"reason": "Rezygnacja"})
+    assert response.status_code == 302
+    [cancelled, _beata] = enrolments(world, instrument)
+    assert (cancelled.status, cancelled.ended_on) == ("cancelled", starts)
+
+
+def instrument_form(**changes):
+    form = {"kind": "training", "title": "Kurs", "locality": "Kraków", "teryt": "",
+            "starts_on": TODAY.isoformat(), "ends_on": "", "capacity": "5", "description": ""}
+    form.update(changes)
+    return form
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"starts_on": "0001-01-01"}, "The date cannot be before 2000-01-01."),
+    ({"starts_on": "2099-01-01"}, "The date cannot be after"),
+    ({"ends_on": (TODAY + timedelta(days=4 * 366)).isoformat()}, "at most three years"),
+])
+def test_instrument_dates_are_bounded(world, changes, message):
+    response = client_of(world, world.gup_clerk).post(f"/{SLUG}/labour/instruments/new",
+                                                      data=instrument_form(**changes))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and next(iter(changes.values())) in html
+    with in_a(world) as session:
+        assert session.scalars(select(ActivationInstrument)).all() == []
+
+
+def test_the_dates_of_an_instrument_cannot_leave_its_enrolments_outside(world):
+    instrument = add_instrument(world, starts_on=TODAY - timedelta(days=30),
+                                ends_on=TODAY + timedelta(days=30))
+    enrolled_on = TODAY - timedelta(days=5)
+    assert enrol_on(world, instrument, enrolled_on.isoformat()).status_code == 302
+    client = client_of(world, world.gup_clerk)
+    edit = f"/{SLUG}/labour/instruments/{instrument.id}/edit"
+    starts = (TODAY - timedelta(days=30)).isoformat()
+    earlier_end = client.post(edit, data=instrument_form(
+        starts_on=starts, ends_on=(TODAY - timedelta(days=10)).isoformat()))
+    assert earlier_end.status_code == 422
+    assert (f"recorded up to {enrolled_on.isoformat()}: the instrument cannot end earlier"
+            in earlier_end.get_data(as_text=True))
+    later_start = client.post(edit, data=instrument_form(
+        starts_on=(TODAY - timedelta(days=2)).isoformat(),
+        ends_on=(TODAY + timedelta(days=30)).isoformat()))
+    assert later_start.status_code == 422
+    assert "the instrument cannot start later" in later_start.get_data(as_text=True)
+    assert client.post(edit, data=instrument_form(
+        starts_on=starts, ends_on=enrolled_on.isoformat())).status_code == 302

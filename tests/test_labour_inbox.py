@@ -253,3 +253,42 @@ def test_the_module_front_door_leads_case_staff_to_the_inbox_and_others_to_the_o
     response = client_of(world, coordinator).get(f"/{SLUG}/labour/")
     assert response.status_code == 302
     assert response.location.endswith(f"/{SLUG}/labour/offers/")
+
+
+# --- review fixes: a welfare centre's staff, an instrument starting later --------------------
+
+
+def test_a_welfare_centre_has_neither_the_labour_inbox_nor_the_register(world):
+    """A MOPS advisor: the menu offered "Referrals to the labour office" (listing the MOPS's
+    own incoming referrals) and "Register of the labour office" (which they cannot keep)."""
+    incoming = world.f.referral(world.anna, world.ngo, world.mops, reason="Do MOPS")
+    for user in (world.mops_worker, world.mops_clerk):
+        client = client_of(world, user)
+        menu = client.get(f"/{SLUG}/").get_data(as_text=True)
+        assert "Activation instruments" in menu  # the module itself is theirs to read
+        assert "Referrals to the labour office" not in menu
+        assert "Register of the labour office" not in menu
+        assert client.get(inbox_url()).status_code == 403
+        assert client.get(f"/{SLUG}/labour/registration/").status_code == 403
+        front = client.get(f"/{SLUG}/labour/")
+        assert front.location.endswith(f"/{SLUG}/labour/offers/")
+        # Its own referrals are answered in the registry, not on the labour office's page.
+        detail = client.get(inbox_url(incoming.id))
+        assert detail.status_code == 302
+        assert detail.location.endswith(f"/{SLUG}/referrals/{incoming.id}/")
+    # A labour office's caseworker without the clerk role keeps both.
+    menu = client_of(world, world.gup_caseworker).get(f"/{SLUG}/").get_data(as_text=True)
+    assert "Referrals to the labour office" in menu and "Register of the labour office" in menu
+
+
+def test_accepting_onto_an_instrument_that_starts_later_enrols_from_its_start(world):
+    starts = date.today() + timedelta(days=20)
+    instrument = add_instrument(world, starts_on=starts, ends_on=starts + timedelta(days=30))
+    response = client_of(world, world.gup_clerk).post(inbox_url(world.referral.id, "accept"),
+                                                      data={"instrument": instrument.id})
+    assert response.status_code == 302
+    with in_a(world) as session:
+        from mosty_labour.activation.models import InstrumentEnrolment
+
+        enrolment = session.scalars(select(InstrumentEnrolment)).one()
+        assert (enrolment.enrolled_on, enrolment.referral_id) == (starts, world.referral.id)

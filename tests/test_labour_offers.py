@@ -461,3 +461,149 @@ def test_the_offer_list_pages_keep_the_chosen_tab(world, client, login_as):
     second = client.get(f"/{world.p.slug}/labour/offers/?status=all&page=2")
     assert 'rel="prev"' in second.get_data(as_text=True)
     assert client.get(f"/{world.p.slug}/labour/offers/?page=%C2%B2").status_code == 404
+
+
+# --- review fixes: strict ids, posted_on, vacancies, ownership, skills messages ----------------
+
+
+def test_a_huge_person_id_with_a_trailing_newline_is_a_message_not_a_server_error(
+        world, client, login_as):
+    """Was a 500 (OverflowError on SQLite): ``$`` of the old pattern matched before a final
+    newline, and the range check skipped a value with one."""
+    offer_id = offer(world)
+    login_as(client, world.clerk)
+    response = client.post(f"/praca/labour/offers/{offer_id}/candidates",
+                           data={"participant": "99999999999999999999999\n"})
+    assert response.status_code == 422
+    assert "Wybierz osobę z propozycji." in response.get_data(as_text=True)
+
+
+def offer_form(world, **changes):
+    form = {"position": "Sprzedawca", "employer_id": str(world.employer.id),
+            "commune_teryt": WAWRZENCZYCE, "hours_per_week": "40",
+            "contract_type": "employment", "requirements": "obsługa klienta",
+            "vacancies": "1", "posted_on": date.today().isoformat()}
+    form.update(changes)
+    return form
+
+
+def test_an_employer_chosen_by_an_id_that_is_not_plain_digits_is_refused(world, client, login_as):
+    login_as(client, world.clerk)
+    for value in (f"{world.employer.id}\n", f" {world.employer.id}", "٣"):
+        response = client.post("/praca/labour/offers/new",
+                               data=offer_form(world, employer_id=value))
+        assert response.status_code == 422, value
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalars(select(JobOffer)).all() == []
+
+
+@pytest.mark.parametrize("posted_on, message", [
+    ("2099-01-01", "Data nie może być z przyszłości."),
+    ("0001-01-01", "Data nie może być wcześniejsza niż 2000-01-01."),
+])
+def test_an_offer_reported_in_the_future_or_before_2000_is_refused(world, client, login_as,
+                                                                    posted_on, message):
+    login_as(client, world.clerk)
+    response = client.post("/praca/labour/offers/new",
+                           data=offer_form(world, position="Magazynier", posted_on=posted_on))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and "Magazynier" in html  # the form comes back as typed
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalars(select(JobOffer)).all() == []
+
+
+def hire(world, client, offer_id, someone):
+    client.post(f"/praca/labour/offers/{offer_id}/candidates", data={"participant": someone.id})
+    with world.app.app_context(), partnership_scope(world.p.id):
+        candidate_id = db.session.scalar(select(Candidate.id).where(
+            Candidate.participant_id == someone.id))
+    response = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
+                           data={f"h{candidate_id}-start_date": date.today().isoformat()})
+    assert response.status_code == 302
+
+
+def test_vacancies_cannot_go_below_the_hires_and_reaching_them_fills_the_offer(
+        world, client, login_as):
+    first = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    second = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world, vacancies=3)
+    login_as(client, world.clerk)
+    hire(world, client, offer_id, first)
+    hire(world, client, offer_id, second)
+    url = f"/praca/labour/offers/{offer_id}/edit"
+
+    lower = client.post(url, data=offer_form(world, vacancies="1"))
+    assert lower.status_code == 422
+    assert "Zatrudnionych z tej oferty: 2" in lower.get_data(as_text=True)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        assert (o.vacancies, o.status) == (3, "open")
+
+    assert client.post(url, data=offer_form(world, vacancies="2")).status_code == 302
+    with world.app.app_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        assert (o.vacancies, o.status) == (2, "filled")
+    assert audit_of(world, "JobOffer", offer_id)[-2:] == [("update", None),
+                                                           ("transition", "filled")]
+    # A filled offer takes nobody more.
+    third = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    assert client.post(f"/praca/labour/offers/{offer_id}/candidates",
+                       data={"participant": third.id}).status_code == 422
+
+
+def test_only_the_office_that_took_the_offer_edits_closes_or_reopens_it(world, client,
+                                                                        login_as):
+    other_office = world.f.institution(world.p, name="Grodzki Urząd Pracy",
+                                       kind="labour_office", teryt="1261")
+    other_clerk = world.f.staff(other_office, roles=("caseworker", "labour_clerk"))
+    offer_id = offer(world)
+    login_as(client, other_clerk)
+    page = client.get(f"/praca/labour/offers/{offer_id}")
+    assert page.status_code == 200
+    assert f"/offers/{offer_id}/edit" not in page.get_data(as_text=True)
+    assert client.get(f"/praca/labour/offers/{offer_id}/edit").status_code == 403
+    assert client.post(f"/praca/labour/offers/{offer_id}/edit",
+                       data=offer_form(world, position="Cudze")).status_code == 403
+    assert client.post(f"/praca/labour/offers/{offer_id}/close").status_code == 403
+    with world.app.app_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        assert (o.position, o.status) == ("Sprzedawca", "open")
+        o.status = "closed"
+        db.session.commit()
+    assert client.post(f"/praca/labour/offers/{offer_id}/reopen").status_code == 403
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        with pytest.raises(transitions.OfferRefused):
+            transitions.reopen_offer(o, actor_id=other_clerk.id,
+                                     institution_id=other_office.id)
+        db.session.rollback()
+    assert audit_of(world, "JobOffer", offer_id) == [("create", None)]
+    # The office that took it still does all three.
+    login_as(client, world.clerk)
+    assert client.post(f"/praca/labour/offers/{offer_id}/reopen").status_code == 302
+
+
+def test_the_skills_form_says_what_happened(world, client, login_as):
+    someone = person(world, WAWRZENCZYCE, skills=["spawanie"])
+    login_as(client, world.clerk)
+    url = f"/praca/labour/skills?participant={someone.id}"
+
+    nothing = client.post(url, data={"skills": ",,, ,"})
+    assert nothing.status_code == 422
+    assert "same przecinki i spacje" in nothing.get_data(as_text=True)
+    for bad in ("abc", "-1", "99999999999999999999"):
+        response = client.post(url, data={"remove": bad})
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        assert "Tej umiejętności nie ma na liście osoby." in html
+        assert "Wpisz co najmniej jedną umiejętność" not in html
+    held = client.post(url, data={"skills": "Spawanie"}, follow_redirects=True)
+    assert "Niczego nie dodano: osoba ma już spawanie." in held.get_data(as_text=True)
+    both = client.post(url, data={"skills": "spawanie, prawo jazdy kat. b"},
+                       follow_redirects=True)
+    assert ("Dodano: prawo jazdy kat. b. Już na liście: spawanie."
+            in both.get_data(as_text=True))
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert sorted(db.session.scalars(select(Skill.name))) == ["prawo jazdy kat. b",
+                                                                  "spawanie"]

@@ -865,3 +865,91 @@ def test_the_nightly_task_is_on_the_beat_schedule_and_a_plugin_cannot_replace_co
         assert tasks.beat_schedule()["deactivate-dormant-accounts"] == core
     finally:
         tasks._EXTRA_BEAT_ENTRIES.pop("deactivate-dormant-accounts")
+
+
+# --- review fixes: the benefit's end, the reasons' wordings, errors under their column -------
+
+
+def test_the_import_takes_a_benefit_end_in_the_future(import_world):
+    world = import_world
+    ahead = date.today() + timedelta(days=120)
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2024-02-01;;;CAZ/24/7;tak;{ahead:%d.%m.%Y}")).report
+    assert report["errors"] == []
+    with in_a(world) as session:
+        registration = session.scalar(select(LabourRegistration).where(
+            LabourRegistration.participant_id == world.anna_with_pesel.id))
+        assert (registration.benefit_entitled, registration.benefit_until) == (True, ahead)
+
+
+def test_the_import_refuses_a_benefit_end_that_is_a_slip_of_the_keyboard(import_world):
+    world = import_world
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2024-02-01;;;;tak;0001-01-01",
+        f"{STRANGER_PESEL};bezrobotny;2024-02-01;;;;tak;2099-01-01",
+        f"{ANNA_PESEL};bezrobotny;1989-12-31;1990-02-01;inne;;;",
+    )).report
+    assert {(e["line"], e["column"]) for e in report["errors"]} == {
+        (2, "Zasiłek do"), (3, "Zasiłek do"), (4, "Data rejestracji")}
+    assert periods_of(world, world.anna_with_pesel.id) == []
+
+
+def test_the_import_recognises_the_usual_wordings_of_each_reason(import_world):
+    """Polish inflects: "praca", "pracy", "pracę"; and work is named in other reasons too."""
+    world = import_world
+    wordings = [
+        ("Podjęcie pracy", "employment"),
+        ("podjęcie innej pracy zarobkowej", "employment"),
+        ("Podjął pracę za granicą", "employment"),
+        ("Niestawiennictwo w urzędzie pracy", "no_show"),
+        ("nie stawił się w wyznaczonym terminie", "no_show"),
+        ("Odmowa przyjęcia propozycji odpowiedniej pracy", "refused_offer"),
+        ("Dobrowolna rezygnacja ze statusu bezrobotnego", "own_request"),
+        ("Podjęcie pozarolniczej działalności", "business"),
+        ("Nabycie prawa do świadczenia przedemerytalnego", "pension"),
+        ("Nabycie prawa do renty", "pension"),
+        ("Podjęcie nauki w formie stacjonarnej", "education"),
+        ("Inna przyczyna", "other"),
+    ]
+    start = D(2010, 1, 1)
+    rows = []
+    for n, (wording, _reason) in enumerate(wordings):
+        registered, deregistered = start + timedelta(days=60 * n), start + timedelta(days=60 * n + 30)
+        rows.append(f"{ANNA_PESEL};bezrobotny;{registered};{deregistered};{wording};;;")
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(*rows)).report
+    assert report["errors"] == []
+    assert [p[3] for p in periods_of(world, world.anna_with_pesel.id)] == [
+        reason for _wording, reason in wordings]
+
+
+def test_a_refused_row_is_reported_under_the_column_the_refusal_concerns(import_world):
+    world = import_world
+    ended = date.today() - timedelta(days=7)
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2019-01-02;;;PUP-2;;{ended}")).report
+    [error] = report["errors"]
+    assert (error["line"], error["column"]) == (2, "Zasiłek do")
+    assert "entitlement to benefit" in error["message"]
+    assert periods_of(world, world.anna_with_pesel.id) == []
+
+
+def test_registration_dates_and_the_benefit_end_are_bounded_in_the_forms(world):
+    client = client_of(world, world.gup_clerk)
+    early = register(world, client, registered_on="0001-01-01")
+    assert early.status_code == 422
+    assert "The date cannot be before 1990-01-01." in early.get_data(as_text=True)
+    assert periods_of(world, world.anna.id) == []
+    assert register(world, client).status_code == 302
+    for typed, message in (("0001-01-01", "The date cannot be before 1990-01-01."),
+                           ("2099-01-01", "The date cannot be after")):
+        response = client.post(url(world, "details"), data={
+            "case_no": "CAZ/1", "benefit_entitled": "y", "benefit_until": typed})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert message in html and typed in html  # the form comes back as typed
+    ahead = date.today() + timedelta(days=200)
+    assert client.post(url(world, "details"), data={
+        "case_no": "CAZ/1", "benefit_entitled": "y",
+        "benefit_until": ahead.isoformat()}).status_code == 302
+    with in_a(world) as session:
+        assert session.scalar(select(LabourRegistration.benefit_until)) == ahead

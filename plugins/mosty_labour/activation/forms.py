@@ -16,6 +16,7 @@ from wtforms.validators import (
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..dates import INSTRUMENT_MONTHS_AHEAD, PROGRAMME_BEGINS, months_ahead, within
 from ..registration.forms import INVALID_CHOICE, INVALID_DATE
 from .service import KIND_LABELS
 
@@ -42,7 +43,8 @@ class InstrumentForm(toolkit.Form):
         Optional(), Length(min=7, max=7, message=_l("A commune code has 7 digits."))],
         description=_l("Optional: 7 digits, for reports by county."))
     starts_on = DateField(_l("Starts on"), invalid_value_message=INVALID_DATE,
-                          validators=[InputRequired(message=INVALID_DATE)])
+                          validators=[InputRequired(message=INVALID_DATE), within(
+                              PROGRAMME_BEGINS, lambda: months_ahead(INSTRUMENT_MONTHS_AHEAD))])
     ends_on = DateField(_l("Ends on"), invalid_value_message=INVALID_DATE,
                         validators=[Optional()], description=_l("Empty for one-off support."))
     capacity = IntegerField(_l("Places"), validators=[

@@ -5,20 +5,28 @@ row is written. The UPDATE locks the instrument row (PostgreSQL) or the database
 until the transaction ends, so two clerks enrolling at once cannot both get the last place,
 and the CHECK constraint on the table refuses an overfilled instrument whatever the code does.
 A refused change may leave the session dirty: the caller rolls back.
+
+Dates: an instrument starts from 2000 up to three years ahead and lasts at most three years;
+its dates cannot be moved past what is recorded on it (enrolments, attendance). An enrolment
+is dated within the instrument's dates and at most ``ENROLMENT_DAYS_AHEAD`` days ahead of
+today (or of the instrument's start, when it starts later), and it never ends before it began.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..dates import INSTRUMENT_MONTHS_AHEAD, PROGRAMME_BEGINS, months_ahead, outside
 from ..registration.access import has_consent_for
 from .models import INSTRUMENT_KINDS, ActivationInstrument, Attendance, InstrumentEnrolment
 
 INSTRUMENT_FIELDS = ("kind", "title", "locality", "teryt", "starts_on", "ends_on", "capacity",
                      "description")
+# Far enough to recruit for an edition starting soon, not a slip such as 2099.
+ENROLMENT_DAYS_AHEAD = 30
 
 
 class ActivationRefused(Exception):
@@ -30,8 +38,17 @@ def _check_instrument_values(values, places_taken=0):
         raise ActivationRefused(_l("Choose one of the options offered."))
     if not (values.get("title") or "").strip():
         raise ActivationRefused(_l("Give the instrument a title."))
+    if values.get("starts_on") is None:
+        raise ActivationRefused(_l("Enter a date as YYYY-MM-DD."))
+    wrong = outside(values["starts_on"], PROGRAMME_BEGINS, months_ahead(INSTRUMENT_MONTHS_AHEAD))
+    if wrong is not None:
+        raise ActivationRefused(_l("Start date: %(problem)s", problem=wrong))
     if values.get("ends_on") is not None and values["ends_on"] < values["starts_on"]:
         raise ActivationRefused(_l("The end date cannot be before the start date."))
+    if values.get("ends_on") is not None and values["ends_on"] > months_ahead(
+            INSTRUMENT_MONTHS_AHEAD, values["starts_on"]):
+        raise ActivationRefused(_l("An instrument lasts at most three years: leave the end "
+                                   "date empty for support without an end."))
     if values["capacity"] is None or values["capacity"] < 1:
         raise ActivationRefused(_l("The number of places must be at least 1."))
     if values["capacity"] < places_taken:
@@ -58,6 +75,7 @@ def update_instrument(instrument, *, office_id, actor_id, **values):
     _own(instrument, office_id)
     values = {name: values.get(name) for name in INSTRUMENT_FIELDS}
     _check_instrument_values(values, places_taken=instrument.places_taken)
+    _check_dates_keep_records(instrument, values["starts_on"], values["ends_on"])
     for text in ("title", "locality", "teryt", "description"):
         values[text] = (values[text] or "").strip()
     changed = sorted(n for n, v in values.items() if getattr(instrument, n) != v)
@@ -66,6 +84,54 @@ def update_instrument(instrument, *, office_id, actor_id, **values):
     toolkit.record_audit("update", instrument, actor_id=actor_id, institution_id=office_id,
                          detail={"fields": changed})
     return instrument
+
+
+def recorded_dates(instrument_id):
+    """The first and the last day something is recorded on the instrument (an enrolment that
+    was not cancelled, its start; an attendance day), or (None, None)."""
+    enrolment = InstrumentEnrolment
+    kept = (enrolment.instrument_id == instrument_id) & (enrolment.status != "cancelled")
+    first, last = toolkit.db.session.execute(
+        select(func.min(enrolment.enrolled_on), func.max(enrolment.enrolled_on))
+        .where(kept)).one()
+    first_day, last_day = toolkit.db.session.execute(
+        select(func.min(Attendance.day), func.max(Attendance.day))
+        .join(enrolment, enrolment.id == Attendance.enrolment_id).where(kept)).one()
+    firsts = [d for d in (first, first_day) if d is not None]
+    lasts = [d for d in (last, last_day) if d is not None]
+    return (min(firsts) if firsts else None), (max(lasts) if lasts else None)
+
+
+def _check_dates_keep_records(instrument, starts_on, ends_on):
+    """A changed start or end cannot leave an enrolment or an attendance day outside the
+    instrument's dates (an unchanged one is left alone, whatever was recorded before)."""
+    if starts_on == instrument.starts_on and ends_on == instrument.ends_on:
+        return
+    first, last = recorded_dates(instrument.id)
+    if starts_on != instrument.starts_on and first is not None and starts_on > first:
+        raise ActivationRefused(_l("Enrolments or attendance are recorded from %(day)s: the "
+                                   "instrument cannot start later.", day=first.isoformat()))
+    if (ends_on != instrument.ends_on and ends_on is not None and last is not None
+            and ends_on < last):
+        raise ActivationRefused(_l("Enrolments or attendance are recorded up to %(day)s: the "
+                                   "instrument cannot end earlier.", day=last.isoformat()))
+
+
+def _check_enrolment_day(instrument, on, today):
+    if on < instrument.starts_on:
+        raise ActivationRefused(_l("The enrolment cannot be dated before the instrument starts "
+                                   "(%(day)s).", day=instrument.starts_on.isoformat()))
+    if instrument.ends_on is not None and instrument.ends_on < on:
+        if instrument.ends_on < today:
+            raise ActivationRefused(_l("This instrument has already ended."))
+        raise ActivationRefused(_l("The enrolment cannot be dated after the instrument ends "
+                                   "(%(day)s).", day=instrument.ends_on.isoformat()))
+    latest = max(today, instrument.starts_on) + timedelta(days=ENROLMENT_DAYS_AHEAD)
+    if on > latest:
+        raise ActivationRefused(_l("The enrolment cannot be dated later than %(day)s: at most "
+                                   "%(days)d days ahead of today, or of the instrument's start "
+                                   "when it starts later.", day=latest.isoformat(),
+                                   days=ENROLMENT_DAYS_AHEAD))
 
 
 def _own(instrument, office_id):
@@ -96,8 +162,10 @@ def _give_place_back(instrument):
 
 
 def enrol(participant, instrument, *, office_id, actor_id, on=None, referral_id=None):
-    """Give the participant a place on the instrument."""
-    on = on or date.today()
+    """Give the participant a place on the instrument, from ``on`` (by default today, or the
+    instrument's start when it starts later)."""
+    today = date.today()
+    on = on or max(today, instrument.starts_on)
     _own(instrument, office_id)
     if participant.restricted:
         raise ActivationRefused(_l("Processing of this person's data is restricted."))
@@ -109,8 +177,7 @@ def enrol(participant, instrument, *, office_id, actor_id, on=None, referral_id=
         raise ActivationRefused(_l("There is no active consent naming your labour office for "
                                    "this person. The institution that registered them records "
                                    "the consent first."))
-    if instrument.ends_on is not None and instrument.ends_on < on:
-        raise ActivationRefused(_l("This instrument has already ended."))
+    _check_enrolment_day(instrument, on, today)
     _take_place(instrument)
     # Checked after the place is taken: the row lock makes two enrolments of one person wait
     # for each other, so the second one sees the first.
@@ -172,7 +239,9 @@ def cancel_enrolment(enrolment, *, office_id, actor_id, reason):
     if not (reason or "").strip():
         raise ActivationRefused(_l("Give the reason for cancelling."))
     enrolment.status = "cancelled"
-    enrolment.ended_on = date.today()
+    # An enrolment dated ahead and cancelled before it began ends on its first day, never
+    # before it.
+    enrolment.ended_on = max(date.today(), enrolment.enrolled_on)
     enrolment.end_note = reason.strip()
     _give_place_back(enrolment.instrument)
     toolkit.record_audit("transition", enrolment, actor_id=actor_id, institution_id=office_id,

@@ -18,10 +18,12 @@ from ..activation.service import ENROLMENT_STATUS_LABELS, KIND_LABELS, open_inst
 from ..activation.transitions import ActivationRefused, enrol
 from ..blueprint import bp
 from ..registration.access import (
-    READER_ROLES,
     clerk_office,
     id_or_404,
+    keeps_office_lists,
+    labour_office_of,
     require_clerk,
+    require_office_staff,
     require_staff,
 )
 from .forms import AcceptForm, CompleteForm, DeclineForm
@@ -43,17 +45,16 @@ def _enrolments_from(referral_ids):
 
 @bp.route("/")
 def index():
-    """The module's front door (/<partnership>/labour/): case staff land in the inbox, which
-    lists people; everyone else the module is granted to, on the job offers."""
-    membership = toolkit.current_membership()
-    if membership is not None and membership.has_role(*READER_ROLES):
+    """The module's front door (/<partnership>/labour/): a labour office's case staff land in
+    its inbox, which lists people; everyone else the module is granted to, on the job offers."""
+    if keeps_office_lists(toolkit.current_membership()):
         return redirect(url_for(".inbox"))
     return redirect(url_for(".offers"))
 
 
 @bp.route("/inbox/")
 def inbox():
-    institution_id = require_staff()
+    institution_id = require_office_staff()
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     overdue = request.args.get("overdue") == "1"
@@ -81,8 +82,10 @@ def inbox_detail(referral_id):
     institution_id = require_staff()
     referral = toolkit.referral_service.referral_or_404(id_or_404(referral_id),
                                                          institution_id)
-    if referral.to_institution_id != institution_id:
-        # The sender follows its referral on the registry's page.
+    if (referral.to_institution_id != institution_id
+            or labour_office_of(toolkit.current_membership()) is None):
+        # The sender follows its referral on the registry's page, and so does an institution
+        # that is not a labour office (its inbox is the registry's).
         return redirect(url_for("referrals.detail", referral_id=referral.id))
     return _render(referral, institution_id)
 

@@ -24,17 +24,21 @@ from wtforms.validators import (
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..dates import PROGRAMME_BEGINS, within
 from .service import parse_skills
 
 INVALID_CHOICE = _l("Choose one of the options offered.")
 INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
 TOO_LONG = _l("At most %(max)d characters.")
+CHOOSE_A_SUGGESTION = _l("Choose a person from the suggestions.")
 
 
 def optional_id(value):
+    """A select's value: None for the empty choice, else a row id (the choices' own ids, or
+    typed ASCII digits in range: ``toolkit.row_id`` refuses "7\n", "٣", "-1")."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return value if isinstance(value, int) else toolkit.row_id(value)
 
 
 def _select(label, **kwargs):
@@ -54,7 +58,7 @@ class OfferForm(toolkit.Form):
     commune_teryt = StringField(
         _l("TERYT commune code of the workplace"),
         validators=[DataRequired(message=_l("Give the TERYT code of the commune.")),
-                    Regexp(r"^\d{7}$", message=_l(
+                    Regexp(r"^[0-9]{7}\Z", message=_l(
                         "Enter the 7-digit TERYT code of the commune, e.g. 1261011."))])
     locality = StringField(_l("Locality"), validators=[Length(max=120, message=TOO_LONG)])
     hours_per_week = IntegerField(
@@ -78,7 +82,8 @@ class OfferForm(toolkit.Form):
                     NumberRange(min=1, max=500, message=_l("Between 1 and 500 vacancies."))])
     posted_on = DateField(_l("Reported on"), default=date.today,
                           invalid_value_message=INVALID_DATE,
-                          validators=[InputRequired(message=INVALID_DATE)])
+                          validators=[InputRequired(message=INVALID_DATE),
+                                      within(PROGRAMME_BEGINS)])
     description = TextAreaField(_l("Description"), render_kw={"rows": 4},
                                 validators=[Length(max=2000, message=TOO_LONG)])
 
@@ -126,17 +131,26 @@ class SkillsForm(toolkit.Form):
                     Length(max=1000, message=TOO_LONG)],
         description=_l("One per line or separated by commas."))
 
+    def validate_skills(self, field):
+        if field.data and not parse_skills(field.data):
+            raise ValidationError(_l("Type at least one skill: commas and spaces alone name "
+                                     "none."))
+
 
 class ReferCandidateForm(toolkit.Form):
-    participant = HiddenField(validators=[
-        DataRequired(message=_l("Choose a person from the suggestions.")),
-        Regexp(r"^[0-9]+$", message=_l("Choose a person from the suggestions."))])
+    participant = HiddenField(validators=[DataRequired(message=CHOOSE_A_SUGGESTION)])
 
     def validate_participant(self, field):
-        # Beyond a database integer it is nobody's id (and the database would refuse it).
-        if field.data and field.data.isascii() and field.data.isdigit() and (
-                int(field.data) > toolkit.MAX_ID):
-            raise ValidationError(_l("Choose a person from the suggestions."))
+        # Only ASCII digits naming a row in the database's range (not "5\n", nor a number the
+        # database cannot hold): anything else is nobody's id.
+        try:
+            toolkit.row_id(field.data)
+        except ValueError:
+            raise ValidationError(CHOOSE_A_SUGGESTION) from None
+
+    @property
+    def participant_id(self):
+        return toolkit.row_id(self.participant.data)
 
 
 class HireForm(toolkit.Form):

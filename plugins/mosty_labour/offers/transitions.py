@@ -1,15 +1,19 @@
 """Writing offers, skills and candidates: one function per change, each with its audit entry.
 
-Offer: open → filled (when the hires reach the vacancies) / closed, and closed → open again.
+Offer: open → filled (when the hires reach the vacancies) / closed, and closed → open again;
+only the labour office that took the offer changes it.
 Candidate: referred → hired (with the start date; records the registry's "job started"
 outcome) / not hired (with the reason).
 """
+
+from datetime import date
 
 from sqlalchemy import select, update
 
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..dates import PROGRAMME_BEGINS, outside
 from . import service
 from .models import Candidate, JobOffer, Skill
 
@@ -31,6 +35,16 @@ def _check_offer_values(values):
     elif not (values.get("employer_name") or "").strip():
         raise OfferRefused(_l("Choose an employer of the partnership or give the employer's "
                               "name."))
+    if values.get("posted_on") is not None:
+        wrong = outside(values["posted_on"], PROGRAMME_BEGINS, date.today())
+        if wrong is not None:
+            raise OfferRefused(wrong)
+
+
+def _own(offer, institution_id):
+    """The rule of instruments: an offer is changed by the labour office that took it."""
+    if offer.institution_id != institution_id:
+        raise OfferRefused(_l("Only the labour office that took the offer can change it."))
 
 
 def create_offer(*, institution_id, actor_id, values):
@@ -45,13 +59,28 @@ def create_offer(*, institution_id, actor_id, values):
 
 
 def update_offer(offer, *, institution_id, actor_id, values):
+    """Change the offer; the vacancies cannot go below the people hired, and an open offer
+    whose hires reach the new number is filled, as by a hire."""
+    _own(offer, institution_id)
     _check_offer_values(values)
+    hires = service.hires_of(offer.id)
+    if values.get("vacancies") is not None and values["vacancies"] < hires:
+        raise OfferRefused(_l("%(hired)d people are already hired from this offer: the number "
+                              "of vacancies cannot be lower.", hired=hires))
     changed = sorted(k for k, v in values.items() if getattr(offer, k) != v)
     for name, value in values.items():
         setattr(offer, name, value)
     toolkit.record_audit("update", offer, actor_id=actor_id, institution_id=institution_id,
                          detail={"fields": changed})
+    _fill_when_every_vacancy_is_taken(offer, hires, actor_id=actor_id,
+                                      institution_id=institution_id)
     return offer
+
+
+def _fill_when_every_vacancy_is_taken(offer, hires, *, actor_id, institution_id):
+    if offer.status == "open" and hires >= offer.vacancies:
+        _offer_transition(offer, "filled", allowed_from={"open"}, actor_id=actor_id,
+                          institution_id=institution_id, message="")
 
 
 def _offer_transition(offer, to, *, allowed_from, actor_id, institution_id, message):
@@ -64,12 +93,14 @@ def _offer_transition(offer, to, *, allowed_from, actor_id, institution_id, mess
 
 
 def close_offer(offer, *, actor_id, institution_id):
+    _own(offer, institution_id)
     return _offer_transition(offer, "closed", allowed_from={"open", "filled"},
                              actor_id=actor_id, institution_id=institution_id,
                              message=_l("The offer is already closed."))
 
 
 def reopen_offer(offer, *, actor_id, institution_id):
+    _own(offer, institution_id)
     if service.hires_of(offer.id) >= offer.vacancies:
         raise OfferRefused(_l("Every vacancy of this offer is filled: raise the number of "
                               "vacancies first."))
@@ -179,9 +210,8 @@ def hire_candidate(candidate, *, start_date, institution_id, actor_id):
                          institution_id=institution_id,
                          detail={"from": "referred", "to": "hired", "offer_id": offer.id,
                                  "outcome_id": outcome.id})
-    if offer.status == "open" and service.hires_of(offer.id) >= offer.vacancies:
-        _offer_transition(offer, "filled", allowed_from={"open"}, actor_id=actor_id,
-                          institution_id=institution_id, message="")
+    _fill_when_every_vacancy_is_taken(offer, service.hires_of(offer.id), actor_id=actor_id,
+                                      institution_id=institution_id)
     return candidate
 
 

@@ -42,6 +42,15 @@ def require_clerk():
     return institution_id
 
 
+def require_owner(offer):
+    """Changing an offer is for the clerks of the labour office that took it (as instruments
+    are their office's): a clerk of another office knows the offer (it is listed), so 403."""
+    institution_id = require_clerk()
+    if offer.institution_id != institution_id:
+        abort(403)
+    return institution_id
+
+
 @bp.route("/offers/")
 def offers():
     status = request.args.get("status", "open")
@@ -81,7 +90,7 @@ def new_offer():
 @toolkit.requires_write
 def edit_offer(offer_id):
     offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
-    institution_id = require_clerk()
+    institution_id = require_owner(offer)
     form = OfferForm.for_offer(offer, service.employers())
     refusal = None
     if form.validate_on_submit():
@@ -117,10 +126,11 @@ def _offer_page(offer, status=200, refusal=None, **forms):
             forms.setdefault(f"hire_{candidate.id}", HireForm(formdata=None, prefix=f"h{candidate.id}"))
             forms.setdefault(f"reject_{candidate.id}",
                              NotHiredForm(formdata=None, prefix=f"n{candidate.id}"))
+    clerk = institution_id is not None and toolkit.can_use(KEY, "write")
     html = render_template(
         "labour/offers/detail.html", offer=offer, place=service.place_of(offer),
         suggestions=suggestions, candidates=candidates, forms=forms, refusal=refusal,
-        clerk=institution_id is not None and toolkit.can_use(KEY, "write"),
+        clerk=clerk, owner=clerk and offer.institution_id == institution_id,
         hires=service.hires_of(offer.id), confirm=ConfirmForm(formdata=None),
         refer_form=ReferCandidateForm(formdata=None),
         candidate_labels=service.CANDIDATE_STATUS_LABELS, explain=service.explain,
@@ -153,7 +163,7 @@ def _after_change(offer, done_message, change):
 @bp.route("/offers/<int:offer_id>/close", methods=["POST"])
 def close_offer(offer_id):
     offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
-    institution_id = require_clerk()
+    institution_id = require_owner(offer)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return _after_change(offer, gettext("The offer is closed."), lambda: transitions.close_offer(
@@ -163,7 +173,7 @@ def close_offer(offer_id):
 @bp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
 def reopen_offer(offer_id):
     offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
-    institution_id = require_clerk()
+    institution_id = require_owner(offer)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return _after_change(offer, gettext("The offer is open again."),
@@ -181,7 +191,7 @@ def refer_candidate(offer_id):
                            refusal=gettext("Choose a person from the suggestions."))
     return _after_change(
         offer, gettext("The person is put forward to the employer."),
-        lambda: transitions.refer_candidate(offer, int(form.participant.data),
+        lambda: transitions.refer_candidate(offer, form.participant_id,
                                             institution_id=institution_id,
                                             actor_id=current_user.id))
 
@@ -230,16 +240,12 @@ def skills():
     status = 200
     if request.method == "POST":
         require_clerk()
-        remove = request.form.get("remove", type=toolkit.row_id)
         try:
-            if remove is not None and ConfirmForm().validate_on_submit():
-                transitions.remove_skill(participant, remove, institution_id=institution_id,
-                                         actor_id=current_user.id)
-                message = gettext("The skill is removed.")
-            elif remove is None and form.validate_on_submit():
-                transitions.add_skills(participant, service.parse_skills(form.skills.data),
-                                       institution_id=institution_id, actor_id=current_user.id)
-                message = gettext("The skills are saved.")
+            if "remove" in request.form:  # a skill's "remove" button, not the add form
+                message = _remove_skill(participant, institution_id)
+            elif form.validate_on_submit():
+                message = _add_skills(participant, service.parse_skills(form.skills.data),
+                                      institution_id)
             else:
                 message = None
         except OfferRefused as refused:
@@ -248,7 +254,7 @@ def skills():
             message = None
         if message:
             toolkit.db.session.commit()
-            flash(message, "success")
+            flash(*message)
             return redirect(url_for(".skills", participant=participant.id))
         status = 422
     held = service.skills_of(participant.id)
@@ -262,3 +268,29 @@ def skills():
     toolkit.db.session.commit()
     return html, status
 
+
+
+def _remove_skill(participant, institution_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    # An id no skill can have ("abc", "-1", beyond the database) is not on the list either.
+    skill_id = request.form.get("remove", type=toolkit.row_id)
+    if skill_id is None:
+        raise OfferRefused(gettext("This skill is not on the person's list."))
+    transitions.remove_skill(participant, skill_id, institution_id=institution_id,
+                             actor_id=current_user.id)
+    return gettext("The skill is removed."), "success"
+
+
+def _add_skills(participant, names, institution_id):
+    """The flash saying what happened: which skills were added, which were on the list."""
+    added = transitions.add_skills(participant, names, institution_id=institution_id,
+                                   actor_id=current_user.id)
+    held = [name for name in names if name not in added]
+    if not added:
+        return gettext("Nothing is added: the person already has %(skills)s.",
+                       skills=", ".join(held)), "info"
+    if held:
+        return gettext("Added: %(added)s. Already on the list: %(held)s.",
+                       added=", ".join(added), held=", ".join(held)), "success"
+    return gettext("The skills are saved."), "success"

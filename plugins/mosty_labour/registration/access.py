@@ -35,13 +35,37 @@ def require_staff():
     return institution_id
 
 
+def labour_office_of(membership):
+    """The member's institution when it is a labour office, else None."""
+    if membership is None:
+        return None
+    office = toolkit.db.session.get(toolkit.Institution, membership.institution_id)
+    return office if office is not None and office.kind == LABOUR_OFFICE else None
+
+
 def clerk_office():
     """The labour office the member works for as a clerk, or None."""
     membership = toolkit.current_membership()
     if membership is None or not membership.has_role(CLERK):
         return None
-    office = toolkit.db.session.get(toolkit.Institution, membership.institution_id)
-    return office if office is not None and office.kind == LABOUR_OFFICE else None
+    return labour_office_of(membership)
+
+
+def keeps_office_lists(membership):
+    """Case staff of a labour office: they have its inbox and its register. A welfare centre's
+    staff do not (their referrals are in the registry's inbox; they register nobody here)."""
+    return (membership is not None and membership.has_role(*READER_ROLES)
+            and labour_office_of(membership) is not None)
+
+
+def require_office_staff():
+    """The member's labour office, for its own lists (inbox, register): 404 for members who see
+    no people (as every page about people), 403 for case staff of another kind of institution
+    (they use the module, as a welfare centre's "clerk" who may not register anyone does)."""
+    institution_id = require_staff()
+    if labour_office_of(toolkit.current_membership()) is None:
+        abort(403)
+    return institution_id
 
 
 def is_clerk():

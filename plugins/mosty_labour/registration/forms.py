@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..dates import BENEFIT_MONTHS_AHEAD, REGISTRATIONS_BEGIN, months_ahead, within
 from .service import DEREGISTRATION_REASON_LABELS, PERIOD_STATUS_LABELS
 
 INVALID_CHOICE = _l("Choose one of the options offered.")
@@ -28,7 +29,8 @@ def _select(label, labels, leave_out=()):
 
 def _day(label):
     return DateField(label, default=date.today, invalid_value_message=INVALID_DATE,
-                     validators=[InputRequired(message=INVALID_DATE)])
+                     validators=[InputRequired(message=INVALID_DATE),
+                                 within(REGISTRATIONS_BEGIN)])
 
 
 class RegisterForm(toolkit.Form):
@@ -53,8 +55,10 @@ class DetailsForm(toolkit.Form):
     case_no = StringField(_l("Case number at the labour office"),
                           validators=[Optional(), Length(max=40, message=CASE_NO_TOO_LONG)])
     benefit_entitled = BooleanField(_l("Entitled to unemployment benefit"))
-    benefit_until = DateField(_l("Benefit until"), invalid_value_message=INVALID_DATE,
-                              validators=[Optional()])
+    benefit_until = DateField(
+        _l("Benefit until"), invalid_value_message=INVALID_DATE,
+        validators=[Optional(), within(REGISTRATIONS_BEGIN,
+                                       lambda: months_ahead(BENEFIT_MONTHS_AHEAD))])
 
     @classmethod
     def for_registration(cls, registration):

@@ -10,14 +10,14 @@ from mosty.toolkit import lazy_gettext as _l
 
 from ..blueprint import KEY
 from . import demo, service
-from .access import READER_ROLES, is_clerk
+from .access import is_clerk, keeps_office_lists
 from .imports import RegistrationImport
 from .models import LabourRegistration
 
 
 def menu_items(partnership, membership):
-    if not membership.has_role(*READER_ROLES):
-        return None  # the register lists people: only case staff have one
+    if not keeps_office_lists(membership):
+        return None  # the register lists the people of a labour office, for its case staff
     return toolkit.MenuItem(module=KEY, label=_l("Register of the labour office"),
                             endpoint=f"{KEY}.registration_list", order=62)
 

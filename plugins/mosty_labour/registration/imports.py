@@ -14,7 +14,9 @@ modes, works inside a savepoint that is rolled back after a dry run or when any 
 error, and never commits.
 """
 
+import re
 import unicodedata
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -23,8 +25,9 @@ from stdnum.pl import pesel as stdnum_pesel
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..dates import BENEFIT_MONTHS_AHEAD, REGISTRATIONS_BEGIN, months_ahead, outside
 from .access import LABOUR_OFFICE
-from .models import LabourRegistration
+from .models import DEREGISTRATION_REASONS, LabourRegistration
 from .transitions import RegistrationRefused, deregister, register_person, update_details
 
 FIELDS = (
@@ -53,13 +56,21 @@ STATUS_WORDS = {"bezrobotny": "unemployed", "bezrobotna": "unemployed", "b": "un
                 "poszukujaca pracy": "job_seeker", "poszukujacy": "job_seeker",
                 "poszukujaca": "job_seeker", "p": "job_seeker", "job seeker": "job_seeker",
                 "job_seeker": "job_seeker"}
-REASON_WORDS = (
-    ("zatrudnien", "employment"), ("praca", "employment"), ("prace", "employment"),
-    ("employment", "employment"), ("dzialalnosc", "business"), ("business", "business"),
-    ("odmow", "refused_offer"), ("refused", "refused_offer"), ("niestawien", "no_show"),
-    ("no_show", "no_show"), ("wniosek", "own_request"), ("own_request", "own_request"),
-    ("emerytur", "pension"), ("rent", "pension"), ("pension", "pension"),
-    ("nauk", "education"), ("education", "education"), ("inn", "other"), ("other", "other"),
+# Each deregistration reason by the stems of the words offices write for it, so that every
+# inflection matches ("praca", "pracy", "pracę"; "emerytura", "emerytury"). A word matches a
+# stem it begins with; "nie" is joined to the next word ("nie stawił się" → "niestawił"). The
+# reasons are tried in this order: the specific ones before "employment", since "niestawien-
+# nictwo w urzędzie pracy" and "odmowa przyjęcia propozycji pracy" name work too, and "other"
+# last ("podjęcie innej pracy zarobkowej" is employment).
+REASON_STEMS = (
+    ("refused_offer", ("odmow", "nieprzyj", "refus")),
+    ("no_show", ("niestawien", "niestawil", "niezglos", "niepotwierdz")),
+    ("own_request", ("wnios", "rezygn", "request")),
+    ("business", ("dzialalnos", "gospodarcz", "business")),
+    ("pension", ("emeryt", "przedemeryt", "rent", "pension")),
+    ("education", ("nauk", "studi", "education")),
+    ("employment", ("zatrudn", "prac", "zarobk", "employment")),
+    ("other", ("inn", "other")),
 )
 YES = {"tak", "t", "1", "x", "yes", "y", "true"}
 NO = {"nie", "n", "0", "no", "false"}
@@ -69,6 +80,17 @@ DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
 def _plain(value):
     value = unicodedata.normalize("NFKD", (value or "").strip().lower().replace("ł", "l"))
     return " ".join("".join(c for c in value if not unicodedata.combining(c)).split())
+
+
+def _reason(value):
+    """The deregistration reason a wording of the office's export names, or None."""
+    plain = _plain(value)
+    code = plain.replace(" ", "_")
+    if code in DEREGISTRATION_REASONS and code != "status_changed":
+        return code
+    words = re.findall(r"[a-z]+", re.sub(r"\bnie\s+", "nie", plain))
+    return next((code for code, stems in REASON_STEMS
+                 if any(word.startswith(stems) for word in words)), None)
 
 
 def _date(value):
@@ -100,9 +122,10 @@ class _Row:
                                              "„poszukujący pracy”.")))
         self.registered_on = self._day(values, "registered_on", required=True)
         self.deregistered_on = self._day(values, "deregistered_on")
-        self.benefit_until = self._day(values, "benefit_until")
-        reason = _plain(values.get("reason"))
-        self.reason = next((code for word, code in REASON_WORDS if word in reason), None)
+        # The benefit's end is usually still ahead: only a slip of the keyboard is refused.
+        self.benefit_until = self._day(values, "benefit_until",
+                                       latest=months_ahead(BENEFIT_MONTHS_AHEAD))
+        self.reason = _reason(values.get("reason"))
         if self.deregistered_on is not None and self.reason is None:
             self.errors.append(("reason", _l("Give the reason for deregistration (e.g. "
                                              "„podjęcie zatrudnienia”, „na własny wniosek”).")))
@@ -118,7 +141,9 @@ class _Row:
             self.errors.append(("deregistered_on", _l("The deregistration cannot be before "
                                                       "the registration.")))
 
-    def _day(self, values, key, required=False):
+    def _day(self, values, key, required=False, latest=None):
+        """The date in the column; from 1990 (``REGISTRATIONS_BEGIN``) up to today, or up to
+        ``latest``."""
         value = (values.get(key) or "").strip()
         if not value:
             if required:
@@ -127,8 +152,10 @@ class _Row:
         day = _date(value)
         if day is None:
             self.errors.append((key, _l("Write the date as DD.MM.YYYY or YYYY-MM-DD.")))
-        elif day > date.today():
-            self.errors.append((key, _l("The date cannot be in the future.")))
+            return None
+        wrong = outside(day, REGISTRATIONS_BEGIN, latest or date.today())
+        if wrong is not None:
+            self.errors.append((key, wrong))
         return day
 
 
@@ -193,8 +220,8 @@ class RegistrationImport:
             effect, note = self._period(row, person, office, context)
             if latest:
                 effect = self._details(row, person, office, context, effect)
-        except RegistrationRefused as refused:
-            row.errors.append(("registered_on", str(refused)))
+        except _Refused as refused:
+            row.errors.append((refused.field, refused.message))
             return _outcome(row, "error", participant=person)
         if effect == "update" and not note:
             note = _l("The case number or the benefit will be updated.")
@@ -205,25 +232,29 @@ class RegistrationImport:
         existing = next((p for p in registration.periods
                          if p.registered_on == row.registered_on), None) if registration else None
         if existing is None:
-            register_person(person, office_id=office.id, actor_id=context.actor_id,
-                            status=row.status, registered_on=row.registered_on,
-                            case_no=row.case_no or None, import_id=context.batch_id)
+            with _filed_under("registered_on"):
+                register_person(person, office_id=office.id, actor_id=context.actor_id,
+                                status=row.status, registered_on=row.registered_on,
+                                case_no=row.case_no or None, import_id=context.batch_id)
             if row.deregistered_on is not None:
-                deregister(_registration(person, office), office_id=office.id,
-                           actor_id=context.actor_id, on=row.deregistered_on,
-                           reason=row.reason, import_id=context.batch_id)
+                with _filed_under("deregistered_on"):
+                    deregister(_registration(person, office), office_id=office.id,
+                               actor_id=context.actor_id, on=row.deregistered_on,
+                               reason=row.reason, import_id=context.batch_id)
             return "create", _l("The registration period will be recorded.")
         if existing.status != row.status:
-            raise RegistrationRefused(_l("A period starting on this day is recorded with "
-                                         "another status."))
+            raise _Refused("status", _l("A period starting on this day is recorded with "
+                                        "another status."))
         if existing.deregistered_on == row.deregistered_on:
             return "merge", _l("Already recorded.")
         if existing.deregistered_on is None:
-            deregister(registration, office_id=office.id, actor_id=context.actor_id,
-                       on=row.deregistered_on, reason=row.reason, import_id=context.batch_id)
+            with _filed_under("deregistered_on"):
+                deregister(registration, office_id=office.id, actor_id=context.actor_id,
+                           on=row.deregistered_on, reason=row.reason,
+                           import_id=context.batch_id)
             return "update", _l("The deregistration will be recorded.")
-        raise RegistrationRefused(_l("This period is recorded as ended on %(day)s.",
-                                     day=existing.deregistered_on.isoformat()))
+        raise _Refused("deregistered_on", _l("This period is recorded as ended on %(day)s.",
+                                             day=existing.deregistered_on.isoformat()))
 
     def _details(self, row, person, office, context, effect):
         registration = _registration(person, office)
@@ -237,9 +268,28 @@ class RegistrationImport:
             wanted["benefit_until"] = registration.benefit_until
         if all(getattr(registration, k) == v for k, v in wanted.items()):
             return effect
-        update_details(registration, office_id=office.id, actor_id=context.actor_id,
-                       import_id=context.batch_id, **wanted)
+        # What update_details refuses is the benefit's end (without the entitlement).
+        with _filed_under("benefit_until" if wanted["benefit_until"] else "benefit"):
+            update_details(registration, office_id=office.id, actor_id=context.actor_id,
+                           import_id=context.batch_id, **wanted)
         return "update" if effect == "merge" else effect
+
+
+class _Refused(Exception):
+    """A row refused by a rule, with the column the refusal concerns."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+@contextmanager
+def _filed_under(field):
+    """A transition's refusal, reported under the column whose value it refused."""
+    try:
+        yield
+    except RegistrationRefused as refused:
+        raise _Refused(field, str(refused)) from refused
 
 
 def _registration(person, office):

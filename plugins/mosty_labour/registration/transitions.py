@@ -11,6 +11,7 @@ from sqlalchemy import select
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from ..dates import BENEFIT_MONTHS_AHEAD, REGISTRATIONS_BEGIN, months_ahead, outside
 from .models import DEREGISTRATION_REASONS, PERIOD_STATUSES, LabourRegistration, RegistrationPeriod
 
 
@@ -45,8 +46,9 @@ def _open_period_after_lock(registration):
 def _check_day(day):
     if day is None:
         raise RegistrationRefused(_l("Enter a date as YYYY-MM-DD."))
-    if day > date.today():
-        raise RegistrationRefused(_l("The date cannot be in the future."))
+    wrong = outside(day, REGISTRATIONS_BEGIN, date.today())
+    if wrong is not None:
+        raise RegistrationRefused(wrong)
 
 
 def _own(registration, office_id):
@@ -73,6 +75,7 @@ def _with_import(detail, import_id):
 
 # What the end of a registration says about the person's labour-market status in the registry.
 _STATUS_AFTER = {"employment": "employed", "business": "self_employed"}
+_UNEMPLOYED = ("registered_unemployed", "unregistered_unemployed")
 
 
 def _sync_registry(participant):
@@ -99,6 +102,15 @@ def _sync_registry(participant):
         values["labour_status"] = "unregistered_unemployed"
     if summary.registration is not None and summary.registration.case_no:
         values["labour_office_case_no"] = summary.registration.case_no
+    # The participant form's rule (ParticipantForm.values): a contract goes with "employed", the
+    # unemployment date and the long-term flag with an unemployed status. A pair left otherwise
+    # would be dropped by the next save of the form, unasked.
+    status = values.get("labour_status", participant.labour_status)
+    if status != "employed":
+        values["contract_type"] = None
+    if status not in _UNEMPLOYED:
+        values["unemployed_since"] = None
+        values["long_term_unemployed"] = False
     changed = sorted(name for name, value in values.items()
                      if getattr(participant, name) != value)
     for name in changed:
@@ -205,6 +217,11 @@ def update_details(registration, *, office_id, actor_id, case_no, benefit_entitl
     _own(registration, office_id)
     if benefit_until is not None and not benefit_entitled:
         raise RegistrationRefused(_l("A benefit end date needs the entitlement to benefit."))
+    if benefit_until is not None:
+        # Usually in the future (the benefit runs on): only a slip of the keyboard is refused.
+        wrong = outside(benefit_until, REGISTRATIONS_BEGIN, months_ahead(BENEFIT_MONTHS_AHEAD))
+        if wrong is not None:
+            raise RegistrationRefused(wrong)
     values = {"case_no": (case_no or "").strip(), "benefit_entitled": bool(benefit_entitled),
               "benefit_until": benefit_until}
     changed = sorted(name for name, value in values.items()

@@ -9,7 +9,13 @@ from mosty.toolkit import gettext
 
 from ..blueprint import bp
 from . import service
-from .access import clerk_office, require_clerk, require_staff, visible_participant_or_404
+from .access import (
+    clerk_office,
+    require_clerk,
+    require_office_staff,
+    require_staff,
+    visible_participant_or_404,
+)
 from .forms import DeregisterForm, DetailsForm, RegisterForm, StatusForm
 from .transitions import (
     RegistrationRefused,
@@ -22,7 +28,7 @@ from .transitions import (
 
 @bp.route("/registration/")
 def registration_list():
-    institution_id = require_staff()
+    institution_id = require_office_staff()
     page = toolkit.paginate(service.office_register(institution_id))
     html = render_template("labour/registration/list.html", page=page,
                            summary=service.summary, labels=service.STATUS_LABELS)
