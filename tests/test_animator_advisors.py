@@ -156,9 +156,10 @@ def test_no_advisor_is_assigned_to_a_family_with_a_restricted_member(w):
 def test_a_superscript_digit_is_refused_with_a_message_not_an_error(w):
     """"²" passes str.isdigit() but int() refuses it."""
     response = assign(w, w.family.id, SimpleNamespace(id="²"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Choose a peer advisor of the family" in response.get_data(as_text=True)
     client = client_of(w, w.animator)
     response = client.post(f"/{w.p.slug}/animator/families/{w.family.id}/motivation/start",
                            data={"member_ids": ["²"]})
-    assert response.status_code == 302
+    assert response.status_code == 422
+    assert "Choose members of this family." in response.get_data(as_text=True)

@@ -26,7 +26,7 @@ def w(app, factory):
             instruments.install_example(key, actor_id=None)
         case = transitions.add_lead(family=db.session.get(Family, w.family.id),
                                     institution_id=w.fundacja.id, animator_id=w.animator.id,
-                                    source="club")
+                                    source="club", on=date.today() - timedelta(days=30))
         case.stage = "enrolled"
         db.session.commit()
         w.case_id = case.id
@@ -133,8 +133,9 @@ def test_a_motivation_round_at_a_review_names_the_plan_review(w):
         case = db.session.get(Case, w.case_id)
         plan = transitions.start_plan(case)
         goal = transitions.add_goal(plan, text="Praca dla Stanisława")
-        transitions.sign_by_family(plan, w.parent.id)
-        transitions.sign_by_animator(plan, w.animator.id)
+        signed_on = date.today() - timedelta(days=2)
+        transitions.sign_by_family(plan, w.parent.id, on=signed_on)
+        transitions.sign_by_animator(plan, w.animator.id, on=signed_on)
         held_on = date.today() - timedelta(days=1)
         review = transitions.record_review(plan, held_on=held_on, notes="",
                                            progress={goal.id: 40})

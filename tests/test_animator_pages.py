@@ -201,5 +201,5 @@ def test_numbers_beyond_a_database_integer_are_404_and_bad_form_numbers_a_messag
         assert response.status_code == 404, path
     response = client.post(f"/{w.p.slug}/animator/leads/new",
                            data={"family_id": str(10**20)}, follow_redirects=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Choose one of the options offered." in response.get_data(as_text=True)

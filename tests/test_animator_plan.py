@@ -24,7 +24,8 @@ def w(app, factory):
         family = db.session.get(__import__("mosty.families.models").families.models.Family,
                                 w.family.id)
         case = transitions.add_lead(family=family, institution_id=w.fundacja.id,
-                                    animator_id=w.animator.id, source="club")
+                                    animator_id=w.animator.id, source="club",
+                                    on=date.today() - timedelta(days=90))
         case.stage = "enrolled"  # recruitment has its own tests
         db.session.commit()
         w.case_id = case.id
@@ -224,7 +225,7 @@ def test_no_agreement_without_the_members_consent(w):
     response = client.post(f"/{w.p.slug}/animator/families/{w.family.id}/agreements/new",
                            data={"institution_id": w.pup.id, "participant_id": w.child.id,
                                  "commitment": "Kurs", "action_ids": action_id})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "There is no active consent" in response.get_data(as_text=True)
     with w.app.app_context(), partnership_scope(w.p.id):
         assert db.session.scalar(select(Referral)) is None

@@ -25,7 +25,8 @@ def new_case(w, family_id=None):
     with w.app.test_request_context(), partnership_scope(w.p.id):
         family = db.session.get(Family, family_id or w.family.id)
         case = transitions.add_lead(family=family, institution_id=w.fundacja.id,
-                                    animator_id=w.animator.id, source="welfare_centre")
+                                    animator_id=w.animator.id, source="welfare_centre",
+                                    on=date.today() - timedelta(days=30))
         db.session.commit()
         return case.id
 
@@ -152,7 +153,7 @@ def test_the_animator_takes_a_family_through_the_board_on_screen(w):
     # A step that does not apply is refused with a message, not an error page.
     response = client.post(f"{base}/families/{w.family.id}/step", data={"step": "contacted"},
                            follow_redirects=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "This step is not possible from the family" in response.get_data(as_text=True)
     response = client.post(f"{base}/families/{w.family.id}/step",
                            data={"step": "contacted", "on": "jutro"}, follow_redirects=True)

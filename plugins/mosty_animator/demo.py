@@ -155,8 +155,9 @@ def _plan(case, family, animator, started, rng):
                 transitions.start_action(action)
             elif status == "agreement":
                 agreement_actions.append(action.id)
-    transitions.sign_by_family(plan, head.id, on=started + timedelta(days=3))
-    transitions.sign_by_animator(plan, animator.id, on=started + timedelta(days=3))
+    signed = min(today, started + timedelta(days=3))
+    transitions.sign_by_family(plan, head.id, on=signed)
+    transitions.sign_by_animator(plan, animator.id, on=signed)
     transitions.record_review(plan, held_on=min(today, started + timedelta(days=30)),
                               notes="Rejestracja w PUP zrobiona; czekamy na kurs.",
                               progress={plan.goals[0].id: 30, plan.goals[1].id: 50},

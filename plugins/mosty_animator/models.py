@@ -22,6 +22,15 @@ BARRIERS = ("transport", "care_duties", "health", "debt", "housing", "addiction"
 # The instruments the module gives through the instruments package, by their stable keys.
 INSTRUMENT_KEYS = {"diagnosis": "diagnosis", "motivation": "family_motivation"}
 OCCASIONS = ("entry", "review")
+# The longest free text each form field takes, in characters. The columns are TEXT, so the
+# limit is the purpose's: a goal or an action is a sentence or two, shown in the plan's tables
+# and printed for the family; notes, answers and summaries are a page at most; a commitment is
+# also the referral's reason, which the registry's own form keeps to 2,000.
+MAX_TEXT = {
+    "lead_note": 2000, "contact_present": 300, "contact_note": 5000, "contact_next_step": 300,
+    "goal": 1000, "action": 1000, "review_notes": 5000, "commitment": 2000, "question": 2000,
+    "answer": 5000, "barrier_note": 2000, "strengths": 5000, "barriers_summary": 5000,
+}
 
 
 class Case(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):

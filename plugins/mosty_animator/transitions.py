@@ -7,6 +7,11 @@ eligible can be visited again when its situation changes.
 
 Plan: actions planned → in progress → done, or refused / cancelled; the plan is signed by the
 family and by the animator; reviews at set intervals record progress per goal.
+
+Dates: what happened (a step, a contact, a signature, a review) is not in the future and not
+before what it follows (the family's previous step, the lead, the enrolment, the signatures);
+a lead is at most five years old, a plan action due at most five years ahead, an information
+request answered within a year.
 """
 
 from datetime import date, timedelta
@@ -41,6 +46,29 @@ class Refused(Exception):
     """A step that does not apply; the message says why, in the user's language."""
 
 
+LEAD_YEARS_BACK = 5
+DUE_YEARS_AHEAD = 5
+DEADLINE_DAYS_AHEAD = 366
+
+
+def _years_from(day, years):
+    """The same day ``years`` later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _happened(on, *, earliest, too_early, future=None):
+    """``on`` as the date of something that has happened: not in the future, not before
+    ``earliest`` (``too_early`` says so, with the date)."""
+    if on > date.today():
+        raise Refused(future or _l("The date cannot be in the future."))
+    if on < earliest:
+        raise Refused(too_early)
+    return on
+
+
 def audit(action, obj, **detail):
     return toolkit.record_audit(action, obj, object_type=obj.__tablename__, detail=detail)
 
@@ -52,6 +80,18 @@ def _lock(case):
     flushed first, as a refresh would drop them."""
     toolkit.db.session.flush()
     toolkit.db.session.refresh(case, with_for_update=True)
+
+
+def _step_on(case, allowed_from, on):
+    """The date of a recruitment step that may start from ``allowed_from``: the stage is
+    checked first, then the date, which is not before the family's previous step."""
+    if case.stage not in allowed_from:
+        raise Refused(_l("This step is not possible from the family's current stage."))
+    previous = max(d for d in (case.lead_on, case.contacted_on, case.visited_on,
+                               case.assessed_on, case.enrolled_on) if d is not None)
+    return _happened(on or date.today(), earliest=previous, too_early=_l(
+        "The date cannot be before the family's previous step (%(date)s).",
+        date=previous.isoformat()))
 
 
 def _move(case, allowed_from, to, **detail):
@@ -72,8 +112,12 @@ def add_lead(*, family, institution_id, animator_id, source, note="", on=None):
     taken = toolkit.db.session.scalar(select(Case.id).where(Case.family_id == family.id))
     if taken is not None:
         raise Refused(_l("This family is already on the recruitment board."))
+    earliest = _years_from(date.today(), -LEAD_YEARS_BACK)
+    on = _happened(on or date.today(), earliest=earliest,
+                   too_early=_l("The date cannot be before %(date)s.",
+                                date=earliest.isoformat()))
     case = Case(family_id=family.id, institution_id=institution_id, animator_id=animator_id,
-                source=source, stage="lead", lead_on=on or date.today(), note=note.strip())
+                source=source, stage="lead", lead_on=on, note=note.strip())
     try:
         with toolkit.db.session.begin_nested():
             toolkit.db.session.add(case)
@@ -87,16 +131,18 @@ def add_lead(*, family, institution_id, animator_id, source, note="", on=None):
 
 def mark_contacted(case, on=None):
     _lock(case)
+    on = _step_on(case, {"lead"}, on)
     _move(case, {"lead"}, "contacted")
-    case.contacted_on = on or date.today()
+    case.contacted_on = on
     return case
 
 
 def mark_visited(case, on=None):
     """The home visit has been done (a family found not eligible may be visited again)."""
     _lock(case)
+    on = _step_on(case, {"contacted", "not_eligible"}, on)
     _move(case, {"contacted", "not_eligible"}, "visited")
-    case.visited_on = on or date.today()
+    case.visited_on = on
     return case
 
 
@@ -108,8 +154,7 @@ def assess(case, target_group, actor_id, on=None):
     reasons to show them.
     """
     _lock(case)
-    if case.stage != "visited":
-        raise Refused(_l("This step is not possible from the family's current stage."))
+    on = _step_on(case, {"visited"}, on)
     if target_group is None or target_group.applies_to != "family":
         raise Refused(_l("Choose a target group for families."))
     transitions = toolkit.enrollment_transitions
@@ -133,7 +178,7 @@ def assess(case, target_group, actor_id, on=None):
     except transitions.TransitionRefused as refused:
         raise Refused(str(refused)) from refused
     case.eligibility = verdict.as_dict()
-    case.assessed_on = on or date.today()
+    case.assessed_on = on
     _move(case, {"visited"}, "eligible" if verdict.eligible else "not_eligible",
           enrollment_id=enrollment.id)
     return verdict
@@ -142,8 +187,7 @@ def assess(case, target_group, actor_id, on=None):
 def enroll(case, actor_id, on=None):
     """The eligible family starts the programme (the registry's enrollment becomes active)."""
     _lock(case)
-    if case.stage != "eligible":
-        raise Refused(_l("This step is not possible from the family's current stage."))
+    on = _step_on(case, {"eligible"}, on)
     enrollment = toolkit.db.session.get(toolkit.Enrollment, case.enrollment_id)
     transitions = toolkit.enrollment_transitions
     try:
@@ -151,7 +195,7 @@ def enroll(case, actor_id, on=None):
     except (transitions.TransitionRefused, AttributeError) as refused:
         raise Refused(_l("The family's programme path cannot be started.")) from refused
     _move(case, {"eligible"}, "enrolled", enrollment_id=enrollment.id)
-    case.enrolled_on = on or date.today()
+    case.enrolled_on = on
     return case
 
 
@@ -160,8 +204,9 @@ def enroll(case, actor_id, on=None):
 def log_contact(case, *, on, kind, present="", note="", next_step="", actor_id=None):
     if kind not in CONTACT_KINDS:
         raise Refused(_l("Choose the kind of contact."))
-    if on > date.today():
-        raise Refused(_l("A contact cannot be dated in the future."))
+    _happened(on, earliest=case.lead_on, future=_l("A contact cannot be dated in the future."),
+              too_early=_l("A contact cannot be dated before the family became a lead "
+                           "(%(date)s).", date=case.lead_on.isoformat()))
     contact = Contact(case_id=case.id, on=on, kind=kind, present=present.strip(),
                       note=note.strip(), next_step=next_step.strip(), recorded_by_id=actor_id)
     toolkit.db.session.add(contact)
@@ -177,6 +222,8 @@ def start_plan(case, review_every_days=30, on=None):
         raise Refused(_l("A work plan is written with an enrolled family."))
     if toolkit.db.session.scalar(select(Plan.id).where(Plan.case_id == case.id)) is not None:
         raise Refused(_l("The family already has a work plan."))
+    if not 7 <= review_every_days <= 365:
+        raise Refused(_l("Reviews are held every 7 to 365 days."))
     plan = Plan(case_id=case.id, review_every_days=review_every_days,
                 next_review_on=(on or date.today()) + timedelta(days=review_every_days))
     toolkit.db.session.add(plan)
@@ -213,6 +260,14 @@ def add_action(goal, *, what, who_kind, who_participant_id=None, who_institution
             who_institution_id is None
             or toolkit.db.session.get(toolkit.Institution, who_institution_id) is None):
         raise Refused(_l("Choose an institution of this partnership."))
+    if due_on is not None:
+        lead_on = goal.plan.case.lead_on
+        if due_on < lead_on:
+            raise Refused(_l("The due date cannot be before the family became a lead "
+                             "(%(date)s).", date=lead_on.isoformat()))
+        latest = _years_from(date.today(), DUE_YEARS_AHEAD)
+        if due_on > latest:
+            raise Refused(_l("The due date cannot be after %(date)s.", date=latest.isoformat()))
     action = Action(goal=goal, what=what.strip(), who_kind=who_kind,
                     who_participant_id=who_participant_id if who_kind == "member" else None,
                     who_institution_id=who_institution_id if who_kind == "institution" else None,
@@ -257,6 +312,15 @@ ACTION_STEPS = {"start": start_action, "complete": complete_action, "refuse": re
 assert set(ACTION_STATUSES) >= {"planned", "in_progress", "done", "refused", "cancelled"}
 
 
+def _signed_on(plan, on):
+    """A signature's date: not in the future, not before the family joined the programme (its
+    enrolment, or its lead when the board has no enrolment date)."""
+    joined = plan.case.enrolled_on or plan.case.lead_on
+    return _happened(on or date.today(), earliest=joined, too_early=_l(
+        "The plan cannot be signed before the family joined the programme (%(date)s).",
+        date=joined.isoformat()))
+
+
 def sign_by_family(plan, participant_id, on=None):
     """A member of the family signs the plan on its behalf."""
     if plan.family_signed_on is not None:
@@ -265,7 +329,7 @@ def sign_by_family(plan, participant_id, on=None):
         raise Refused(_l("Add at least one goal before the plan is signed."))
     if participant_id not in _member_ids(plan.case):
         raise Refused(_l("Choose a member of this family."))
-    plan.family_signed_on = on or date.today()
+    plan.family_signed_on = _signed_on(plan, on)
     plan.family_signed_by_id = participant_id
     audit("transition", plan, signed="family", participant_id=participant_id)
     return plan
@@ -276,32 +340,43 @@ def sign_by_animator(plan, user_id, on=None):
         raise Refused(_l("The animator has already signed the plan."))
     if not plan.goals:
         raise Refused(_l("Add at least one goal before the plan is signed."))
-    plan.animator_signed_on = on or date.today()
+    plan.animator_signed_on = _signed_on(plan, on)
     plan.animator_signed_by_id = user_id
     audit("transition", plan, signed="animator", user_id=user_id)
     return plan
 
 
 def record_review(plan, *, held_on, notes, progress, actor_id=None):
-    """A review: notes, progress per goal (0–100 %), and the next review date."""
+    """A review: notes and the progress of each goal (0–100 %) at that date.
+
+    The plan shows the latest state: a review recorded late for an earlier date keeps its own
+    figures, but moves the next review date only when no review is dated after it, and sets a
+    goal's progress only when no review dated after it gives that goal's progress. Of two
+    reviews of the same day, the one recorded last counts."""
     if not plan.signed:
         raise Refused(_l("A plan is reviewed once both sides have signed it."))
-    if held_on > date.today():
-        raise Refused(_l("A review cannot be dated in the future."))
+    signed = max(plan.family_signed_on, plan.animator_signed_on)
+    _happened(held_on, earliest=signed, future=_l("A review cannot be dated in the future."),
+              too_early=_l("A review cannot be dated before both sides signed the plan "
+                           "(%(date)s).", date=signed.isoformat()))
     goals = {goal.id: goal for goal in plan.goals}
     clean = {}
     for goal_id, value in progress.items():
         if goal_id not in goals or not 0 <= value <= 100:
             raise Refused(_l("Progress is a number from 0 to 100 for a goal of this plan."))
         clean[str(goal_id)] = value
+    others = toolkit.db.session.scalars(select(Review).where(Review.plan_id == plan.id)).all()
+    latest = all(other.held_on <= held_on for other in others)
     review = Review(plan_id=plan.id, held_on=held_on, notes=notes.strip(), progress=clean,
                     recorded_by_id=actor_id)
     for goal_id, value in clean.items():
-        goals[int(goal_id)].progress = value
-    plan.next_review_on = held_on + timedelta(days=plan.review_every_days)
+        if all(other.held_on <= held_on for other in others if goal_id in other.progress):
+            goals[int(goal_id)].progress = value
+    if latest:
+        plan.next_review_on = held_on + timedelta(days=plan.review_every_days)
     toolkit.db.session.add(review)
     toolkit.db.session.flush()
-    audit("create", review, plan_id=plan.id, goals=sorted(goals))
+    audit("create", review, plan_id=plan.id, goals=sorted(goals), latest=latest)
     return review
 
 
@@ -374,6 +449,8 @@ def ask_operators(*, institution_id, asked_by_id, question, deadline):
         raise Refused(_l("Write the question."))
     if deadline < date.today():
         raise Refused(_l("The deadline cannot be in the past."))
+    if deadline > date.today() + timedelta(days=DEADLINE_DAYS_AHEAD):
+        raise Refused(_l("The deadline cannot be more than a year ahead."))
     request = InfoRequest(institution_id=institution_id, asked_by_id=asked_by_id,
                           question=question.strip(), deadline=deadline, status="open")
     toolkit.db.session.add(request)

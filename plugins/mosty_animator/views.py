@@ -1,11 +1,14 @@
 """Thin views over ``service`` (reading, access) and ``transitions`` (the rules). Every page
-that shows personal data writes one audit ``read`` entry naming the ids shown."""
+that shows personal data writes one audit ``read`` entry naming the ids shown. A refused form
+comes back on its page with what was typed and the message (422), never as an empty form."""
 
+import re
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import ImmutableMultiDict
 
 from mosty import toolkit
 from mosty.db import commit_keeping_loaded
@@ -13,8 +16,12 @@ from mosty.toolkit import gettext as _
 
 from . import labels, service, transitions
 from .blueprint import KEY, bp
-from .models import STAGES, Case
+from .models import MAX_TEXT, STAGES, Case
 from .transitions import Refused
+
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+TERYT = {"county": re.compile(r"[0-9]{4}"), "commune": re.compile(r"[0-9]{7}")}
 
 
 def _date(name, default=None, required=True):
@@ -23,40 +30,56 @@ def _date(name, default=None, required=True):
         if default is not None or not required:
             return default
         raise Refused(_("Give the date."))
+    # Only YYYY-MM-DD: date.fromisoformat also reads "20261201" and week dates.
+    if not DAY.fullmatch(raw):
+        raise Refused(_("Write the date as YYYY-MM-DD."))
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise Refused(_("Write the date as YYYY-MM-DD.")) from None
+        raise Refused(_("There is no such day as %(date)s.", date=raw)) from None
 
 
-# The largest number a database integer holds.
-MAX_INT = toolkit.MAX_ID  # the largest whole number a form may store
-
-
-def _int(name, required=True):
+def _id(name, required=True):
+    """The id of a row chosen in the form; anything that cannot name a row is refused before
+    a query (PostgreSQL answers a number beyond its integer with a server error)."""
     raw = (request.form.get(name) or "").strip()
     if not raw:
         if required:
             raise Refused(_("Fill in every required field."))
         return None
     try:
-        value = int(raw)
+        return toolkit.row_id(raw)
     except ValueError:
-        raise Refused(_("Fill in every required field.")) from None
-    if not -MAX_INT <= value <= MAX_INT:
-        # Nobody's id and no count of days: the database would refuse it (an error, not an
-        # answer), so the person gets the form's message instead.
-        raise Refused(_("Choose one of the options offered."))
-    return value
+        raise Refused(_("Choose one of the options offered.")) from None
 
 
-def _text(name, max_length=None):
+def _ids(name, message):
+    """The ids ticked in a list of checkboxes; ``message`` refuses a value naming no row."""
+    try:
+        return [toolkit.row_id(value) for value in request.form.getlist(name)]
+    except ValueError:
+        raise Refused(message) from None
+
+
+def _whole_number(name, message):
+    """A whole number typed in the form (None when empty); ``message`` refuses anything else,
+    such as "-1", "1.5", "1_0" or "²", which int() would read or choke on."""
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise Refused(message)
+    return int(raw)
+
+
+def _text(name, max_length):
     """A text of the form, refused when it holds control characters (PostgreSQL refuses a
-    NUL with a server error) or does not fit its column."""
-    value = request.form.get(name) or ""
+    NUL with a server error) or is longer than its field takes (``models.MAX_TEXT``). A line
+    break counts as one character, as the browser counts it."""
+    value = (request.form.get(name) or "").replace("\r\n", "\n")
     if toolkit.has_control_characters(value):
         raise Refused(_("This text contains characters that are not allowed."))
-    if max_length is not None and len(value.strip()) > max_length:
+    if len(value.strip()) > max_length:
         raise Refused(_("Too long: at most %(max)d characters.", max=max_length))
     return value
 
@@ -71,10 +94,38 @@ def _done(message, target):
     return redirect(target)
 
 
-def _refused(refused, target):
+class Typed:
+    """The refused form of a page (by the name the template gives it), what was typed into it
+    and why it was refused; the page's other forms show their usual values."""
+
+    NOTHING = ImmutableMultiDict()
+
+    def __init__(self, form=None, values=None, message=None):
+        self.form, self._values, self._message = form, values, message
+
+    def values(self, form):
+        return self._values if form == self.form else self.NOTHING
+
+    def message(self, form):
+        return self._message if form == self.form else None
+
+
+NOTHING_TYPED = Typed()
+
+
+def _refused(refused, page, *args, form):
+    """The refused form's page again (422), with what was typed and the message, there and at
+    the top: the step's changes are rolled back, nothing saved before is touched, and nothing
+    typed is lost. ``page(*args, typed=...)`` renders the page."""
     toolkit.db.session.rollback()
-    flash(str(refused), "error")
-    return redirect(target)
+    message = str(refused)
+    flash(message, "error")
+    return page(*args, typed=Typed(form, request.form, message)), 422
+
+
+@bp.context_processor
+def _limits():
+    return {"max_text": MAX_TEXT}
 
 
 # --- recruitment board -----------------------------------------------------------------------
@@ -84,9 +135,9 @@ def index():
     institution_id = service.staff_institution_id()
     # TERYT codes from the filter's lists; anything else (a NUL, which PostgreSQL would refuse
     # with a server error) filters nothing.
-    county, commune = (code if code.isascii() and code.isdigit() else ""
-                       for code in (request.args.get("county", ""),
-                                    request.args.get("commune", "")))
+    county, commune = (code if TERYT[name].fullmatch(code) else ""
+                       for name, code in (("county", request.args.get("county", "")),
+                                          ("commune", request.args.get("commune", ""))))
     animator_id = request.args.get("animator", type=toolkit.row_id)
     columns = service.board(institution_id, county=county, commune=commune,
                             animator_id=animator_id)
@@ -114,19 +165,19 @@ def new_lead():
     _writer()
     if request.method == "POST":
         try:
-            family_id = _int("family_id")
+            family_id = _id("family_id")
             family = toolkit.db.session.scalar(select(toolkit.Family).where(
                 toolkit.Family.id == family_id, toolkit.family_visible_to(institution_id)))
             if family is None:
                 raise Refused(_("Choose a family from the registry."))
-            animator_id = _int("animator_id", required=False) or current_user.id
+            animator_id = _id("animator_id", required=False) or current_user.id
             if animator_id not in {u.id for u in service.animators(institution_id)} | {
                     current_user.id}:
                 raise Refused(_("Choose an animator of your institution."))
             case = transitions.add_lead(family=family, institution_id=institution_id,
                                         animator_id=animator_id,
                                         source=request.form.get("source", ""),
-                                        note=_text("note"),
+                                        note=_text("note", MAX_TEXT["lead_note"]),
                                         on=_date("lead_on", default=date.today()))
         except Refused as refused:
             toolkit.db.session.rollback()
@@ -139,22 +190,24 @@ def new_lead():
     toolkit.db.session.commit()
     return render_template("animator/new_lead.html", families=families, labels=labels,
                            animators=service.animators(institution_id), form=request.form,
-                           today=date.today())
+                           today=date.today()), (422 if request.method == "POST" else 200)
+
+
+def _family_page(family_id, typed=NOTHING_TYPED):
+    case = service.case_or_404(family_id)
+    _read("animator_case", case_id=case.id, family_id=family_id)
+    response = render_template(
+        "animator/family.html", case=case, labels=labels, contacts=service.contacts(case),
+        plan=service.plan_of(case), agreements=service.agreements(case),
+        target_groups=service.family_target_groups(), advisors=service.peer_advisors(case),
+        today=date.today(), can_write=toolkit.can_use(KEY, "write"), typed=typed)
+    toolkit.db.session.commit()
+    return response
 
 
 @bp.route("/families/<int:family_id>")
 def family(family_id):
-    case = service.case_or_404(family_id)
-    _read("animator_case", case_id=case.id, family_id=family_id)
-    contacts = service.contacts(case)
-    plan = service.plan_of(case)
-    response = render_template(
-        "animator/family.html", case=case, labels=labels, contacts=contacts, plan=plan,
-        agreements=service.agreements(case), target_groups=service.family_target_groups(),
-        advisors=service.peer_advisors(case), today=date.today(),
-        can_write=toolkit.can_use(KEY, "write"))
-    toolkit.db.session.commit()
-    return response
+    return _family_page(family_id)
 
 
 STEPS = ("contacted", "visited", "assess", "enroll")
@@ -167,15 +220,12 @@ def step(family_id):
     name = request.form.get("step")
     try:
         on = _date("on", default=date.today())
-        if on > date.today():
-            raise Refused(_("The date cannot be in the future."))
         if name == "contacted":
             transitions.mark_contacted(case, on=on)
         elif name == "visited":
             transitions.mark_visited(case, on=on)
         elif name == "assess":
-            group_id = _int("target_group_id")
-            group = toolkit.db.session.get(toolkit.TargetGroup, group_id)
+            group = toolkit.db.session.get(toolkit.TargetGroup, _id("target_group_id"))
             verdict = transitions.assess(case, group, current_user.id, on=on)
             if not verdict.eligible:
                 return _done(_("The family does not meet the target group's criteria; the "
@@ -185,44 +235,43 @@ def step(family_id):
         else:
             raise Refused(_("Choose a step."))
     except Refused as refused:
-        return _refused(refused, target)
+        return _refused(refused, _family_page, family_id, form="step")
     return _done(_("The family's stage has been changed."), target)
 
 
 @bp.route("/families/<int:family_id>/contacts", methods=["POST"])
 def add_contact(family_id):
     case = service.case_or_404(family_id)
-    target = url_for(".family", family_id=family_id) + "#contacts"
     try:
         transitions.log_contact(case, on=_date("on"), kind=request.form.get("kind", ""),
-                                present=_text("present", 300),
-                                note=_text("note"),
-                                next_step=_text("next_step", 300),
+                                present=_text("present", MAX_TEXT["contact_present"]),
+                                note=_text("note", MAX_TEXT["contact_note"]),
+                                next_step=_text("next_step", MAX_TEXT["contact_next_step"]),
                                 actor_id=current_user.id)
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The contact has been recorded."), target)
+        return _refused(refused, _family_page, family_id, form="contact")
+    return _done(_("The contact has been recorded."),
+                 url_for(".family", family_id=family_id) + "#contacts")
 
 
 @bp.route("/families/<int:family_id>/advisor", methods=["POST"])
 def assign_advisor(family_id):
     case = service.case_or_404(family_id)
-    target = url_for(".family", family_id=family_id) + "#advisor"
-    raw = (request.form.get("advisor_id") or "").strip()
-    advisor_id = int(raw) if raw.isascii() and raw.isdigit() else None  # not "²"
-    if raw and advisor_id not in {m.user_id for m in service.peer_advisors(case)}:
-        return _refused(Refused(_("Choose a peer advisor of the family's county.")), target)
+    advisor_id = request.form.get("advisor_id", type=toolkit.row_id)  # None: names nobody
     try:
-        transitions.assign_advisor(case, advisor_id or None)
+        if (request.form.get("advisor_id") or "").strip() and advisor_id not in {
+                m.user_id for m in service.peer_advisors(case)}:
+            raise Refused(_("Choose a peer advisor of the family's county."))
+        transitions.assign_advisor(case, advisor_id)
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The peer advisor has been changed."), target)
+        return _refused(refused, _family_page, family_id, form="advisor")
+    return _done(_("The peer advisor has been changed."),
+                 url_for(".family", family_id=family_id) + "#advisor")
 
 
 # --- the work plan ----------------------------------------------------------------------------
 
-@bp.route("/families/<int:family_id>/plan")
-def plan(family_id):
+def _plan_page(family_id, typed=NOTHING_TYPED):
     case = service.case_or_404(family_id)
     plan = service.plan_of(case)
     overdue, upcoming = service.at_a_glance(plan) if plan else ([], [])
@@ -232,9 +281,29 @@ def plan(family_id):
         labels=labels, members=case.family.members, today=date.today(),
         institutions=toolkit.db.session.scalars(
             select(toolkit.Institution).order_by(toolkit.Institution.name)).all(),
-        can_write=toolkit.can_use(KEY, "write"))
+        can_write=toolkit.can_use(KEY, "write"), typed=typed)
     toolkit.db.session.commit()
     return response
+
+
+@bp.route("/families/<int:family_id>/plan", methods=["GET", "POST"])
+def plan(family_id):
+    """The plan; a POST starts it. One rule for both methods: with a GET rule and a POST rule
+    of the same path, a POST with an id beyond a database integer was answered 405 (the
+    router had seen the GET rule's path match) instead of 404."""
+    if request.method == "POST":
+        return _start_plan(family_id)
+    return _plan_page(family_id)
+
+
+def _start_plan(family_id):
+    case = service.case_or_404(family_id)
+    try:
+        every = _whole_number("review_every_days", _("Reviews are held every 7 to 365 days."))
+        transitions.start_plan(case, review_every_days=30 if every is None else every)
+    except Refused as refused:
+        return _refused(refused, _family_page, family_id, form="plan")
+    return _done(_("The work plan has been started."), url_for(".plan", family_id=family_id))
 
 
 @bp.route("/families/<int:family_id>/plan/print")
@@ -254,20 +323,6 @@ def print_css():
     return Response(render_template("animator/print.css"), mimetype="text/css")
 
 
-@bp.route("/families/<int:family_id>/plan", methods=["POST"])
-def start_plan(family_id):
-    case = service.case_or_404(family_id)
-    target = url_for(".plan", family_id=family_id)
-    try:
-        every = _int("review_every_days", required=False) or 30
-        if not 7 <= every <= 365:
-            raise Refused(_("Reviews are held every 7 to 365 days."))
-        transitions.start_plan(case, review_every_days=every)
-    except Refused as refused:
-        return _refused(refused, url_for(".family", family_id=family_id))
-    return _done(_("The work plan has been started."), target)
-
-
 def _plan_required(case):
     plan = service.plan_of(case)
     if plan is None:
@@ -278,86 +333,83 @@ def _plan_required(case):
 @bp.route("/families/<int:family_id>/plan/goals", methods=["POST"])
 def add_goal(family_id):
     case = service.case_or_404(family_id)
-    target = url_for(".plan", family_id=family_id)
     try:
         plan = _plan_required(case)
-        transitions.add_goal(plan, text=_text("text"),
-                             participant_id=_int("participant_id", required=False))
+        transitions.add_goal(plan, text=_text("text", MAX_TEXT["goal"]),
+                             participant_id=_id("participant_id", required=False))
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The goal has been added."), target)
+        return _refused(refused, _plan_page, family_id, form="goal")
+    return _done(_("The goal has been added."), url_for(".plan", family_id=family_id))
 
 
 @bp.route("/goals/<int:goal_id>/actions", methods=["POST"])
 def add_action(goal_id):
     goal, case = service.goal_or_404(goal_id)
-    target = url_for(".plan", family_id=case.family_id) + f"#goal-{goal.id}"
+    form = f"action-{goal.id}"
     try:
-        transitions.add_action(goal, what=_text("what"),
+        transitions.add_action(goal, what=_text("what", MAX_TEXT["action"]),
                                who_kind=request.form.get("who_kind", ""),
-                               who_participant_id=_int("who_participant_id", required=False),
-                               who_institution_id=_int("who_institution_id", required=False),
+                               who_participant_id=_id("who_participant_id", required=False),
+                               who_institution_id=_id("who_institution_id", required=False),
                                due_on=_date("due_on", required=False))
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The action has been added."), target)
+        return _refused(refused, _plan_page, case.family_id, form=form)
+    return _done(_("The action has been added."),
+                 url_for(".plan", family_id=case.family_id) + f"#goal-{goal.id}")
 
 
 @bp.route("/actions/<int:action_id>/status", methods=["POST"])
 def action_status(action_id):
     action, case = service.action_or_404(action_id)
-    target = url_for(".plan", family_id=case.family_id) + f"#goal-{action.goal_id}"
+    form, goal_id = f"status-{action.id}", action.goal_id
     step = transitions.ACTION_STEPS.get(request.form.get("step", ""))
     try:
         if step is None:
             raise Refused(_("Choose a step."))
         step(action)
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The action's status has been changed."), target)
+        return _refused(refused, _plan_page, case.family_id, form=form)
+    return _done(_("The action's status has been changed."),
+                 url_for(".plan", family_id=case.family_id) + f"#goal-{goal_id}")
 
 
 @bp.route("/families/<int:family_id>/plan/sign", methods=["POST"])
 def sign_plan(family_id):
     case = service.case_or_404(family_id)
-    target = url_for(".plan", family_id=family_id)
+    side = request.form.get("side")
     try:
         plan = _plan_required(case)
         on = _date("on", default=date.today())
-        if on > date.today():
-            raise Refused(_("The date cannot be in the future."))
-        if request.form.get("side") == "family":
-            transitions.sign_by_family(plan, _int("participant_id"), on=on)
-        elif request.form.get("side") == "animator":
+        if side == "family":
+            transitions.sign_by_family(plan, _id("participant_id"), on=on)
+        elif side == "animator":
             transitions.sign_by_animator(plan, current_user.id, on=on)
         else:
             raise Refused(_("Choose who signs."))
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The signature has been recorded."), target)
+        return _refused(refused, _plan_page, family_id,
+                        form="sign-animator" if side == "animator" else "sign-family")
+    return _done(_("The signature has been recorded."), url_for(".plan", family_id=family_id))
 
 
 @bp.route("/families/<int:family_id>/plan/reviews", methods=["POST"])
 def add_review(family_id):
     case = service.case_or_404(family_id)
-    target = url_for(".plan", family_id=family_id) + "#reviews"
     try:
         plan = _plan_required(case)
         progress = {}
         for goal in plan.goals:
-            raw = (request.form.get(f"progress_{goal.id}") or "").strip()
-            if raw:
-                try:
-                    progress[goal.id] = int(raw)
-                except ValueError:
-                    raise Refused(_("Progress is a number from 0 to 100 for a goal of this "
-                                    "plan.")) from None
+            value = _whole_number(f"progress_{goal.id}", _("Progress is a number from 0 to "
+                                                         "100 for a goal of this plan."))
+            if value is not None:
+                progress[goal.id] = value
         transitions.record_review(plan, held_on=_date("held_on"),
-                                  notes=_text("notes"), progress=progress,
-                                  actor_id=current_user.id)
+                                  notes=_text("notes", MAX_TEXT["review_notes"]),
+                                  progress=progress, actor_id=current_user.id)
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The review has been recorded."), target)
+        return _refused(refused, _plan_page, family_id, form="review")
+    return _done(_("The review has been recorded."),
+                 url_for(".plan", family_id=family_id) + "#reviews")
 
 
 # --- agreements -------------------------------------------------------------------------------
@@ -369,11 +421,12 @@ def new_agreement(family_id):
     plan = service.plan_of(case)
     if request.method == "POST":
         try:
-            action_ids = [int(v) for v in request.form.getlist("action_ids") if v.isascii() and v.isdigit()]
             transitions.conclude_agreement(
-                case, institution_id=_int("institution_id"),
-                participant_id=_int("participant_id"),
-                commitment=_text("commitment"), action_ids=action_ids,
+                case, institution_id=_id("institution_id"),
+                participant_id=_id("participant_id"),
+                commitment=_text("commitment", MAX_TEXT["commitment"]),
+                action_ids=_ids("action_ids",
+                                _("Choose the plan actions the agreement covers.")),
                 from_institution_id=case.institution_id, actor_id=current_user.id)
         except Refused as refused:
             toolkit.db.session.rollback()
@@ -391,7 +444,7 @@ def new_agreement(family_id):
             toolkit.Institution.id != case.institution_id)
             .order_by(toolkit.Institution.name)).all())
     toolkit.db.session.commit()
-    return response
+    return response, (422 if request.method == "POST" else 200)
 
 
 # --- peer advisors ----------------------------------------------------------------------------
@@ -417,40 +470,48 @@ def advisor_card(family_id):
 
 # --- information requests ---------------------------------------------------------------------
 
+def _requests_page(typed=NOTHING_TYPED):
+    if not service.is_operator():
+        service.staff_institution_id()  # 404 for members who neither ask nor answer
+    return render_template("animator/requests.html", items=service.requests_for_member(),
+                           operator=service.is_operator(), today=date.today(),
+                           can_write=toolkit.can_use(KEY, "write"), typed=typed)
+
+
 @bp.route("/requests/", methods=["GET", "POST"])
 def requests():
     if request.method == "POST":
         institution_id = service.staff_institution_id()
         try:
             transitions.ask_operators(institution_id=institution_id, asked_by_id=current_user.id,
-                                      question=_text("question"),
+                                      question=_text("question", MAX_TEXT["question"]),
                                       deadline=_date("deadline"))
         except Refused as refused:
-            return _refused(refused, url_for(".requests"))
+            return _refused(refused, _requests_page, form="ask")
         return _done(_("The request has been sent to the information operators."),
                      url_for(".requests"))
-    if not service.is_operator():
-        service.staff_institution_id()  # 404 for members who neither ask nor answer
-    return render_template("animator/requests.html", items=service.requests_for_member(),
+    return _requests_page()
+
+
+def _request_page(request_id, typed=NOTHING_TYPED):
+    return render_template("animator/request.html", item=service.request_or_404(request_id),
                            operator=service.is_operator(), today=date.today(),
-                           can_write=toolkit.can_use(KEY, "write"))
+                           can_write=toolkit.can_use(KEY, "write"), typed=typed)
 
 
 @bp.route("/requests/<int:request_id>", methods=["GET", "POST"])
 def info_request(request_id):
     item = service.request_or_404(request_id)
     if request.method == "POST":
-        if not service.is_operator():
-            return _refused(Refused(_("Only an information operator answers requests.")),
-                            url_for(".info_request", request_id=request_id))
         try:
-            transitions.answer_request(item, answer=_text("answer"),
+            if not service.is_operator():
+                raise Refused(_("Only an information operator answers requests."))
+            transitions.answer_request(item, answer=_text("answer", MAX_TEXT["answer"]),
                                        answered_by_id=current_user.id)
         except Refused as refused:
-            return _refused(refused, url_for(".info_request", request_id=request_id))
+            return _refused(refused, _request_page, request_id, form="answer")
         return _done(_("The answer has been sent."), url_for(".requests"))
-    return render_template("animator/request.html", item=item, operator=service.is_operator(),
-                           today=date.today(), can_write=toolkit.can_use(KEY, "write"))
+    return _request_page(request_id)
 
 
 # --- dashboard --------------------------------------------------------------------------------
@@ -470,27 +531,23 @@ def dashboard():
 
 # --- diagnosis and the family motivation test -----------------------------------------------
 
-def _chosen_members(case, institution_id):
-    members = toolkit.instruments_service.visible_members(case.family, institution_id)
-    chosen = {int(v) for v in request.form.getlist("member_ids") if v.isascii() and v.isdigit()}
-    return [p for p in members if p.id in chosen]
-
-
 def _start_round(family_id, purpose, page):
     case = service.case_or_404(family_id)
     institution_id = service.staff_institution_id()
     try:
+        chosen = set(_ids("member_ids", _("Choose members of this family.")))
+        members = [p for p in toolkit.instruments_service.visible_members(case.family,
+                                                                          institution_id)
+                   if p.id in chosen]
         record = transitions.start_instrument_round(
-            case, purpose, _chosen_members(case, institution_id),
-            institution_id=institution_id, actor_id=current_user.id)
+            case, purpose, members, institution_id=institution_id, actor_id=current_user.id)
     except Refused as refused:
-        return _refused(refused, url_for(page, family_id=family_id))
+        return _refused(refused, page, family_id, form=purpose)
     return _done(_("The instrument is ready for each chosen member: fill it in with each of "
                    "them."), url_for("instruments.family_round", round_id=record.round_id))
 
 
-@bp.route("/families/<int:family_id>/diagnosis")
-def diagnosis(family_id):
+def _diagnosis_page(family_id, typed=NOTHING_TYPED):
     case = service.case_or_404(family_id)
     institution_id = service.staff_institution_id()
     rounds = service.instrument_rounds(case, "diagnosis", institution_id)
@@ -503,27 +560,32 @@ def diagnosis(family_id):
         "animator/diagnosis.html", case=case, rounds=rounds, latest=latest, barriers=barriers,
         labels=labels, members=toolkit.instruments_service.visible_members(case.family,
                                                                            institution_id),
-        can_write=toolkit.can_use(KEY, "write"))
+        can_write=toolkit.can_use(KEY, "write"), typed=typed)
     toolkit.db.session.commit()
     return response
 
 
+@bp.route("/families/<int:family_id>/diagnosis")
+def diagnosis(family_id):
+    return _diagnosis_page(family_id)
+
+
 @bp.route("/families/<int:family_id>/diagnosis/start", methods=["POST"])
 def start_diagnosis(family_id):
-    return _start_round(family_id, "diagnosis", ".diagnosis")
+    return _start_round(family_id, "diagnosis", _diagnosis_page)
 
 
 @bp.route("/families/<int:family_id>/barriers", methods=["POST"])
 def add_barrier(family_id):
     case = service.case_or_404(family_id)
-    target = url_for(".diagnosis", family_id=family_id) + "#barriers"
     try:
         transitions.add_barrier(case, kind=request.form.get("kind", ""),
-                                note=_text("note"),
-                                participant_id=_int("participant_id", required=False))
+                                note=_text("note", MAX_TEXT["barrier_note"]),
+                                participant_id=_id("participant_id", required=False))
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The barrier has been recorded."), target)
+        return _refused(refused, _diagnosis_page, family_id, form="barrier")
+    return _done(_("The barrier has been recorded."),
+                 url_for(".diagnosis", family_id=family_id) + "#barriers")
 
 
 @bp.route("/barriers/<int:barrier_id>/delete", methods=["POST"])
@@ -537,17 +599,17 @@ def remove_barrier(barrier_id):
 @bp.route("/families/<int:family_id>/diagnosis/summary", methods=["POST"])
 def diagnosis_summary(family_id):
     case = service.case_or_404(family_id)
-    target = url_for(".diagnosis", family_id=family_id) + "#summary"
     try:
-        transitions.record_summary(case, strengths=_text("strengths"),
-                                   barriers_summary=_text("barriers_summary"))
+        transitions.record_summary(
+            case, strengths=_text("strengths", MAX_TEXT["strengths"]),
+            barriers_summary=_text("barriers_summary", MAX_TEXT["barriers_summary"]))
     except Refused as refused:
-        return _refused(refused, target)
-    return _done(_("The family summary has been saved."), target)
+        return _refused(refused, _diagnosis_page, family_id, form="summary")
+    return _done(_("The family summary has been saved."),
+                 url_for(".diagnosis", family_id=family_id) + "#summary")
 
 
-@bp.route("/families/<int:family_id>/motivation")
-def motivation(family_id):
+def _motivation_page(family_id, typed=NOTHING_TYPED):
     case = service.case_or_404(family_id)
     institution_id = service.staff_institution_id()
     rounds = service.instrument_rounds(case, "motivation", institution_id)
@@ -559,11 +621,16 @@ def motivation(family_id):
           administration_ids=sorted(a.id for r in rounds for a in r.administrations))
     response = render_template("animator/motivation.html", case=case, points=points,
                                chart=chart, members=members, names=names, labels=labels,
-                               can_write=toolkit.can_use(KEY, "write"))
+                               can_write=toolkit.can_use(KEY, "write"), typed=typed)
     toolkit.db.session.commit()
     return response
 
 
+@bp.route("/families/<int:family_id>/motivation")
+def motivation(family_id):
+    return _motivation_page(family_id)
+
+
 @bp.route("/families/<int:family_id>/motivation/start", methods=["POST"])
 def start_motivation(family_id):
-    return _start_round(family_id, "motivation", ".motivation")
+    return _start_round(family_id, "motivation", _motivation_page)
