@@ -16,6 +16,7 @@ from ..partnerships.models import Agreement, Institution, Partnership
 from ..plugins.manager import get_plugin_manager, get_registry
 from ..plugins.models import ModuleGrant, PartnershipModule
 from ..security import CONTENT_SECURITY_POLICY
+from .catalog import ADMIN_TRANSLATIONS_DIR, compile_flask_admin_catalogs
 from .scoping import current_admin, enter_admin_request
 from .views import (
     AgreementView,
@@ -50,12 +51,14 @@ def init_admin(app):
     # Registered before Flask-Admin's blueprints, so our copies of its templates (without
     # inline event handlers) win over the originals.
     app.register_blueprint(Blueprint("mosty_admin", __name__, template_folder="templates"))
+    compile_flask_admin_catalogs(app.config["MOSTY_LOCALES"])
 
     admin = Admin(
         name=_l("Mosty administration"),
         index_view=HomeView(name=_l("Home"), template="admin/mosty/index.html"),
         theme=Bootstrap4Theme(base_template="admin/mosty/base.html", swatch="default"),
         csp_nonce_generator=csp_nonce,
+        translations_path=str(ADMIN_TRANSLATIONS_DIR),
     )
     records = _l("Module records")
     views = [

@@ -3,7 +3,7 @@
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.form import BaseForm
 from wtforms import PasswordField, SelectMultipleField
-from wtforms.validators import Length, Optional, StopValidation
+from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from ..auth.passwords import MIN_PASSWORD_LENGTH
 from ..auth.service import normalise_email
@@ -11,11 +11,40 @@ from ..extensions import db
 from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Partnership
+from .catalog import AdminFormTranslations
+
+_TRANSLATIONS = AdminFormTranslations()
 
 
 class AdminForm(BaseForm, Form):
     """Flask-Admin's form base with Flask-WTF's CSRF token, so the app's global CSRFProtect
     accepts every admin POST (Flask-Admin's own ``SecureForm`` clashes with it)."""
+
+    class Meta:
+        def get_translations(self, form):
+            # Flask-Admin's base knows only WTForms' messages; its pickers' own ("Not a valid
+            # choice") would stay in English.
+            return _TRANSLATIONS
+
+
+class AdminInlineForm(AdminForm):
+    """The form of a record edited inside another's (an agreement's parties): the outer form
+    carries the CSRF token."""
+
+    class Meta:
+        csrf = False
+
+
+def not_before(other, message):
+    """A check that the field's date is not before the date in the field named ``other``."""
+
+    def check(form, field):
+        earlier = form[other]
+        if (field.data is not None and earlier.data is not None and not earlier.errors
+                and field.data < earlier.data):
+            raise ValidationError(message)
+
+    return check
 
 
 def strip_lower(value):

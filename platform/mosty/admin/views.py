@@ -6,24 +6,29 @@ Every row a view shows, counts, exports, opens or offers in a picker comes throu
 
 import logging
 
-from flask import abort, flash, redirect, request
+from flask import Response, abort, flash, redirect, request
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
+from flask_admin.babel import ngettext as admin_ngettext
 from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model import typefmt
 from flask_login import current_user, login_user
+from markupsafe import Markup, escape
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import RelationshipProperty
-from wtforms import SelectField
+from werkzeug.utils import secure_filename
+from wtforms import FieldList, FormField, SelectField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .. import audit
 from ..auth import sign_ins
 from ..auth.models import Membership
+from ..exchange.exports import to_csv
 from ..extensions import db
-from ..forms import has_control_characters
+from ..forms import date_within, has_control_characters
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..ids import MAX_ID, row_id
@@ -32,16 +37,19 @@ from ..partnerships.models import AgreementParty, Institution, Partnership
 from ..plugins.manager import get_registry
 from ..plugins.roles import available_roles
 from ..tenancy import NoPartnershipContext, TenancyViolation, current_partnership_id
-from . import module_settings
+from . import guards, module_settings
 from .forms import (
     AdminForm,
+    AdminInlineForm,
     FormOnlyQuerySelectField,
     FormOnlyRolesField,
     NewPasswordField,
     PartnershipField,
     RolesField,
+    not_before,
     strip_lower,
 )
+from .guards import AdminRefusal
 from .scoping import current_admin, may_change_account, visible, working_partnership
 
 log = logging.getLogger(__name__)
@@ -52,8 +60,12 @@ INSTITUTION_ROLE_CHOICES = list(INSTITUTION_ROLE_LABELS.items())
 ACCESS_CHOICES = [("read", _l("Read")), ("write", _l("Write"))]
 GRANT_LABELS = {"none": _l("No access"), "read": _l("Read"), "write": _l("Write")}
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail address."))
-TERYT = Regexp(r"^\d{2}(\d{2}(\d{3})?)?$",
+TERYT = Regexp(r"^[0-9]{2}([0-9]{2}([0-9]{3})?)?\Z",  # ASCII digits: \d takes any script's
                message=_l("A TERYT code has 2, 4 or 7 digits."))
+
+# An agreement runs from the programme's first records on, for some years ahead at most.
+AGREEMENT_YEARS_AHEAD = 30
+AGREEMENT_DATE = date_within(days_ahead=AGREEMENT_YEARS_AHEAD * 366)
 
 COLUMN_LABELS = {
     "slug": _l("Address (slug)"),
@@ -104,10 +116,6 @@ COLUMN_LABELS = {
 # Audit entries name the fields that changed; these are renamed or left out.
 AUDIT_FIELD_NAMES = {"password_hash": "password"}
 AUDIT_SKIPPED = {"id", "session_version", "created_at", "updated_at", "changed_at"}
-
-
-class AdminRefusal(Exception):
-    """The administrator asked for something their role does not allow; the text says why."""
 
 
 def changed_fields(model, is_created):
@@ -187,6 +195,35 @@ def _row_id_or_none(value):
         return None
 
 
+def _yes_no(view, value, name):
+    return _("yes") if value else _("no")
+
+
+def _yes_no_icon(view, value, name):
+    """Flask-Admin's check or minus icon, with "yes"/"no" in the user's language (not "true")."""
+    text = escape(_yes_no(view, value, name))
+    glyph, icon = ("ok-circle", "fa-check-circle") if value else ("minus-sign", "fa-minus-circle")
+    return Markup(f'<span class="fa {icon} glyphicon glyphicon-{glyph} icon-{glyph}" '
+                  f'title="{text}"></span><span class="sr-only">{text}</span>')
+
+
+def _plain_errors(form):
+    """Field errors as plain text. Flask-Admin's templates show only ``str`` errors, and ours are
+    lazy translations; inline forms (an agreement's parties) are walked too."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    _plain_errors(entry.form)
+                else:
+                    entry.errors = [str(error) for error in entry.errors]
+        elif isinstance(field, FormField):
+            _plain_errors(field.form)
+        else:
+            field.errors = [error if isinstance(error, list | dict) else str(error)
+                            for error in field.errors]
+
+
 class ScopedConverter(AdminModelConverter):
     """Every relationship picker offers only what the administrator may see."""
 
@@ -230,6 +267,9 @@ class ScopedModelView(AdminAccessMixin, ModelView):
     page_size = 50
     column_labels = COLUMN_LABELS
     column_display_all_relations = False
+    column_type_formatters = {**ModelView.column_type_formatters, bool: _yes_no_icon}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, bool: _yes_no}
+    column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, bool: _yes_no}
     form_extra_fields = {
         "partnership_id": PartnershipField(_l("Partnership"), validators=[DataRequired()]),
     }
@@ -293,19 +333,59 @@ class ScopedModelView(AdminAccessMixin, ModelView):
             db.session.commit()
         return super().export(export_type)
 
+    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+        value = super()._get_list_value(context, model, name, column_formatters,
+                                        column_type_formatters)
+        # Flask-Admin returns an empty value of a column with choices (a user's language not
+        # set) as it is: shown and exported as "None".
+        return "" if value is None else value
+
+    def _export_csv(self, return_url):
+        # Written as Mosty's other exports are (exchange.exports.to_csv): UTF-8 with BOM and
+        # ";" for Polish Excel, and a cell that starts like a formula is kept as text.
+        _count, data = self._export_data()
+        columns = self._export_columns
+        rows = ([self.get_export_value(row, name) for name, _label in columns] for row in data)
+        filename = secure_filename(self.get_export_name(export_type="csv"))
+        return Response(to_csv([label for _name, label in columns], rows),
+                        mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment;filename={filename}"})
+
     @action("delete", admin_lazy_gettext("Delete"),
             admin_lazy_gettext("Are you sure you want to delete selected records?"))
     def action_delete(self, ids):
-        # Flask-Admin's bulk delete, limited by get_query, with ids of the key's type.
-        return super().action_delete(_record_keys(self.model, ids))
+        # Flask-Admin's bulk delete, limited by get_query, with ids of the key's type; each
+        # record goes through delete_model, so a refusal is said for it and the rest go on.
+        # Unlike Flask-Admin's, no "0 records were deleted" success message.
+        query = tools.get_query_for_ids(self.get_query(), self.model,
+                                        _record_keys(self.model, ids))
+        count = sum(1 for record in query.all() if self.delete_model(record))
+        if count:
+            flash(admin_ngettext("Record was successfully deleted.",
+                                 "%(count)s records were successfully deleted.",
+                                 count, count=count), "success")
 
     # --- forms ---------------------------------------------------------------------------
 
     def create_form(self, obj=None):
-        return self._prepare_form(super().create_form(obj), created=True)
+        form = self._prepare_form(super().create_form(obj), created=True)
+        form.state_before = None
+        return form
 
     def edit_form(self, obj=None):
-        return self._prepare_form(super().edit_form(obj), created=False)
+        form = self._prepare_form(super().edit_form(obj), created=False)
+        # Taken before the form's values reach the record: check_change compares with it.
+        form.state_before = self.state_before_change(obj)
+        return form
+
+    def state_before_change(self, model):
+        """What ``check_change`` needs to know of the record as it was, before the edit."""
+        return None
+
+    def validate_form(self, form):
+        valid = super().validate_form(form)
+        _plain_errors(form)
+        return valid
 
     def _prepare_form(self, form, created):
         dropped = set() if created else set(self.create_only_fields)
@@ -400,6 +480,9 @@ class InstitutionView(ScopedModelView):
         "email": {"validators": [Optional(), EMAIL, Length(max=200)], "filters": [strip_lower]},
     }
 
+    def check_delete(self, model):
+        guards.check_institution_deletion(model)
+
 
 class AgreementView(ScopedModelView):
     column_list = ["title", "signed_on", "valid_from", "valid_to", "partnership"]
@@ -409,11 +492,19 @@ class AgreementView(ScopedModelView):
                           "partnership"]
     column_searchable_list = ["title"]
     form_columns = ["partnership_id", "title", "signed_on", "valid_from", "valid_to", "purpose"]
-    form_args = {"title": {"validators": [DataRequired(), Length(max=200)]}}
+    form_args = {
+        "title": {"validators": [DataRequired(), Length(max=200)]},
+        "signed_on": {"validators": [Optional(), date_within()]},
+        "valid_from": {"validators": [Optional(), AGREEMENT_DATE]},
+        "valid_to": {"validators": [
+            Optional(), AGREEMENT_DATE,
+            not_before("valid_from", _l("The end date cannot be before the start date."))]},
+    }
     inline_models = [(AgreementParty, {
         "form_columns": ["id", "institution", "contribution"],
         "column_labels": COLUMN_LABELS,
         "form_label": _l("Party"),
+        "form_base_class": AdminInlineForm,
     })]
 
     def check_change(self, form, model, is_created):
@@ -468,6 +559,9 @@ class UserView(ScopedModelView):
             # A partnership admin's new user must work somewhere in their partnership.
             form.membership_institution.validators = [DataRequired()]
 
+    def state_before_change(self, model):
+        return guards.account_standing(model)
+
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         user = self.get_one(request.args.get("id", ""))
@@ -478,6 +572,9 @@ class UserView(ScopedModelView):
         return super().edit_view()
 
     def check_change(self, form, model, is_created):
+        if not is_created:
+            db.session.flush()
+            guards.check_account_change(form.state_before, model)
         if not is_created and not model.active:
             # A switched-off account keeps no session, the administrator's own included.
             sign_ins.end_others(model)
@@ -502,6 +599,7 @@ class UserView(ScopedModelView):
             raise AdminRefusal(_("This account also works in another partnership or "
                                  "administers the platform; only a platform administrator can "
                                  "delete it."))
+        guards.check_account_deletion(model)
 
     def after_model_change(self, form, model, is_created):
         # A new password ends the user's other sessions; an administrator changing their own
@@ -531,12 +629,22 @@ class MembershipView(ScopedModelView):
     create_only_fields = ()
 
     def fill_choices(self, form, created):
-        form.roles.choices = role_choices(form.roles.data)
+        # Roles of modules no longer installed stay on a record that has them, and only there.
+        form.roles.choices = role_choices(getattr(form._obj, "roles", None))
+
+    def state_before_change(self, model):
+        return guards.membership_seats(model)
 
     def check_change(self, form, model, is_created):
         if model.institution is not None:
             # The institution decides the partnership (a platform admin picks from all).
             model.partnership_id = model.institution.partnership_id
+        if not is_created:
+            db.session.flush()
+            guards.keep_admin_seats(form.state_before)
+
+    def check_delete(self, model):
+        guards.check_membership_deletion(model)
 
 
 class _ModuleRecordView(ScopedModelView):
@@ -547,8 +655,11 @@ class _ModuleRecordView(ScopedModelView):
     form_overrides = {"module_key": SelectField}
 
     def fill_choices(self, form, created):
+        # Only installed modules; a stored record of a module no longer installed keeps its
+        # key (and only that record).
         modules = get_registry().modules
-        current = [form.module_key.data] if form.module_key.data not in (None, *modules) else []
+        stored = getattr(form._obj, "module_key", None)
+        current = [stored] if stored is not None and stored not in modules else []
         form.module_key.choices = [(key, str(m.name)) for key, m in modules.items()] + [
             (key, key) for key in current]
 
@@ -573,7 +684,8 @@ class ModuleGrantView(_ModuleRecordView):
 
     def fill_choices(self, form, created):
         super().fill_choices(form, created)
-        form.role.choices = role_choices([form.role.data] if form.role.data else [])
+        stored = getattr(form._obj, "role", None)
+        form.role.choices = role_choices([stored] if stored else [])
 
 
 class ModulesView(AdminAccessMixin, BaseView):
