@@ -245,6 +245,31 @@ def test_bad_answers_get_json_errors_and_change_nothing(world):
                f"/api/v1/referrals/{url_id}").status_code == 405
 
 
+def test_json_nested_deeper_than_the_decoder_goes_is_a_400_like_any_bad_json(world):
+    # 4 KB of brackets: the decoder gives up with RecursionError, not ValueError.
+    body = '{"a":' + "[" * 2000 + "]" * 2000 + "}"
+    before = audit_entries(world)
+    response = answer(world, world.gup_token, world.to_gup.id, data=body,
+                      content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "Treść żądania nie jest poprawnym obiektem JSON.",
+                                   "status": 400}
+    assert referral_row(world, world.to_gup.id).status == "sent"
+    assert audit_entries(world) == before
+
+
+def test_a_conflict_names_the_referrals_status_in_words(world):
+    assert answer(world, world.gup_token, world.to_gup.id,
+                  json={"action": "accept"}).status_code == 200
+    response = answer(world, world.gup_token, world.to_gup.id,
+                      json={"action": "decline", "reason": "Brak miejsc"})
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["referral_status"] == "accepted"  # the code, for programs
+    assert body["error"] == ("Skierowanie ma status „przyjęte”; nie można teraz odpowiedzieć "
+                             "na nie akcją decline.")
+
+
 def test_the_api_needs_no_csrf_token_but_the_pages_still_do(make_app, factory):
     app = make_app(WTF_CSRF_ENABLED=True)
     f = type(factory)(app)

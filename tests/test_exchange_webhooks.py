@@ -382,3 +382,163 @@ def test_the_beat_sweep_dispatches_every_partnership_with_pending_events(world):
             assert sweep.delay().get() == {"partnerships": 1}
             assert sweep.delay().get() == {"partnerships": 0}
     assert len(receiver.requests) == 1 and receiver.requests[0]["signature_ok"]
+
+
+# --- one webhook's broken address or broken answer never holds up the others ----------------
+
+
+class _NotHttp:
+    """A partner server that answers a request with a line that is not HTTP."""
+
+    def __init__(self):
+        import socketserver
+        import threading
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                self.request.recv(65536)
+                self.request.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def deliveries_by_endpoint(world):
+    return {d.endpoint_id: d for d in rows(world, WebhookDelivery)}
+
+
+def attempt_errors(world, delivery_id):
+    return [a.error for a in rows(world, DeliveryAttempt,
+                                  DeliveryAttempt.delivery_id == delivery_id)]
+
+
+def test_a_webhook_with_a_malformed_port_fails_alone_and_the_others_are_delivered(world):
+    from mosty.exchange import urls
+
+    # Saved before addresses were checked strictly (the form refuses it now): http.client
+    # raised InvalidURL, which stopped the dispatch with every delivery still waiting.
+    broken = add_webhook(world, world.gup, "https://example.com:abc/")
+    with Receiver() as receiver:
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = hook.secret
+        send(world)
+        assert run_dispatch(world) == {"deliveries": 2}
+    assert len(receiver.requests) == 1 and receiver.requests[0]["signature_ok"]
+    by_endpoint = deliveries_by_endpoint(world)
+    assert (by_endpoint[hook.id].state, by_endpoint[hook.id].attempts) == ("delivered", 1)
+    # A malformed address does not get better by waiting: one attempt, failed, with why.
+    bad = by_endpoint[broken.id]
+    assert (bad.state, bad.attempts) == ("failed", 1)
+    assert attempt_errors(world, bad.id) == [urls.BAD_PORT]
+
+
+def test_an_answer_that_is_not_http_is_a_failed_attempt_of_that_delivery_only(world):
+    with _NotHttp() as garbage, Receiver() as receiver:
+        broken = add_webhook(world, world.gup, garbage.url)
+        hook = add_webhook(world, world.gup, receiver.url)
+        receiver.secret = hook.secret
+        send(world)
+        run_dispatch(world)
+    assert len(receiver.requests) == 1
+    by_endpoint = deliveries_by_endpoint(world)
+    assert by_endpoint[hook.id].state == "delivered"
+    bad = by_endpoint[broken.id]
+    assert (bad.state, bad.attempts) == ("failed", MAX_ATTEMPTS)
+    assert all(error.startswith("BadStatusLine") for error in attempt_errors(world, bad.id))
+
+
+def test_an_error_while_building_the_request_is_logged_on_its_delivery(world, monkeypatch):
+    from mosty.exchange import signatures
+
+    with Receiver() as receiver:
+        broken = add_webhook(world, world.gup, receiver.url, kinds=("referral.sent",))
+        hook = add_webhook(world, world.gup, receiver.url, kinds=("referral.sent",))
+        receiver.secret = hook.secret
+        sign = signatures.sign
+
+        def failing_for_one(secret, timestamp, body):
+            if secret == broken.secret:
+                raise RuntimeError("the signing key store is away")
+            return sign(secret, timestamp, body)
+
+        monkeypatch.setattr(signatures, "sign", failing_for_one)
+        send(world)
+        run_dispatch(world)
+    assert len(receiver.requests) == 1 and receiver.requests[0]["signature_ok"]
+    by_endpoint = deliveries_by_endpoint(world)
+    assert by_endpoint[hook.id].state == "delivered"
+    assert by_endpoint[broken.id].state == "failed"
+    assert set(attempt_errors(world, by_endpoint[broken.id].id)) == {
+        "RuntimeError: the signing key store is away"}
+
+
+# --- the address is parsed strictly when it is saved -----------------------------------------
+
+
+def post_webhook(app, admin, institution, url, slug="wymiana"):
+    client = login(app.test_client(), admin)
+    return client.post(f"/{slug}/exchange/webhooks/new", data={
+        "institution": institution.id, "name": "System", "url": url,
+        "event_kinds": ["referral.sent"], "active": "y"})
+
+
+def saved_urls(app, partnership):
+    from mosty.exchange.models import WebhookEndpoint
+
+    with app.app_context(), partnership_scope(partnership.id):
+        return db.session.scalars(select(WebhookEndpoint.url).order_by(WebhookEndpoint.id)).all()
+
+
+MALFORMED_ADDRESSES = [
+    ("https://example.com:abc/", "Port w adresie musi być liczbą od 1 do 65535."),
+    ("https://example.com:99999/", "Port w adresie musi być liczbą od 1 do 65535."),
+    ("https://example.com:0/", "Port w adresie musi być liczbą od 1 do 65535."),
+    ("https://example.com:/", "Port w adresie musi być liczbą od 1 do 65535."),
+    ("https://exa mple.com/", "Adres nie może zawierać spacji ani znaków sterujących."),
+    ("https://example.com/\u202ehook", "Adres nie może zawierać spacji ani znaków sterujących."),
+    ("https://user:pw@example.com/", "Adres nie może zawierać nazwy użytkownika ani hasła"),
+    ("https://exa_mple.com/", "Nazwa serwera w adresie nie jest poprawną nazwą domeny"),
+    ("https://-partner.example/", "Nazwa serwera w adresie nie jest poprawną nazwą domeny"),
+    ("https://127.1/", "Nazwa serwera w adresie nie jest poprawną nazwą domeny"),
+    ("https://[zz]/", "Nazwa serwera w adresie nie jest poprawną nazwą domeny"),
+]
+WELL_FORMED_ADDRESSES = ["https://zażółć.example/hook", "https://[2001:db8::1]:8443/mosty?x=1",
+                         "https://partner.example.:443/hook", "http://127.0.0.1:9/hook"]
+
+
+def test_webhook_addresses_are_parsed_strictly_when_saved(world):
+    for url, message in MALFORMED_ADDRESSES:
+        response = post_webhook(world.app, world.admin, world.gup, url)
+        assert response.status_code == 422, url
+        assert message in response.get_data(as_text=True), url
+    assert saved_urls(world.app, world.p) == []
+    # International names, IPv6 and, where private addresses are allowed (development, tests:
+    # local receivers), plain http are fine.
+    for url in WELL_FORMED_ADDRESSES:
+        assert post_webhook(world.app, world.admin, world.gup, url).status_code == 200, url
+    assert saved_urls(world.app, world.p) == WELL_FORMED_ADDRESSES
+
+
+def test_in_production_plain_http_is_refused_on_saving(make_app):
+    from mosty.testing.factories import RegistryFactory
+
+    app = make_app(MOSTY_WEBHOOK_ALLOW_PRIVATE=False)
+    f = RegistryFactory(app)
+    p = f.partnership(slug="tylko-https")
+    gup = f.institution(p, name="GUP")
+    admin = f.staff(gup, roles=("partnership_admin",))
+    response = post_webhook(app, admin, gup, "http://93.184.216.34/hook", slug="tylko-https")
+    assert response.status_code == 422
+    assert "zaczynający się od https://" in response.get_data(as_text=True)
+    assert post_webhook(app, admin, gup, "https://93.184.216.34/hook",
+                        slug="tylko-https").status_code == 200
+    assert saved_urls(app, p) == ["https://93.184.216.34/hook"]

@@ -69,6 +69,27 @@ def test_bad_dates_get_a_message_not_an_error(app, client, login_as):
     assert response.status_code == 422
 
 
+def test_chosen_dates_with_a_date_missing_ask_for_both_and_keep_what_was_typed(
+        app, client, login_as):
+    a = _world(app)
+    login_as(client, a.coordinator)
+    for args, typed in [("start=1900-01-01", 'value="1900-01-01"'),
+                        ("start=2026-10-01&end=", 'value="2026-10-01"'),
+                        ("end=2026-10-31", 'value="2026-10-31"'),
+                        ("start=&end=", None)]:
+        response = client.get(f"/alfa/reports/?preset=custom&{args}")
+        assert response.status_code == 422, args
+        html = response.get_data(as_text=True)
+        assert "Podaj obie daty okresu (RRRR-MM-DD)." in html, args
+        # No report of another period instead (last month, before).
+        assert 'id="report-files"' not in html, args
+        if typed:
+            assert typed in html, args
+    with app.app_context(), partnership_scope(a.partnership.id):
+        assert db.session.scalars(select(AuditEntry).where(
+            AuditEntry.object_type == "PartnershipReport")).all() == []
+
+
 def test_generating_an_xlsx_runs_a_job_with_the_file(app, client, login_as):
     a = _world(app)
     login_as(client, a.coordinator)

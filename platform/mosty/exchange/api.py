@@ -22,6 +22,7 @@ from ..ids import MAX_ID
 from ..partnerships.models import Partnership
 from ..referrals import service as referral_service
 from ..referrals.models import STATUSES, Referral
+from ..referrals.privacy import STATUS_LABELS
 from ..referrals.transitions import (
     ReferralRefused,
     accept_referral,
@@ -228,7 +229,12 @@ def _json_object():
     if not request.is_json:
         raise ApiError(400, gettext("Send a JSON object with the header "
                                     "Content-Type: application/json."))
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        # Nesting deeper than the decoder's recursion limit (a few KB of "[[[["): not a
+        # ValueError, so silent=True lets it through.
+        data = None
     if not isinstance(data, dict):
         raise ApiError(400, gettext("The request body is not a valid JSON object."))
     return data
@@ -263,8 +269,10 @@ def answer(token, referral_id):
                                     actions=", ".join(ACTIONS)), field="action")
     needed = "accepted" if action == "complete" else "sent"
     if found.status != needed:
-        raise ApiError(409, gettext("The referral is %(status)s; it cannot be answered with "
-                                    "%(action)s now.", status=found.status, action=action),
+        raise ApiError(409, gettext("The referral's status is “%(status)s”; it cannot be "
+                                    "answered with %(action)s now.",
+                                    status=STATUS_LABELS.get(found.status, found.status),
+                                    action=action),
                        referral_status=found.status)
     common = {"institution_id": token.institution_id, "actor_id": token.user_id}
     try:

@@ -34,7 +34,7 @@ from ..extensions import db
 from ..participants.models import Participant
 from ..tasks import RETRY_BACKOFF_MAX, VISIBILITY_TIMEOUT, partnership_task, system_task
 from ..tenancy import partnership_scope
-from . import signatures
+from . import signatures, urls
 from .models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -163,8 +163,15 @@ def dispatch(partnership_id, actor_id):
         return {"deliveries": 0}
     db.session.close()
     for delivery_id, key in todo:
-        deliver.apply_async(args=(partnership_id, actor_id, delivery_id),
-                            kwargs={"idempotency_key": key})
+        try:
+            deliver.apply_async(args=(partnership_id, actor_id, delivery_id),
+                                kwargs={"idempotency_key": key})
+        except Exception:  # noqa: BLE001 - one delivery's trouble never holds up the others
+            # In process the task itself ran here; with a broker the enqueue failed. Either
+            # way the delivery stays pending for the beat sweep.
+            db.session.rollback()
+            log.exception("delivery %s of partnership %s could not be run", delivery_id,
+                          partnership_id)
     if more:
         # A full batch: the rest follows in a task of its own, not in this one's transaction.
         dispatch.apply_async(args=(partnership_id, actor_id))
@@ -288,6 +295,9 @@ def _opener(address):
 
 def post(url, body, headers, timeout=REQUEST_TIMEOUT):
     """POST the body; (status code or None, error text)."""
+    problem = urls.malformed(url)
+    if problem:
+        return None, problem
     refused, address = checked_address(url)
     if refused:
         return None, refused
@@ -299,8 +309,13 @@ def post(url, body, headers, timeout=REQUEST_TIMEOUT):
         return error.code, f"HTTP {error.code}"
     except urllib.error.URLError as error:
         return None, str(error.reason)[:500]
-    except (OSError, ValueError) as error:
-        return None, str(error)[:500] or type(error).__name__
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        # HTTPException: an answer that is no HTTP (BadStatusLine, IncompleteRead, ...).
+        return None, _reason(error)
+
+
+def _reason(error):
+    return (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:500]
 
 
 def retry_countdown(attempts, base=None):
@@ -345,6 +360,29 @@ def attempt(delivery):
         delivery.state = "failed"
         db.session.add(DeliveryAttempt(delivery_id=delivery.id, number=number, error=reason))
         return delivery.state
+    started = time.monotonic()
+    try:
+        status, error = _sign_and_post(delivery, event, endpoint)
+    except Exception as unexpected:  # noqa: BLE001 - logged on this delivery, others go on
+        log.exception("delivery %s: the request could not be built or sent", delivery.id)
+        status, error = None, _reason(unexpected)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    ok = status is not None and 200 <= status < 300
+    delivery.attempts = number
+    delivery.last_status_code = status
+    db.session.add(DeliveryAttempt(delivery_id=delivery.id, number=number, status_code=status,
+                                   error="" if ok else error, duration_ms=duration_ms))
+    if ok:
+        delivery.state = "delivered"
+        delivery.delivered_at = utcnow()
+    elif number >= MAX_ATTEMPTS or error == NOT_PUBLIC or error in urls.MALFORMED:
+        # A refused or malformed address stays so until it is edited: retrying would only
+        # fill the log (after editing, "send again" starts a new round).
+        delivery.state = "failed"
+    return delivery.state
+
+
+def _sign_and_post(delivery, event, endpoint):
     body = _body(delivery, event)
     timestamp = int(time.time())
     headers = {
@@ -355,22 +393,8 @@ def attempt(delivery):
         signatures.TIMESTAMP_HEADER: str(timestamp),
         signatures.SIGNATURE_HEADER: signatures.sign(endpoint.secret, timestamp, body),
     }
-    started = time.monotonic()
     timeout = current_app.config.get("MOSTY_WEBHOOK_TIMEOUT", REQUEST_TIMEOUT)
-    status, error = post(endpoint.url, body, headers, timeout=timeout)
-    duration_ms = int((time.monotonic() - started) * 1000)
-    ok = status is not None and 200 <= status < 300
-    delivery.attempts = number
-    delivery.last_status_code = status
-    db.session.add(DeliveryAttempt(delivery_id=delivery.id, number=number, status_code=status,
-                                   error="" if ok else error, duration_ms=duration_ms))
-    if ok:
-        delivery.state = "delivered"
-        delivery.delivered_at = utcnow()
-    elif number >= MAX_ATTEMPTS or error == NOT_PUBLIC:
-        # A refused address stays refused: retrying would only fill the log.
-        delivery.state = "failed"
-    return delivery.state
+    return post(endpoint.url, body, headers, timeout=timeout)
 
 
 @system_task("mosty.exchange.sweep",

@@ -1,13 +1,13 @@
 """Forms of the exchange pages: API tokens and webhook endpoints."""
 
-from urllib.parse import urlsplit
-
+from flask import current_app
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..consents.forms import CheckboxesField, ChoiceField, choices
 from ..forms import Form
 from ..i18n import lazy_gettext as _l
+from . import urls
 from .delivery import NOT_PUBLIC, address_refused
 from .models import EVENT_KINDS
 
@@ -34,15 +34,32 @@ class TokenForm(Form):
         self.institution.choices = _institution_choices(institutions)
 
 
+FULL_ADDRESS = _l("Give a full address starting with https://.")
+URL_MESSAGES = {
+    urls.NOT_A_WEB_ADDRESS: FULL_ADDRESS,
+    urls.BAD_CHARACTERS: _l("The address must not contain spaces or control characters."),
+    urls.CREDENTIALS: _l("The address must not contain a user name or password: the partner "
+                         "system recognises Mosty by the signature of each request."),
+    urls.BAD_PORT: _l("The port in the address must be a number from 1 to 65535."),
+    urls.BAD_HOST: _l("The server name in the address is not a valid domain name or IP "
+                      "address."),
+}
+
+
 def check_url(form, field):
-    parts = urlsplit(field.data or "")
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ValidationError(_l("Give a full address starting with https://."))
+    url = (field.data or "").strip()
+    problem = urls.malformed(url)
+    if problem:
+        raise ValidationError(URL_MESSAGES[problem])
     # Where private addresses are not allowed (production) an address on a loopback, private
     # or reserved network is refused on saving already, not only at each attempt.
-    if address_refused(field.data.strip()) == NOT_PUBLIC:
+    if address_refused(url) == NOT_PUBLIC:
         raise ValidationError(_l("This address is on a loopback, private or reserved network: "
                                  "webhooks reach public addresses only."))
+    # Plain http only where local test receivers are allowed (development, tests).
+    if not urls.is_https(url) and not current_app.config.get("MOSTY_WEBHOOK_ALLOW_PRIVATE",
+                                                             True):
+        raise ValidationError(FULL_ADDRESS)
 
 
 class WebhookForm(Form):

@@ -1,9 +1,14 @@
 """Reading an uploaded table: XLSX or CSV in UTF-8 (with or without BOM) or Windows-1250,
 separated by ``;``, ``,`` or tabs. Whatever the file, the result is a header row and data rows
-with their line numbers, or an ``UnreadableFile`` with a readable reason."""
+with their line numbers, or an ``UnreadableFile`` with a readable reason.
+
+The work is bounded by the data, not by what the file claims: a run of ``EMPTY_RUN_ENDS_DATA``
+empty rows ends the table, and empty rows between data rows count towards a limit of their
+own, so a sheet formatted down to its millionth row is read in the time its data takes."""
 
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 
@@ -16,6 +21,16 @@ SEPARATORS = (";", ",", "\t")
 FALLBACK_ENCODING = "cp1250"
 # No import format has nearly this many columns.
 MAX_COLUMNS = 200
+# This many empty rows in a row end the data: nothing below them is read. Styled but empty
+# rows (a format applied down the sheet) would otherwise be read one by one, for minutes.
+EMPTY_RUN_ENDS_DATA = 1000
+# The largest sheet Excel can make; a sheet declaring more is damaged or was not made by a
+# spreadsheet program.
+EXCEL_MAX_ROWS, EXCEL_MAX_COLUMNS = 1_048_576, 16_384
+# What an XLSX may unpack to. Compressed XML shrinks a hundredfold and more, and openpyxl reads
+# a sheet that does not state its size (or every cell of a row) in full; 20,000 rows of a
+# few dozen columns unpack to a few dozen MB.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 class UnreadableFile(Exception):
@@ -95,31 +110,66 @@ def _read_csv(data, max_rows):
     except UnicodeDecodeError:
         raise UnreadableFile(_l("The file's characters cannot be read. Save it in UTF-8 or "
                                 "Windows-1250.")) from None
-    lines = text.splitlines()
-    separator = detect_separator([line for line in lines if line.strip()])
+    first_lines = itertools.islice((line for line in text.splitlines() if line.strip()), 20)
+    separator = detect_separator(list(first_lines))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    table = None
-    try:
+    done = [0]  # the last line of the last record read whole
+
+    def records():
         for record in reader:
-            line = reader.line_num
-            cells = [cell.strip() for cell in record]
-            if table is None:
-                if not any(cells):
-                    continue
-                table = Table(headers=cells, encoding=encoding, separator=separator)
-                continue
-            if not any(cells):
-                continue
-            if len(table.rows) >= max_rows:
-                raise UnreadableFile(_l("The file has more than %(max)d rows. Split it into "
-                                        "smaller files.", max=max_rows))
-            table.rows.append((line, cells))
+            yield reader.line_num, [cell.strip() for cell in record]
+            done[0] = reader.line_num
+
+    try:
+        return _collect(records(), max_rows, Table(headers=[], encoding=encoding,
+                                                  separator=separator))
     except csv.Error as error:
-        raise UnreadableFile(_l("The file cannot be read as CSV near line %(line)d (%(error)s).",
-                                line=reader.line_num, error=str(error))) from None
-    if table is None:
-        raise UnreadableFile(_l("The file is empty."))
-    return table
+        raise _csv_error(error, text, separator, done[0] + 1, reader.line_num) from None
+
+
+def _csv_error(error, text, separator, first_line, line):
+    """A readable reason for the csv module's error (its English text is not shown)."""
+    limit = csv.field_size_limit()
+    if "field larger than field limit" in str(error):
+        column = _overlong_column(text, separator, first_line, limit)
+        return UnreadableFile(_l(
+            "Line %(line)d, column %(column)d: a cell is longer than the limit of %(limit)d "
+            "characters. Shorten it, or check that every quotation mark (\") that opens a cell "
+            "also closes it.", line=first_line, column=column, limit=limit))
+    return UnreadableFile(_l("The file cannot be read as CSV near line %(line)d. Save it again "
+                             "from the spreadsheet as “CSV (separated by semicolons)”.",
+                             line=line))
+
+
+def _overlong_column(text, separator, first_line, limit):
+    """The column (from 1) of the first cell longer than ``limit`` in the record that begins
+    on ``first_line``, read as the csv module reads it (a quoted cell may span lines)."""
+    lines = io.StringIO(text, newline="")
+    record = "".join(itertools.islice(lines, first_line - 1, None))
+    column, length, quoted, at_start, index = 1, 0, False, True, 0
+    while index < len(record):
+        character = record[index]
+        index += 1
+        if quoted:
+            if character == '"':
+                if record[index:index + 1] == '"':
+                    index += 1
+                else:
+                    quoted = False
+                    continue
+        elif at_start and character == '"':
+            quoted, at_start = True, False
+            continue
+        elif character == separator:
+            column, length, at_start = column + 1, 0, True
+            continue
+        elif character in "\r\n":
+            break
+        at_start = False
+        length += 1
+        if length > limit:
+            break
+    return column
 
 
 def _cell_text(value):
@@ -137,10 +187,13 @@ def _cell_text(value):
 
 
 def _read_xlsx(data, max_rows):
-    from openpyxl import load_workbook
+    from .xlsx import open_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        _check_unpacked_size(data)
+        workbook = open_workbook(data)
+    except UnreadableFile:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise UnreadableFile(_l("The Excel file cannot be opened: it may be damaged or in an "
                                 "old format (.xls). Save it as .xlsx or as CSV.")) from None
@@ -149,26 +202,16 @@ def _read_xlsx(data, max_rows):
                                 "old format (.xls). Save it as .xlsx or as CSV.")) from None
     try:
         sheet = workbook.worksheets[0]
-        table = None
+        _check_declared_size(sheet)
+        # The rows are read as the file holds them; padding them to the declared size
+        # (possibly the whole grid) would make empty rows to read.
+        sheet.reset_dimensions()
         # Only the first MAX_COLUMNS columns are read: a sheet whose recorded size is the
         # whole grid (16384 columns) would otherwise give every row, empty ones too, as that
         # many values and keep the job busy for hours.
         rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-        for line, values in enumerate(rows, start=1):
-            cells = [_cell_text(value) for value in values]
-            while cells and cells[-1] == "":
-                cells.pop()
-            if table is None:
-                if not any(cells):
-                    continue
-                table = Table(headers=cells, encoding="XLSX", separator="", kind="xlsx")
-                continue
-            if not any(cells):
-                continue
-            if len(table.rows) >= max_rows:
-                raise UnreadableFile(_l("The file has more than %(max)d rows. Split it into "
-                                        "smaller files.", max=max_rows))
-            table.rows.append((line, cells))
+        return _collect(((line, _cells(values)) for line, values in enumerate(rows, start=1)),
+                        max_rows, Table(headers=[], encoding="XLSX", separator="", kind="xlsx"))
     except UnreadableFile:
         raise
     except Exception:  # noqa: BLE001
@@ -176,6 +219,68 @@ def _read_xlsx(data, max_rows):
                                 "again as .xlsx or as CSV.")) from None
     finally:
         workbook.close()
-    if table is None:
+
+
+def _check_unpacked_size(data):
+    # The sizes the archive states bound what is read: zipfile stops at the stated size.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UnreadableFile(_l(
+            "The Excel file unpacks to more than %(mb)d MB, far more than a table to import "
+            "needs. Keep only the sheet to import, delete the unused rows and columns, and "
+            "save it again as .xlsx, or save it as CSV.", mb=MAX_UNPACKED_BYTES // (1024 * 1024)))
+
+
+def _check_declared_size(sheet):
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
+        raise UnreadableFile(_l(
+            "The sheet states a size of %(rows)d × %(columns)d (rows × columns), more than "
+            "Excel allows (%(max_rows)d × %(max_columns)d): the file is damaged or was not "
+            "saved by a spreadsheet program. Open it in Excel or LibreOffice and save it again "
+            "as .xlsx or as CSV.", rows=rows, columns=columns, max_rows=EXCEL_MAX_ROWS,
+            max_columns=EXCEL_MAX_COLUMNS))
+
+
+def _cells(values):
+    if values.count(None) == len(values):  # most rows of a formatted but empty sheet
+        return []
+    cells = [_cell_text(value) for value in values]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _collect(records, max_rows, table):
+    """The header and the data rows of ``(line, cells)`` records into ``table``: empty rows
+    are skipped, a run of ``EMPTY_RUN_ENDS_DATA`` of them ends the data, and at most
+    ``max_rows`` data rows and ``max_rows`` empty rows between them are read."""
+    header_found = False
+    empty_run = empty_between = 0
+    for line, cells in records:
+        if not any(cells):
+            empty_run += 1
+            if empty_run >= EMPTY_RUN_ENDS_DATA:
+                break
+            continue
+        if not header_found:
+            table.headers, header_found = cells, True
+        else:
+            empty_between += empty_run
+            if len(table.rows) >= max_rows:
+                raise UnreadableFile(_l("The file has more than %(max)d rows. Split it into "
+                                        "smaller files.", max=max_rows))
+            if empty_between > max_rows:
+                raise UnreadableFile(_l(
+                    "The file has more than %(max)d empty rows between its data rows. Delete "
+                    "the empty rows and try again.", max=max_rows))
+            table.rows.append((line, cells))
+        empty_run = 0
+    if not header_found:
+        if empty_run >= EMPTY_RUN_ENDS_DATA:
+            raise UnreadableFile(_l(
+                "The first %(count)d rows of the file are empty. The first line must name the "
+                "columns (for example Imię; Nazwisko; PESEL).", count=EMPTY_RUN_ENDS_DATA))
         raise UnreadableFile(_l("The file is empty."))
     return table

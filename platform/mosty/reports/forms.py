@@ -27,6 +27,9 @@ LONGEST_PERIOD_DAYS = 366 * 10
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
 
+BOTH_DATES = _l("Give both dates of the period (YYYY-MM-DD).")
+
+
 def _within_calendar(period):
     return period.start >= EARLIEST and period.end <= LATEST
 
@@ -47,11 +50,21 @@ class PeriodForm(Form):
         for field in (self.start, self.end):
             field.render_kw = {"placeholder": "RRRR-MM-DD"}
 
-    def validate_end(self, field):
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
         if self.preset.data != "custom":
+            return valid
+        # Optional() ends the checks of an empty date before validate_end could see that
+        # only one was given; without this the page showed last month instead.
+        for field in (self.start, self.end):
+            if not field.errors and field.data is None:
+                field.errors = [*field.errors, BOTH_DATES]
+                valid = False
+        return valid
+
+    def validate_end(self, field):
+        if self.preset.data != "custom" or self.start.data is None or field.data is None:
             return
-        if self.start.data is None or field.data is None:
-            raise ValidationError(_l("Give both dates of the period (YYYY-MM-DD)."))
         if field.data < self.start.data:
             raise ValidationError(_l("The period cannot end before it starts."))
         if not _within_calendar(Period(self.start.data, field.data)):
