@@ -4,6 +4,7 @@ an earlier date does not turn the plan back; dates stay within sensible bounds; 
 within their limits; an id beyond a database integer is 404 on every route and method; ids,
 numbers and dates are read strictly."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -457,3 +458,166 @@ def test_a_board_filter_that_is_no_teryt_code_filters_nothing(w):
     for query in ("commune=32150", "county=32150", "county=321"):
         page = text(client.get(url(w, f"?{query}")))
         assert "Rodzina Nowaków" in page, query
+
+
+# --- 5 and 6. ids in a form: exactly as the page offers them -----------------------------------
+
+ID_FIELDS = [
+    # (form, path, field, the rest of the form, a valid id of the field, the message)
+    ("lead: family", "leads/new", "family_id", lambda w: {"source": "school"},
+     lambda w: new_family(w), "Choose one of the options offered."),
+    ("lead: animator", "leads/new", "animator_id",
+     lambda w: {"family_id": str(new_family(w)), "source": "school"},
+     lambda w: w.animator.id, "Choose one of the options offered."),
+    ("step: target group", "families/{family_b}/step", "target_group_id",
+     lambda w: {"step": "assess"}, lambda w: w.group_id, "Choose one of the options offered."),
+    ("advisor", "families/{family}/advisor", "advisor_id", lambda w: {},
+     lambda w: w.advisor.id, "Choose a peer advisor of the family"),
+    ("goal: member", "families/{family}/plan/goals", "participant_id",
+     lambda w: {"text": "Prawo jazdy"}, lambda w: w.child.id,
+     "Choose one of the options offered."),
+    ("action: member", "goals/{goal}/actions", "who_participant_id",
+     lambda w: {"what": "Kurs", "who_kind": "member"}, lambda w: w.child.id,
+     "Choose one of the options offered."),
+    ("action: institution", "goals/{goal}/actions", "who_institution_id",
+     lambda w: {"what": "Kurs", "who_kind": "institution"}, lambda w: w.pup.id,
+     "Choose one of the options offered."),
+    ("agreement: institution", "families/{family}/agreements/new", "institution_id",
+     lambda w: {"participant_id": str(w.parent.id), "commitment": "Kurs",
+                "action_ids": str(w.action_id)}, lambda w: w.pup.id,
+     "Choose one of the options offered."),
+    ("agreement: member", "families/{family}/agreements/new", "participant_id",
+     lambda w: {"institution_id": str(w.pup.id), "commitment": "Kurs",
+                "action_ids": str(w.action_id)}, lambda w: w.parent.id,
+     "Choose one of the options offered."),
+    ("agreement: actions", "families/{family}/agreements/new", "action_ids",
+     lambda w: {"institution_id": str(w.pup.id), "participant_id": str(w.parent.id),
+                "commitment": "Kurs"}, lambda w: w.action_id,
+     "Choose the plan actions the agreement covers."),
+    ("barrier: member", "families/{family}/barriers", "participant_id",
+     lambda w: {"kind": "transport"}, lambda w: w.child.id,
+     "Choose one of the options offered."),
+    ("diagnosis: members", "families/{family}/diagnosis/start", "member_ids", lambda w: {},
+     lambda w: w.parent.id, "Choose members of this family."),
+    ("motivation: members", "families/{family}/motivation/start", "member_ids", lambda w: {},
+     lambda w: w.parent.id, "Choose members of this family."),
+]
+
+
+@pytest.mark.parametrize("name, path, field, data, valid, message", ID_FIELDS,
+                         ids=[form[0] for form in ID_FIELDS])
+def test_an_id_in_a_form_is_read_exactly_as_offered(w, name, path, field, data, valid,
+                                                    message):
+    """int() reads "1_0", " 1\\n" and "１"; a number beyond a database integer made
+    PostgreSQL answer with a server error. Each is a message at the form."""
+    client = client_of(w, w.animator)
+    before = saved(w)
+    rest = data(w)
+    for value in ("1_0", "²", "１", f" {valid(w)}\n", f"{valid(w)} ", "99999999999999999999",
+                  "-1", "0", "0x1"):
+        response = client.post(url(w, path), data={**rest, field: value})
+        assert response.status_code == 422, (name, value)
+        assert message in text(response), (name, value)
+        assert saved(w) == before, (name, value)
+
+
+def test_the_sign_form_reads_the_member_id_exactly_as_offered(w):
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        plan = transitions.start_plan(db.session.get(Case, w.case_b_id))
+        transitions.add_goal(plan, text="Praca")
+        db.session.commit()
+    client = client_of(w, w.animator)
+    for value in (f" {w.parent_b.id}\n", "99999999999999999999", "1_0"):
+        response = client.post(url(w, "families/{family_b}/plan/sign"),
+                               data={"side": "family", "participant_id": value})
+        assert response.status_code == 422, value
+        assert "Choose one of the options offered." in text(response)
+    response = client.post(url(w, "families/{family_b}/plan/sign"),
+                           data={"side": "family", "participant_id": str(w.parent_b.id)})
+    assert response.status_code == 302
+
+
+# --- 3. the dates of every form within bounds (over HTTP) -----------------------------------
+
+def test_the_dates_of_steps_contacts_and_signatures_are_neither_ancient_nor_ahead(w):
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        plan = transitions.start_plan(db.session.get(Case, w.case_b_id))
+        transitions.add_goal(plan, text="Praca")
+        db.session.commit()
+    client = client_of(w, w.animator)
+    before = saved(w)
+    for path, data, message in [
+        ("families/{family}/contacts", {"kind": "phone", "on": "9999-12-31"},
+         "A contact cannot be dated in the future."),
+        ("families/{family_b}/plan/sign", {"side": "animator", "on": "9999-12-31"},
+         "The date cannot be in the future."),
+        ("families/{family_b}/plan/sign", {"side": "animator", "on": "0001-01-01"},
+         "The plan cannot be signed before the family joined the programme"),
+        ("families/{family_b}/plan/sign",
+         {"side": "family", "participant_id": str(w.parent_b.id), "on": "0001-01-01"},
+         "The plan cannot be signed before the family joined the programme"),
+        ("families/{family}/plan/reviews", {"held_on": "9999-12-31"},
+         "A review cannot be dated in the future."),
+        ("goals/{goal}/actions", {"what": "Kurs", "who_kind": "animator",
+                                  "due_on": "9999-12-31"}, "The due date cannot be after "),
+        ("requests/", {"question": "Kursy?", "deadline": "9999-12-31"},
+         "The deadline cannot be more than a year ahead."),
+        ("requests/", {"question": "Kursy?", "deadline": "0001-01-01"},
+         "The deadline cannot be in the past."),
+        ("families/{family}/contacts", {"kind": "phone", "on": "10000-01-01"},
+         "Write the date as YYYY-MM-DD."),
+    ]:
+        response = client.post(url(w, path), data=data)
+        assert response.status_code == 422, (path, data)
+        assert message in text(response).replace("&#39;", "'"), (path, data)
+    assert saved(w) == before
+    with w.app.app_context(), partnership_scope(w.p.id):
+        case = db.session.get(Case, w.case_b_id)
+        case.stage, case.enrolled_on = "lead", None
+        db.session.commit()
+    response = client.post(url(w, "families/{family_b}/step"),
+                           data={"step": "contacted", "on": "9999-12-31"})
+    assert response.status_code == 422
+    assert "The date cannot be in the future." in text(response)
+
+
+# --- 4 and 3. the forms show their limits ------------------------------------------------------
+
+def test_every_free_text_shows_its_maximum_length_and_every_date_its_bounds(w):
+    """The browser stops at the limit the server checks (``maxlength``), and its date picker
+    offers only the days the rule takes (``min``, ``max``)."""
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        plan = transitions.start_plan(db.session.get(Case, w.case_b_id))
+        transitions.add_goal(plan, text="Praca")
+        db.session.commit()
+    animator = client_of(w, w.animator)
+    pages = [animator.get(url(w, path)) for path in (
+        "families/{family}", "families/{family}/plan", "families/{family_b}/plan",
+        "families/{family}/diagnosis", "families/{family}/agreements/new", "requests/",
+        "leads/new")]
+    pages.append(client_of(w, w.operator).get(url(w, "requests/{request}")))
+    fields, dates = {}, []
+    for response in pages:
+        assert response.status_code == 200
+        page = text(response)
+        for tag in re.findall(r"<textarea[^>]*>|<input[^>]*>", page):
+            name = re.search(r'name="([^"]+)"', tag)
+            if tag.startswith("<textarea") or 'type="text"' in tag:
+                limit = re.search(r'maxlength="([0-9]+)"', tag)
+                assert limit, tag
+                fields[name.group(1)] = int(limit.group(1))
+            elif 'type="date"' in tag:
+                assert re.search(r' min="[0-9]{4}-[0-9]{2}-[0-9]{2}"', tag), tag
+                assert re.search(r' max="[0-9]{4}-[0-9]{2}-[0-9]{2}"', tag), tag
+                dates.append(name.group(1))
+    for name in ("note", "present", "next_step", "what", "text", "notes", "strengths",
+                 "barriers_summary", "commitment", "question", "answer"):
+        assert name in fields, name
+    assert fields["strengths"] == MAX_TEXT["strengths"]
+    assert fields["present"] == MAX_TEXT["contact_present"]
+    assert fields["commitment"] == MAX_TEXT["commitment"]
+    assert sorted(set(dates)) == ["deadline", "due_on", "held_on", "lead_on", "on"]
+    lead_page = text(pages[-2])
+    assert f'min="{transitions.earliest_lead_on().isoformat()}"' in lead_page
+    assert f'max="{transitions.latest_due_on().isoformat()}"' in text(pages[1])
+    assert f'min="{(TODAY - timedelta(days=50)).isoformat()}"' in text(pages[2])  # signing

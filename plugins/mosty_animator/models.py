@@ -71,6 +71,18 @@ class Case(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
     animator: Mapped[toolkit.User | None] = relationship(foreign_keys=[animator_id])
     advisor: Mapped[toolkit.User | None] = relationship(foreign_keys=[advisor_id])
 
+    @property
+    def last_step_on(self):
+        """The date of the family's latest recruitment step (the next is not dated before)."""
+        return max(d for d in (self.lead_on, self.contacted_on, self.visited_on,
+                               self.assessed_on, self.enrolled_on) if d is not None)
+
+    @property
+    def joined_on(self):
+        """When the family joined the programme: its enrolment, or its lead when the board
+        has no enrolment date (the plan is not signed before)."""
+        return self.enrolled_on or self.lead_on
+
 
 class Contact(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
     """One contact with the family: a phone call, a home visit, a meeting."""

@@ -59,6 +59,21 @@ def _years_from(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
+def earliest_lead_on():
+    """The earliest date a lead may have (the date of the first information)."""
+    return _years_from(date.today(), -LEAD_YEARS_BACK)
+
+
+def latest_due_on():
+    """The latest due date of a plan action."""
+    return _years_from(date.today(), DUE_YEARS_AHEAD)
+
+
+def latest_deadline():
+    """The latest deadline of an information request."""
+    return date.today() + timedelta(days=DEADLINE_DAYS_AHEAD)
+
+
 def _happened(on, *, earliest, too_early, future=None):
     """``on`` as the date of something that has happened: not in the future, not before
     ``earliest`` (``too_early`` says so, with the date)."""
@@ -87,8 +102,7 @@ def _step_on(case, allowed_from, on):
     checked first, then the date, which is not before the family's previous step."""
     if case.stage not in allowed_from:
         raise Refused(_l("This step is not possible from the family's current stage."))
-    previous = max(d for d in (case.lead_on, case.contacted_on, case.visited_on,
-                               case.assessed_on, case.enrolled_on) if d is not None)
+    previous = case.last_step_on
     return _happened(on or date.today(), earliest=previous, too_early=_l(
         "The date cannot be before the family's previous step (%(date)s).",
         date=previous.isoformat()))
@@ -112,7 +126,7 @@ def add_lead(*, family, institution_id, animator_id, source, note="", on=None):
     taken = toolkit.db.session.scalar(select(Case.id).where(Case.family_id == family.id))
     if taken is not None:
         raise Refused(_l("This family is already on the recruitment board."))
-    earliest = _years_from(date.today(), -LEAD_YEARS_BACK)
+    earliest = earliest_lead_on()
     on = _happened(on or date.today(), earliest=earliest,
                    too_early=_l("The date cannot be before %(date)s.",
                                 date=earliest.isoformat()))
@@ -265,7 +279,7 @@ def add_action(goal, *, what, who_kind, who_participant_id=None, who_institution
         if due_on < lead_on:
             raise Refused(_l("The due date cannot be before the family became a lead "
                              "(%(date)s).", date=lead_on.isoformat()))
-        latest = _years_from(date.today(), DUE_YEARS_AHEAD)
+        latest = latest_due_on()
         if due_on > latest:
             raise Refused(_l("The due date cannot be after %(date)s.", date=latest.isoformat()))
     action = Action(goal=goal, what=what.strip(), who_kind=who_kind,
@@ -315,7 +329,7 @@ assert set(ACTION_STATUSES) >= {"planned", "in_progress", "done", "refused", "ca
 def _signed_on(plan, on):
     """A signature's date: not in the future, not before the family joined the programme (its
     enrolment, or its lead when the board has no enrolment date)."""
-    joined = plan.case.enrolled_on or plan.case.lead_on
+    joined = plan.case.joined_on
     return _happened(on or date.today(), earliest=joined, too_early=_l(
         "The plan cannot be signed before the family joined the programme (%(date)s).",
         date=joined.isoformat()))
@@ -449,7 +463,7 @@ def ask_operators(*, institution_id, asked_by_id, question, deadline):
         raise Refused(_l("Write the question."))
     if deadline < date.today():
         raise Refused(_l("The deadline cannot be in the past."))
-    if deadline > date.today() + timedelta(days=DEADLINE_DAYS_AHEAD):
+    if deadline > latest_deadline():
         raise Refused(_l("The deadline cannot be more than a year ahead."))
     request = InfoRequest(institution_id=institution_id, asked_by_id=asked_by_id,
                           question=question.strip(), deadline=deadline, status="open")

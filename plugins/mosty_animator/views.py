@@ -40,9 +40,10 @@ def _date(name, default=None, required=True):
 
 
 def _id(name, required=True):
-    """The id of a row chosen in the form; anything that cannot name a row is refused before
-    a query (PostgreSQL answers a number beyond its integer with a server error)."""
-    raw = (request.form.get(name) or "").strip()
+    """The id of a row chosen in the form, exactly as the page's list offers it; anything
+    else is refused before a query: "1_0", "²", " 1\n" (which int() would read), or a number
+    beyond a database integer (which PostgreSQL answers with a server error)."""
+    raw = request.form.get(name) or ""
     if not raw:
         if required:
             raise Refused(_("Fill in every required field."))
@@ -125,7 +126,11 @@ def _refused(refused, page, *args, form):
 
 @bp.context_processor
 def _limits():
-    return {"max_text": MAX_TEXT}
+    """The limits the forms show (``maxlength``, ``min`` and ``max`` of dates); the rules
+    themselves are checked in ``_text`` and ``transitions``."""
+    return {"max_text": MAX_TEXT, "earliest_lead_on": transitions.earliest_lead_on(),
+            "latest_due_on": transitions.latest_due_on(),
+            "latest_deadline": transitions.latest_deadline()}
 
 
 # --- recruitment board -----------------------------------------------------------------------
@@ -259,7 +264,7 @@ def assign_advisor(family_id):
     case = service.case_or_404(family_id)
     advisor_id = request.form.get("advisor_id", type=toolkit.row_id)  # None: names nobody
     try:
-        if (request.form.get("advisor_id") or "").strip() and advisor_id not in {
+        if request.form.get("advisor_id") and advisor_id not in {
                 m.user_id for m in service.peer_advisors(case)}:
             raise Refused(_("Choose a peer advisor of the family's county."))
         transitions.assign_advisor(case, advisor_id)
