@@ -555,3 +555,37 @@ def test_the_dates_of_an_instrument_cannot_leave_its_enrolments_outside(world):
     assert "the instrument cannot start later" in later_start.get_data(as_text=True)
     assert client.post(edit, data=instrument_form(
         starts_on=starts, ends_on=enrolled_on.isoformat())).status_code == 302
+
+
+# --- second review: an enrolment ends within its own dates --------------------------------------
+
+
+def test_an_enrolment_never_ends_before_it_began_nor_in_the_future(world):
+    instrument = add_instrument(world, starts_on=TODAY - timedelta(days=10))
+    began = TODAY - timedelta(days=5)
+    assert enrol_on(world, instrument, began.isoformat()).status_code == 302
+    (e,) = enrolments(world, instrument)
+    client = client_of(world, world.gup_clerk)
+    for action, data in (("complete", {}), ("dropout", {"reason": "Choroba"})):
+        for day, message in (((began - timedelta(days=1)).isoformat(),
+                              "The date cannot be before the enrolment."),
+                             ("0001-01-01", "The date cannot be before the enrolment."),
+                             ("2099-01-01", "The date cannot be in the future.")):
+            response = client.post(enrolment_url(e.id, action), data={"ended_on": day, **data})
+            assert response.status_code == 422, (action, day)
+            assert message in response.get_data(as_text=True), (action, day)
+    assert [(x.status, x.ended_on) for x in enrolments(world, instrument)] == [("enrolled", None)]
+    assert client.post(enrolment_url(e.id, "complete"),
+                       data={"ended_on": began.isoformat()}).status_code == 302
+    assert [(x.status, x.ended_on) for x in enrolments(world, instrument)] == [
+        ("completed", began)]
+
+
+def test_an_enrolment_is_not_dated_before_2000_even_on_an_older_instrument(world):
+    """An instrument recorded before the bounds (starting in 1995) does not let an enrolment
+    carry a date before the programme."""
+    instrument = add_instrument(world, starts_on=date(1995, 1, 1), ends_on=None)
+    response = enrol_on(world, instrument, "1999-12-31")
+    assert response.status_code == 422
+    assert "The date cannot be before 2000-01-01." in response.get_data(as_text=True)
+    assert enrolments(world, instrument) == []

@@ -607,3 +607,75 @@ def test_the_skills_form_says_what_happened(world, client, login_as):
     with world.app.app_context(), partnership_scope(world.p.id):
         assert sorted(db.session.scalars(select(Skill.name))) == ["prawo jazdy kat. b",
                                                                   "spawanie"]
+
+
+# --- second review: the hire's start date, the owner's message, a long skill --------------------
+
+
+@pytest.mark.parametrize("start, message", [
+    ("2099-01-01", "Data nie może być późniejsza niż"),
+    ((date.today() + timedelta(days=400)).isoformat(), "Data nie może być późniejsza niż"),
+    ("0001-01-01", "Data nie może być wcześniejsza niż 2000-01-01."),
+])
+def test_a_hire_starting_far_ahead_or_in_year_one_is_refused(world, client, login_as, start,
+                                                              message):
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world)
+    login_as(client, world.clerk)
+    client.post(f"/praca/labour/offers/{offer_id}/candidates", data={"participant": someone.id})
+    with world.app.app_context(), partnership_scope(world.p.id):
+        candidate_id = db.session.scalar(select(Candidate.id))
+    response = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
+                           data={f"h{candidate_id}-start_date": start})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.get(Candidate, candidate_id).status == "referred"
+        assert db.session.scalars(select(Outcome)).all() == []
+
+
+def test_the_transition_refuses_a_job_start_far_ahead(world):
+    someone = person(world, WAWRZENCZYCE, skills=["obsługa klienta"])
+    offer_id = offer(world)
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        candidate = transitions.refer_candidate(db.session.get(JobOffer, offer_id), someone.id,
+                                                institution_id=world.office.id,
+                                                actor_id=world.clerk.id)
+        with pytest.raises(transitions.OfferRefused, match="późniejsza niż"):
+            transitions.hire_candidate(candidate, start_date=date(2099, 1, 1),
+                                       institution_id=world.office.id, actor_id=world.clerk.id)
+        db.session.rollback()
+
+
+def test_a_clerk_of_another_office_is_told_who_changes_the_offer(world, client, login_as):
+    other_office = world.f.institution(world.p, name="Grodzki Urząd Pracy",
+                                       kind="labour_office", teryt="1261")
+    other_clerk = world.f.staff(other_office, roles=("caseworker", "labour_clerk"))
+    offer_id = offer(world)
+    login_as(client, other_clerk)
+    for method, path in (("get", "edit"), ("post", "edit"), ("post", "close"),
+                         ("post", "reopen")):
+        response = getattr(client, method)(f"/praca/labour/offers/{offer_id}/{path}",
+                                           data=offer_form(world, position="Cudze"))
+        assert response.status_code == 403, path
+        html = response.get_data(as_text=True)
+        assert "Zmieniać ofertę może tylko urząd pracy, który ją przyjął." in html, path
+        assert "Sprzedawca" in html  # the offer's own page, not an empty error
+    with world.app.app_context(), partnership_scope(world.p.id):
+        o = db.session.get(JobOffer, offer_id)
+        assert (o.position, o.status) == ("Sprzedawca", "open")
+
+
+def test_a_skill_too_long_is_refused_at_the_field(world, client, login_as):
+    someone = person(world, WAWRZENCZYCE)
+    login_as(client, world.clerk)
+    url = f"/praca/labour/skills?participant={someone.id}"
+    long_one = "obsługa " + "x" * 90
+    response = client.post(url, data={"skills": f"spawanie, {long_one}"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    # At the field, naming the skill (it was a refusal above the page, naming none).
+    assert "oddziel przecinkami lub nowymi wierszami): " + long_one[:40] + "…" in html
+    assert long_one in html  # what was typed is kept
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalars(select(Skill)).all() == []

@@ -953,3 +953,83 @@ def test_registration_dates_and_the_benefit_end_are_bounded_in_the_forms(world):
         "benefit_until": ahead.isoformat()}).status_code == 302
     with in_a(world) as session:
         assert session.scalar(select(LabourRegistration.benefit_until)) == ahead
+
+
+# --- second review: the benefit belongs to its period -------------------------------------------
+
+
+def test_the_import_refuses_a_benefit_that_runs_past_the_deregistration_or_before_the_registration(
+        import_world):
+    """QA: a closed period with a benefit end in the future was accepted. The benefit stops
+    with the deregistration, so a closed period's benefit has ended by then; it never ends
+    before the registration; and "nie" with an end date is a contradiction. Each error under
+    "Zasiłek do", the value refused."""
+    world = import_world
+    ahead = date.today() + timedelta(days=90)
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2024-02-01;2024-06-03;podjęcie pracy;;tak;{ahead:%d.%m.%Y}",
+        f"{ANNA_PESEL};bezrobotny;2024-09-01;2024-12-02;inne;;tak;2024-12-03",
+        f"{ANNA_PESEL};bezrobotny;2025-01-02;2025-03-01;inne;;tak;2024-12-31",
+        f"{ANNA_PESEL};bezrobotny;2025-04-01;;;;nie;2025-06-30",
+    )).report
+    errors = {(e["line"], e["column"]): e["message"] for e in report["errors"]}
+    assert set(errors) == {(2, "Zasiłek do"), (3, "Zasiłek do"), (4, "Zasiłek do"),
+                           (5, "Zasiłek do")}
+    assert "2024-06-03" in errors[(2, "Zasiłek do")]
+    assert "2024-12-02" in errors[(3, "Zasiłek do")]
+    assert "2025-01-02" in errors[(4, "Zasiłek do")]
+    assert periods_of(world, world.anna_with_pesel.id) == []
+
+
+def test_the_import_takes_a_benefit_that_ended_with_the_period(import_world):
+    world = import_world
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2024-02-01;2024-06-03;podjęcie pracy;CAZ/1;tak;2024-06-03",
+    )).report
+    assert report["errors"] == []
+    with in_a(world) as session:
+        registration = session.scalar(select(LabourRegistration).where(
+            LabourRegistration.participant_id == world.anna_with_pesel.id))
+        assert (registration.benefit_entitled, registration.benefit_until) == (
+            True, D(2024, 6, 3))
+    assert periods_of(world, world.anna_with_pesel.id) == [
+        ("unemployed", D(2024, 2, 1), D(2024, 6, 3), "employment")]
+
+
+def test_a_closed_registration_takes_no_benefit_end_after_its_deregistration(world):
+    client = client_of(world, world.gup_clerk)
+    assert register(world, client, registered_on="2024-03-01").status_code == 302
+    assert client.post(url(world, "deregister"), data={
+        "reason": "employment", "on": "2024-09-02"}).status_code == 302
+    ahead = (date.today() + timedelta(days=60)).isoformat()
+    response = client.post(url(world, "details"), data={
+        "case_no": "CAZ/1", "benefit_entitled": "y", "benefit_until": ahead})
+    assert response.status_code == 422
+    assert ("The benefit stops with the deregistration: it cannot end after 2024-09-02."
+            in response.get_data(as_text=True))
+    with in_a(world) as session:
+        assert session.scalar(select(LabourRegistration.benefit_until)) is None
+    assert client.post(url(world, "details"), data={
+        "case_no": "CAZ/1", "benefit_entitled": "y",
+        "benefit_until": "2024-08-31"}).status_code == 302
+    with in_a(world) as session:
+        assert session.scalar(select(LabourRegistration.benefit_until)) == D(2024, 8, 31)
+
+
+def test_podjecie_pracy_is_offered_and_ends_the_registration_as_employed(world):
+    """The "took up work" reason: in the deregistration form (in Polish) and, once chosen,
+    the registry says employed."""
+    from mosty.participants.models import Participant
+
+    client = login(world.app.test_client(), world.gup_clerk)  # in Polish
+    assert register(world, client, registered_on="2024-03-01").status_code == 302
+    page = client.get(url(world)).get_data(as_text=True)
+    assert 'value="employment"' in page
+    assert "podjęcie zatrudnienia lub innej pracy zarobkowej" in page
+    assert 'value="status_changed"' not in page
+    assert client.post(url(world, "deregister"), data={
+        "reason": "employment", "on": "2024-09-02"}).status_code == 302
+    assert periods_of(world, world.anna.id) == [
+        ("unemployed", D(2024, 3, 1), D(2024, 9, 2), "employment")]
+    with in_a(world) as session:
+        assert session.get(Participant, world.anna.id).labour_status == "employed"

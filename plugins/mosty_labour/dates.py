@@ -22,6 +22,8 @@ PROGRAMME_BEGINS = date(2000, 1, 1)
 BENEFIT_MONTHS_AHEAD = 24
 # An instrument is planned at most three years ahead (its start and its end).
 INSTRUMENT_MONTHS_AHEAD = 36
+# A hired person starts work at most a year after the employer's answer is recorded.
+JOB_START_MONTHS_AHEAD = 12
 
 
 def months_ahead(months, today=None):

@@ -121,6 +121,8 @@ def _check_enrolment_day(instrument, on, today):
     if on < instrument.starts_on:
         raise ActivationRefused(_l("The enrolment cannot be dated before the instrument starts "
                                    "(%(day)s).", day=instrument.starts_on.isoformat()))
+    if on < PROGRAMME_BEGINS:  # whatever an instrument recorded before the bounds says
+        raise ActivationRefused(outside(on, PROGRAMME_BEGINS, today))
     if instrument.ends_on is not None and instrument.ends_on < on:
         if instrument.ends_on < today:
             raise ActivationRefused(_l("This instrument has already ended."))

@@ -24,13 +24,14 @@ from wtforms.validators import (
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
-from ..dates import PROGRAMME_BEGINS, within
+from ..dates import JOB_START_MONTHS_AHEAD, PROGRAMME_BEGINS, months_ahead, within
 from .service import parse_skills
 
 INVALID_CHOICE = _l("Choose one of the options offered.")
 INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
 TOO_LONG = _l("At most %(max)d characters.")
 CHOOSE_A_SUGGESTION = _l("Choose a person from the suggestions.")
+SKILL_MAX = 80  # the column's length (labour_skill.name)
 
 
 def optional_id(value):
@@ -132,9 +133,16 @@ class SkillsForm(toolkit.Form):
         description=_l("One per line or separated by commas."))
 
     def validate_skills(self, field):
-        if field.data and not parse_skills(field.data):
+        names = parse_skills(field.data) if field.data else None
+        if field.data and not names:
             raise ValidationError(_l("Type at least one skill: commas and spaces alone name "
                                      "none."))
+        too_long = next((name for name in names or () if len(name) > SKILL_MAX), None)
+        if too_long is not None:
+            # At the field, naming the skill: the whole text may hold many short ones.
+            raise ValidationError(_l("A skill has at most %(max)d characters (separate skills "
+                                     "with commas or new lines): %(skill)s…", max=SKILL_MAX,
+                                     skill=too_long[:40]))
 
 
 class ReferCandidateForm(toolkit.Form):
@@ -155,7 +163,8 @@ class ReferCandidateForm(toolkit.Form):
 
 class HireForm(toolkit.Form):
     start_date = DateField(_l("Start date"), invalid_value_message=INVALID_DATE,
-                           validators=[InputRequired(message=INVALID_DATE)])
+                           validators=[InputRequired(message=INVALID_DATE), within(
+                               PROGRAMME_BEGINS, lambda: months_ahead(JOB_START_MONTHS_AHEAD))])
 
 
 class NotHiredForm(toolkit.Form):

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
-from ..dates import PROGRAMME_BEGINS, outside
+from ..dates import JOB_START_MONTHS_AHEAD, PROGRAMME_BEGINS, months_ahead, outside
 from . import service
 from .models import Candidate, JobOffer, Skill
 
@@ -194,6 +194,9 @@ def hire_candidate(candidate, *, start_date, institution_id, actor_id):
         raise OfferRefused(_l("Give the start date of the job."))
     if start_date < candidate.referred_at.date():
         raise OfferRefused(_l("The job cannot start before the person was put forward."))
+    wrong = outside(start_date, PROGRAMME_BEGINS, months_ahead(JOB_START_MONTHS_AHEAD))
+    if wrong is not None:
+        raise OfferRefused(wrong)
     offer = candidate.offer
     _claim_answer(candidate, "hired")
     outcome = toolkit.record_outcome(candidate.participant, institution_id=institution_id, values={

@@ -42,13 +42,19 @@ def require_clerk():
     return institution_id
 
 
-def require_owner(offer):
+def owner_institution_id(offer):
     """Changing an offer is for the clerks of the labour office that took it (as instruments
-    are their office's): a clerk of another office knows the offer (it is listed), so 403."""
+    are their office's): the clerk's office when it took the offer, None for a clerk of
+    another office (who knows the offer: it is listed, so ``not_owner`` answers 403); other
+    members get 403 from ``require_clerk``."""
     institution_id = require_clerk()
-    if offer.institution_id != institution_id:
-        abort(403)
-    return institution_id
+    return institution_id if offer.institution_id == institution_id else None
+
+
+def not_owner(offer):
+    """403 on the offer's page, saying who changes it."""
+    return _offer_page(offer, status=403, refusal=gettext(
+        "Only the labour office that took the offer can change it."))
 
 
 @bp.route("/offers/")
@@ -90,7 +96,9 @@ def new_offer():
 @toolkit.requires_write
 def edit_offer(offer_id):
     offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
-    institution_id = require_owner(offer)
+    institution_id = owner_institution_id(offer)
+    if institution_id is None:
+        return not_owner(offer)
     form = OfferForm.for_offer(offer, service.employers())
     refusal = None
     if form.validate_on_submit():
@@ -163,7 +171,9 @@ def _after_change(offer, done_message, change):
 @bp.route("/offers/<int:offer_id>/close", methods=["POST"])
 def close_offer(offer_id):
     offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
-    institution_id = require_owner(offer)
+    institution_id = owner_institution_id(offer)
+    if institution_id is None:
+        return not_owner(offer)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return _after_change(offer, gettext("The offer is closed."), lambda: transitions.close_offer(
@@ -173,7 +183,9 @@ def close_offer(offer_id):
 @bp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
 def reopen_offer(offer_id):
     offer = service.offer_or_404(offer_id)  # another partnership's offer: 404 before 403
-    institution_id = require_owner(offer)
+    institution_id = owner_institution_id(offer)
+    if institution_id is None:
+        return not_owner(offer)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return _after_change(offer, gettext("The offer is open again."),

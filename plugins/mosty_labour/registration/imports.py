@@ -122,7 +122,8 @@ class _Row:
                                              "„poszukujący pracy”.")))
         self.registered_on = self._day(values, "registered_on", required=True)
         self.deregistered_on = self._day(values, "deregistered_on")
-        # The benefit's end is usually still ahead: only a slip of the keyboard is refused.
+        # While the period runs the benefit's end is usually ahead (up to two years; checked
+        # against the period's dates in _check_benefit_end).
         self.benefit_until = self._day(values, "benefit_until",
                                        latest=months_ahead(BENEFIT_MONTHS_AHEAD))
         self.reason = _reason(values.get("reason"))
@@ -140,6 +141,28 @@ class _Row:
                 and self.deregistered_on < self.registered_on):
             self.errors.append(("deregistered_on", _l("The deregistration cannot be before "
                                                       "the registration.")))
+        self._check_benefit_end()
+
+    def _check_benefit_end(self):
+        """The benefit belongs to the period: it is paid from the registration on and stops
+        with the deregistration (the person is no longer unemployed). So its end is not before
+        the registration, and once the period has ended, not after the deregistration (hence
+        never in the future); only while the period runs may it lie ahead. Each error is filed
+        under "benefit until", the value it refuses."""
+        until = self.benefit_until
+        if until is None or any(key == "benefit_until" for key, _message in self.errors):
+            return
+        if self.benefit is False:
+            self.errors.append(("benefit_until", _l("A benefit end date needs the entitlement "
+                                                    "to benefit.")))
+        elif self.registered_on and until < self.registered_on:
+            self.errors.append(("benefit_until", _l(
+                "The benefit cannot end before the registration (%(day)s).",
+                day=self.registered_on.isoformat())))
+        elif self.deregistered_on and until > self.deregistered_on:
+            self.errors.append(("benefit_until", _l(
+                "The benefit stops with the deregistration: it cannot end after %(day)s.",
+                day=self.deregistered_on.isoformat())))
 
     def _day(self, values, key, required=False, latest=None):
         """The date in the column; from 1990 (``REGISTRATIONS_BEGIN``) up to today, or up to

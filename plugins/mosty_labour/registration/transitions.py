@@ -213,7 +213,9 @@ def deregister(registration, *, office_id, actor_id, on, reason, import_id=None)
 
 def update_details(registration, *, office_id, actor_id, case_no, benefit_entitled,
                    benefit_until, import_id=None):
-    """The office's case number and the entitlement to benefit."""
+    """The office's case number and the entitlement to benefit. The benefit's end may lie
+    ahead (up to ``BENEFIT_MONTHS_AHEAD`` months) while the person is registered; once the
+    registration has ended, a new end cannot be after the deregistration."""
     _own(registration, office_id)
     if benefit_until is not None and not benefit_entitled:
         raise RegistrationRefused(_l("A benefit end date needs the entitlement to benefit."))
@@ -222,6 +224,14 @@ def update_details(registration, *, office_id, actor_id, case_no, benefit_entitl
         wrong = outside(benefit_until, REGISTRATIONS_BEGIN, months_ahead(BENEFIT_MONTHS_AHEAD))
         if wrong is not None:
             raise RegistrationRefused(wrong)
+    last = registration.last_period
+    if (benefit_until is not None and benefit_until != registration.benefit_until
+            and last is not None and last.deregistered_on is not None
+            and benefit_until > last.deregistered_on):
+        # The benefit stops with the deregistration: a closed file's benefit has ended. (A date
+        # recorded before is left alone when only the case number changes.)
+        raise RegistrationRefused(_l("The benefit stops with the deregistration: it cannot end "
+                                     "after %(day)s.", day=last.deregistered_on.isoformat()))
     values = {"case_no": (case_no or "").strip(), "benefit_entitled": bool(benefit_entitled),
               "benefit_until": benefit_until}
     changed = sorted(name for name, value in values.items()
