@@ -1,9 +1,10 @@
 """Changes the administration refuses because they would lock administrators out.
 
-Nobody deletes or switches off their own account, or takes away their own administrator rights;
-no change leaves a partnership without an active partnership administrator. The platform keeps
-one too: only platform administrators change platform administrators, and the one changing
-stays. An administrator who means it asks another one.
+Nobody deletes or switches off their own account or their own membership, or takes away their
+own administrator rights; no change leaves a partnership without an active partnership
+administrator, nor the platform without an active platform administrator (only platform
+administrators change platform administrators, and the one changing stays; the check is there
+all the same). An administrator who means it asks another one.
 
 The checks read the database: after a change is flushed it holds the new state; a record about
 to be deleted is named in ``leaving``.
@@ -12,7 +13,7 @@ to be deleted is named in ``leaving``.
 from dataclasses import dataclass
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..auth.models import Membership, User
 from ..extensions import db
@@ -86,6 +87,17 @@ def keep_admin_seats(before, leaving=()):
                 partnership=partnership.name))
 
 
+def keep_platform_admin(user):
+    """Refuse a change that leaves no active platform administrator (``user``, flushed or about
+    to be deleted, was one before it)."""
+    others = db.session.scalar(
+        select(func.count(User.id)).where(User.id != user.id, User.active.is_(True),
+                                          User.is_platform_admin.is_(True)))
+    if not others:
+        raise AdminRefusal(_("Mosty would be left without an active platform administrator. "
+                             "Make someone else a platform administrator first."))
+
+
 def check_account_change(before, user):
     """Refuse switching off one's own account or dropping one's own platform administrator
     flag, and a change that leaves a partnership without an administrator. Call after the
@@ -97,6 +109,8 @@ def check_account_change(before, user):
         if before.platform_admin and not user.is_platform_admin:
             raise AdminRefusal(_("You cannot take away your own platform administrator "
                                  "rights. Ask another platform administrator."))
+    if before.platform_admin and not (user.active and user.is_platform_admin):
+        keep_platform_admin(user)
     keep_admin_seats(before.seats)
 
 
@@ -104,6 +118,8 @@ def check_account_deletion(user):
     if user.id == current_user.id:
         raise AdminRefusal(_("You cannot delete your own account. Ask another administrator."))
     standing = account_standing(user)
+    if standing.platform_admin:
+        keep_platform_admin(user)
     keep_admin_seats(standing.seats, leaving=[seat.membership_id for seat in standing.seats])
 
 
@@ -114,12 +130,45 @@ def membership_seats(membership):
     return admin_seats(Membership.id == membership.id)
 
 
+@dataclass(frozen=True)
+class MembershipStanding:
+    """What of a membership the checks compare: taken before a change."""
+
+    user_id: int | None
+    active: bool
+    seats: tuple[AdminSeat, ...]
+
+
+def membership_standing(membership):
+    return MembershipStanding(user_id=membership.user_id, active=bool(membership.active),
+                              seats=tuple(membership_seats(membership)))
+
+
+def check_membership_change(before, membership):
+    """Refuse switching off one's own membership or handing it to someone else, and losing an
+    administrator seat (one's own, or a partnership's last). Call after the change is
+    flushed."""
+    keep_admin_seats(before.seats)
+    if before.user_id == current_user.id and before.active and not (
+            membership.active and membership.user_id == current_user.id):
+        raise AdminRefusal(_("You cannot switch off your own membership or give it to someone "
+                             "else. Ask another administrator."))
+
+
 def check_membership_deletion(membership):
     seats = membership_seats(membership)
     keep_admin_seats(seats, leaving=[seat.membership_id for seat in seats])
+    if membership.user_id == current_user.id:
+        raise AdminRefusal(_("You cannot delete your own membership. Ask another "
+                             "administrator."))
 
 
 def check_institution_deletion(institution):
     """Deleting an institution deletes the memberships of the people working there."""
     seats = admin_seats(Membership.institution_id == institution.id)
     keep_admin_seats(seats, leaving=[seat.membership_id for seat in seats])
+    own = db.session.scalar(select(func.count(Membership.id)).where(
+        Membership.institution_id == institution.id, Membership.user_id == current_user.id))
+    if own:
+        raise AdminRefusal(_("You work in this institution: deleting it would delete your own "
+                             "membership. Ask another administrator."))

@@ -633,7 +633,7 @@ class MembershipView(ScopedModelView):
         form.roles.choices = role_choices(getattr(form._obj, "roles", None))
 
     def state_before_change(self, model):
-        return guards.membership_seats(model)
+        return guards.membership_standing(model)
 
     def check_change(self, form, model, is_created):
         if model.institution is not None:
@@ -641,7 +641,7 @@ class MembershipView(ScopedModelView):
             model.partnership_id = model.institution.partnership_id
         if not is_created:
             db.session.flush()
-            guards.keep_admin_seats(form.state_before)
+            guards.check_membership_change(form.state_before, model)
 
     def check_delete(self, model):
         guards.check_membership_deletion(model)

@@ -66,6 +66,7 @@ def http_error(error):
         401: gettext("A valid API token is required."),
         404: gettext("Not found."),
         405: gettext("This address does not accept this method."),
+        409: gettext("The request conflicts with the record's current state."),
         413: gettext("The request is too large."),
     }
     return jsonify({"error": messages.get(error.code, error.name), "status": error.code}), \
