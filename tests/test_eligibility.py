@@ -241,7 +241,7 @@ def test_the_verdict_is_stored_as_plain_data_with_the_day_it_was_made(app, facto
     recorded = verdict_for(app, krakow, "1", participant=person).as_dict()
     assert recorded["eligible"] is True
     assert recorded["evaluated_on"] == date.today().isoformat()
-    assert all(set(r) == {"ok", "text"} for r in recorded["reasons"])
+    assert all(set(r) == {"ok", "code", "params", "text"} for r in recorded["reasons"])
 
 
 # --- criteria are data an admin may edit: a typo never breaks a caseworker's page ---------------

@@ -19,7 +19,7 @@ from mosty.admin.views import TERYT as ADMIN_TERYT
 from mosty.audit.models import AuditEntry
 from mosty.consents.models import Consent
 from mosty.extensions import db
-from mosty.forms import EARLIEST_RECORD_DATE, Form
+from mosty.forms import EARLIEST_RECORD_DATE, Form, whole_number
 from mosty.outcomes.models import Outcome
 from mosty.participants.forms import dependant_year_problem
 from mosty.participants.models import CareRelation, Participant
@@ -136,6 +136,42 @@ def test_a_job_offer_refuses_a_teryt_code_in_arabic_indic_digits(app):
         form.validate()
         assert [str(e) for e in form.commune_teryt.errors] == [
             "Wpisz 7-cyfrowy kod TERYT gminy, np. 1261011."]
+
+
+def other_digits(number):
+    """The number in Arabic-Indic digits, which int() reads as the number itself."""
+    return "".join(chr(0x0660 + int(d)) for d in str(number))
+
+
+@pytest.mark.parametrize("value", [other_digits(3), " 3", "+3", "3_0", "3\n", True])
+def test_a_chosen_id_is_read_from_ascii_digits_only(value):
+    with pytest.raises(ValueError):
+        whole_number(value)
+
+
+def test_a_chosen_id_in_ascii_digits_or_as_a_number_is_read():
+    assert (whole_number("3"), whole_number(3)) == (3, 3)
+
+
+def test_an_institution_chosen_in_other_digits_is_not_a_choice_offered(app, world):
+    client = signed_in(app, world.worker)
+    before = len(rows(app, Consent))
+    response = client.post(f"/{SLUG}/consents/new?participant={world.anna.id}", data={
+        "lawful_basis": "consent", "purposes": ["support"],
+        "institutions": [other_digits(world.gup.id)], "given_on": TODAY.isoformat()})
+    assert response.status_code == 422
+    assert "Choose one of the options offered." in page(response)
+    assert len(rows(app, Consent)) == before
+
+
+def test_a_referral_to_an_institution_in_other_digits_is_refused(app, world):
+    client = signed_in(app, world.worker)
+    response = client.post(f"/{SLUG}/referrals/new?participant={world.anna.id}", data={
+        "to_institution": other_digits(world.gup.id), "service": "", "reason": "Szuka pracy",
+        "shared_fields": ["contact"], "due_on": (TODAY + timedelta(days=14)).isoformat()})
+    assert response.status_code == 422
+    assert "Choose one of the options offered." in page(response)
+    assert rows(app, Referral) == []
 
 
 # --- 2. WTForms' own messages: translated sentences, said once --------------------------------

@@ -306,6 +306,31 @@ def test_a_restricted_path_can_be_ended_but_not_moved_on(world):
     assert status_of(world, path) == "exited"
 
 
+@pytest.mark.parametrize("state", STATES)
+def test_an_eligible_path_of_a_restricted_or_anonymised_person_is_not_started(world, state):
+    # An open path holds an erasure request back, so the record is anonymised directly.
+    change, message = {**STATES, "anonymised": (anonymise_person, ANONYMISED_MESSAGE)}[state]
+    path = path_of(world, world.anna, status="eligible")
+    change(world, world.anna)
+    client = client_of(world)
+    refused = client.post(f"/{SLUG}/enrollment/{path.id}/start", follow_redirects=True)
+    assert refused.status_code == 200 and str(message) in text_of(refused)
+    assert status_of(world, path) == "eligible"
+
+
+def test_a_family_path_is_not_moved_on_while_a_member_is_restricted(world):
+    path = path_of(world, None, family=world.family)
+    restrict_person(world, world.ewa)
+    client = client_of(world)
+    refused = client.post(f"/{SLUG}/enrollment/{path.id}/assess", follow_redirects=True)
+    assert str(MEMBER_RESTRICTED_MESSAGE) in text_of(refused)
+    assert status_of(world, path) == "recruited"
+    lift_restriction_of(world, world.ewa)
+    client.post(f"/{SLUG}/enrollment/{path.id}/assess")
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.get(Enrollment, path.id).eligibility is not None
+
+
 def test_a_family_with_a_restricted_member_is_not_recruited_an_anonymised_one_is(world):
     restrict_person(world, world.ewa)
     url = f"/{SLUG}/enrollment/new?family={world.family.id}"

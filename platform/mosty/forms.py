@@ -67,6 +67,16 @@ def unreadable_input_stops(form, field):
         raise StopValidation()
 
 
+def whole_number(value):
+    """``coerce`` for a select of ids or numbers: an int, or ASCII digits only. ``int()`` would
+    also read other scripts' digits ("١"), spaces, "+1" and "1_0" as a choice offered."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise ValueError("not a whole number")
+
+
 def date_within(earliest=EARLIEST_RECORD_DATE, days_ahead=0, too_early=None, too_late=None):
     """A check that a date falls from ``earliest`` (a date, or a function giving one, such as
     ``date.today``) to ``days_ahead`` days after today (0: today at the latest). The messages

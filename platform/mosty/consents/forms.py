@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form, date_within
+from ..forms import Form, date_within, whole_number
 from ..i18n import lazy_gettext as _l
 from .models import LAWFUL_BASES, PURPOSES
 
@@ -76,7 +76,7 @@ class ConsentForm(Form):
                        "person may be referred to them, with the data chosen in the referral."),
     )
     institutions = CheckboxesField(
-        _l("Institutions that may see the record"), coerce=int,
+        _l("Institutions that may see the record"), coerce=whole_number,
         description=_l("Only these institutions of the partnership get access, and only "
                        "while the consent is active."),
     )

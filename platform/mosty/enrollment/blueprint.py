@@ -2,9 +2,12 @@
 
 from flask import Blueprint
 
-from . import sections, views  # noqa: F401 - sections registers the participant/family parts
+from . import eligibility, sections, views  # noqa: F401 - sections registers the page parts
 
 bp = Blueprint("enrollment", __name__, template_folder="templates")
+# A stored verdict read out in the viewer's language (enrollment/_macros.html).
+bp.add_app_template_global(eligibility.reason_text, "eligibility_reason_text")
+bp.add_app_template_global(eligibility.evaluated_on, "eligibility_evaluated_on")
 
 bp.add_url_rule("/new", "new", views.new, methods=("GET", "POST"))
 bp.add_url_rule("/<int:enrollment_id>/", "detail", views.detail)

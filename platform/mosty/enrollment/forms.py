@@ -6,7 +6,7 @@ from flask_babel import format_date
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from ..forms import Form
+from ..forms import Form, whole_number
 from ..i18n import lazy_gettext as _l
 from ..services.forms import select_choices
 
@@ -14,7 +14,7 @@ RETENTION_MAX_YEARS = 50
 
 
 class RecruitForm(Form):
-    target_group = SelectField(_l("Target group"), coerce=int,
+    target_group = SelectField(_l("Target group"), coerce=whole_number,
                                validators=[InputRequired(message=_l("Choose a target group."))])
 
     def __init__(self, groups, **kwargs):

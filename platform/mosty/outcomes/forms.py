@@ -3,7 +3,7 @@
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import Form
+from ..forms import Form, whole_number
 from ..i18n import lazy_gettext as _l
 from ..participants.labels import CONTRACT_LABELS
 from ..participants.models import CONTRACT_TYPES
@@ -73,7 +73,7 @@ class OutcomeForm(Form):
 
 class FollowUpForm(Form):
     months = SelectField(
-        _l("Follow-up"), coerce=int,
+        _l("Follow-up"), coerce=whole_number,
         choices=_months_choices,
         validators=[InputRequired(message=_l("Choose 3 or 6 months."))])
     status = SelectField(

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..consents.forms import INVALID_DATE, CheckboxesField, ChoiceField, choices
-from ..forms import Form, date_within
+from ..forms import Form, date_within, whole_number
 from ..i18n import lazy_gettext as _l
 from .transitions import DEFAULT_ANSWER_DAYS
 
@@ -30,7 +30,7 @@ def optional_id(value):
     """Coerce a submitted id; the empty choice ("none") becomes None."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return whole_number(value)
 
 
 def _text(label, required_message=None):

@@ -23,7 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from ..forms import Form
+from ..forms import Form, whole_number
 from ..i18n import lazy_gettext as _l
 from .models import SERVICE_KINDS
 from .service import SERVICE_KIND_LABELS
@@ -139,7 +139,7 @@ def hours_in_a_day(form, field):
 
 
 class DeliveryForm(Form):
-    service = SelectField(_l("Service"), coerce=int,
+    service = SelectField(_l("Service"), coerce=whole_number,
                           validators=[InputRequired(message=_l("Choose a service."))])
     delivered_on = date_field(_l("Date"), not_in_future, not_too_early)
     hours = PlainDecimalField(
