@@ -11,6 +11,7 @@ from ..privacy.restriction import (
     ProcessingRestricted,
     ensure_not_restricted,
     ensure_record_open,
+    warn_on_form,
 )
 from . import service
 from .access import require_case_access
@@ -42,11 +43,7 @@ def new():
             flash(gettext("The consent has been recorded."), "success")
             return redirect(service.participant_page_url(participant.id))
     elif request.method == "GET":
-        # Said before anything is ticked, rather than after a refused save.
-        try:
-            ensure_not_restricted(participant)
-        except ProcessingRestricted as refused:
-            form.form_errors.append(str(refused))
+        warn_on_form(form, ensure_not_restricted, participant)
     html = render_template("consents/new.html", form=form, participant=participant,
                            back_url=service.participant_page_url(participant.id))
     audit.record("read", participant, detail={"fields": ["first_name", "last_name"],
@@ -66,10 +63,7 @@ def withdraw(consent_id):
     if consent.withdrawn_on is not None:
         form.form_errors.append(gettext("This consent has already been withdrawn."))
     elif request.method == "GET":
-        try:
-            ensure_record_open(participant)
-        except ProcessingRestricted as closed:
-            form.form_errors.append(str(closed))
+        warn_on_form(form, ensure_record_open, participant)
     elif form.validate_on_submit():
         try:
             service.withdraw_consent(consent, institution_id=institution_id,

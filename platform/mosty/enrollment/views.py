@@ -12,7 +12,7 @@ from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
 from ..ids import row_id
 from ..outcomes.service import FOLLOW_UP_STATUS_LABELS, follow_ups_of
-from ..privacy.restriction import ProcessingRestricted
+from ..privacy.restriction import ProcessingRestricted, warn_on_form
 from ..services.service import family_page_url, participant_page_url
 from . import service
 from .forms import RecruitForm, RetentionForm
@@ -75,11 +75,7 @@ def new():
             flash(*_verdict_message(verdict, group))
             return redirect(back_url)
     elif request.method == "GET":
-        # Said before anything is chosen, rather than after a refused save.
-        try:
-            service.ensure_subject_not_restricted(subject)
-        except ProcessingRestricted as refused:
-            form.form_errors.append(str(refused))
+        warn_on_form(form, service.ensure_subject_not_restricted, subject)
     audit.record("read", subject, detail={"form": "recruit"})
     db.session.commit()
     status = 422 if request.method == "POST" else 200

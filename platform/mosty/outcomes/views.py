@@ -18,7 +18,7 @@ from ..families.models import Family
 from ..i18n import gettext
 from ..ids import row_id
 from ..pagination import paginate, sort_order
-from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
+from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted, warn_on_form
 from ..services.service import family_page_url, participant_page_url
 from . import service
 from .forms import FollowUpForm, OutcomeForm
@@ -42,11 +42,7 @@ def new():
             flash(gettext("The outcome has been recorded."), "success")
             return redirect(participant_page_url(participant.id))
     elif request.method == "GET":
-        # Said before anything is typed, rather than after a refused save.
-        try:
-            ensure_not_restricted(participant)
-        except ProcessingRestricted as refused:
-            form.form_errors.append(str(refused))
+        warn_on_form(form, ensure_not_restricted, participant)
     audit.record("read", participant, detail={"fields": ["first_name", "last_name"],
                                               "form": "outcome"})
     db.session.commit()
@@ -80,10 +76,7 @@ def new_follow_up():
             return redirect(url_for(".follow_ups"))
     subject = subject_of(enrollment)
     if request.method == "GET":
-        try:
-            ensure_subject_not_restricted(subject)
-        except ProcessingRestricted as refused:
-            form.form_errors.append(str(refused))
+        warn_on_form(form, ensure_subject_not_restricted, subject)
     audit.record("read", enrollment, detail={"participant_id": enrollment.participant_id,
                                              "family_id": enrollment.family_id,
                                              "form": "follow_up"})

@@ -60,6 +60,16 @@ def ensure_not_restricted(participant):
         raise ProcessingRestricted()
 
 
+def warn_on_form(form, check, subject):
+    """Put on a form, when it is first shown, the refusal its save would meet (``check``:
+    ``ensure_not_restricted``, ``ensure_record_open`` or the like, applied to ``subject``),
+    so that it is said before anything is typed rather than after."""
+    try:
+        check(subject)
+    except ProcessingRestricted as refused:
+        form.form_errors.append(str(refused))
+
+
 def _reason(reason):
     reason = (reason or "").strip()
     if not reason:

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import gettext
 from ..ids import row_id
 from ..pagination import paginate, sort_order
-from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
+from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted, warn_on_form
 from . import service
 from .forms import CatalogueFilterForm, DeliveryForm, ServiceForm
 
@@ -112,11 +112,7 @@ def new_delivery():
                               service=chosen.name), "warning")
             return redirect(service.participant_page_url(participant.id))
     elif request.method == "GET":
-        # Said before anything is typed, rather than after a refused save.
-        try:
-            ensure_not_restricted(participant)
-        except ProcessingRestricted as refused:
-            form.form_errors.append(str(refused))
+        warn_on_form(form, ensure_not_restricted, participant)
     audit.record("read", participant, detail={"fields": ["first_name", "last_name"],
                                               "form": "service_delivery"})
     db.session.commit()
