@@ -29,6 +29,8 @@ REASONS = {
     "labour_status_fits": _l("labour-market status: %(status)s"),
     "labour_status_does_not_fit": _l("labour-market status %(status)s does not fit this "
                                      "target group"),
+    "labour_status_not_given": _l("labour-market status not given: the criterion is not met "
+                                  "until it is recorded"),
     "age_fits": _l("age %(age)s"),
     "age_outside": _l("age %(age)s is outside %(min)s–%(max)s"),
     "rural": _l("lives in a rural area"),
@@ -139,6 +141,10 @@ def _is_carer(verdict, subject, params, today):
 
 @rule("labour_status_in")
 def _labour_status_in(verdict, subject, params, today):
+    # Nothing is assumed for a person whose status nobody gave (an import without it).
+    if subject.labour_status is None:
+        verdict.add(False, "labour_status_not_given")
+        return
     ok = subject.labour_status in params["statuses"]
     verdict.add(ok, "labour_status_fits" if ok else "labour_status_does_not_fit",
                 status=subject.labour_status)

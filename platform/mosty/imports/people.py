@@ -20,7 +20,7 @@ from ..consents.access import participant_visible_to
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
-from ..participants.models import Participant
+from ..participants.models import EDUCATION_LEVELS, LABOUR_STATUSES, Participant
 from ..participants.pesel import decode_pesel, pesel_problems
 from ..partnerships.models import Institution
 from .bulk import insert_all, insert_new, pipelined, reserve_ids
@@ -44,6 +44,36 @@ RELATION_WORDS = {header_key(word): relation for word, relation in (
 )}
 RELATION_WORDS.update({key: key for key in RELATIONS})
 
+# Education and labour-market status, as clerks write them (optional columns: an empty or
+# absent cell is stored as "not given", never guessed).
+EDUCATION_WORDS = {header_key(word): level for word, level in (
+    ("brak", "none"), ("bez wykształcenia", "none"), ("brak wykształcenia", "none"),
+    ("podstawowe", "primary"), ("gimnazjalne", "lower_secondary"),
+    ("zasadnicze zawodowe", "vocational"), ("zasadnicze", "vocational"),
+    ("zawodowe", "vocational"), ("branżowe", "vocational"), ("średnie", "secondary"),
+    ("średnie ogólnokształcące", "secondary"), ("średnie zawodowe", "secondary"),
+    ("średnie techniczne", "secondary"), ("policealne", "post_secondary"),
+    ("wyższe", "higher"),
+)}
+EDUCATION_WORDS.update({header_key(key): key for key in EDUCATION_LEVELS})
+LABOUR_STATUS_WORDS = {header_key(word): status for word, status in (
+    ("bezrobotny zarejestrowany", "registered_unemployed"),
+    ("bezrobotna zarejestrowana", "registered_unemployed"),
+    ("zarejestrowany bezrobotny", "registered_unemployed"),
+    ("zarejestrowana bezrobotna", "registered_unemployed"),
+    ("bezrobotny niezarejestrowany", "unregistered_unemployed"),
+    ("bezrobotna niezarejestrowana", "unregistered_unemployed"),
+    ("niezarejestrowany", "unregistered_unemployed"),
+    ("niezarejestrowana", "unregistered_unemployed"),
+    ("bierny zawodowo", "inactive"), ("bierna zawodowo", "inactive"),
+    ("nieaktywny zawodowo", "inactive"), ("nieaktywna zawodowo", "inactive"),
+    ("pracujący", "employed"), ("pracująca", "employed"), ("zatrudniony", "employed"),
+    ("zatrudniona", "employed"), ("samozatrudniony", "self_employed"),
+    ("samozatrudniona", "self_employed"), ("własna działalność", "self_employed"),
+    ("działalność gospodarcza", "self_employed"),
+)}
+LABOUR_STATUS_WORDS.update({header_key(key): key for key in LABOUR_STATUSES})
+
 FIELDS = (
     ImportField("first_name", _l("First name"), True, ("Imię", "Imiona", "first name")),
     ImportField("last_name", _l("Last name"), True, ("Nazwisko", "last name", "surname")),
@@ -66,8 +96,13 @@ FIELDS = (
                  "relation")),
     ImportField("social_assistance_case_no", _l("Social assistance case number"), False,
                 ("Nr sprawy", "Numer sprawy", "Sygnatura", "Nr sprawy OPS")),
+    ImportField("education", _l("Education"), False, ("Wykształcenie", "education")),
+    ImportField("labour_status", _l("Labour-market status"), False,
+                ("Status na rynku pracy", "Status zawodowy", "labour status",
+                 "labour-market status")),
 )
-FILLABLE = ("pesel", "phone", "email", "social_assistance_case_no")
+FILLABLE = ("pesel", "phone", "email", "social_assistance_case_no", "education",
+            "labour_status")
 # Rows written per statement at commit (see ``ParticipantImport._apply``).
 CHUNK = 1000
 
@@ -140,6 +175,21 @@ def check_row(row, lookup):
         else:
             errors.append(RowError("relation", _l("Unknown relation: write e.g. głowa rodziny, "
                                                   "małżonek, dziecko, rodzic, wnuk, inny.")))
+    education = header_key(v.get("education", "")) or None
+    if education is not None:
+        education = EDUCATION_WORDS.get(education)
+        if education is None:
+            errors.append(RowError("education", _l(
+                "Unknown education: write e.g. podstawowe, gimnazjalne, zasadnicze zawodowe, "
+                "średnie, policealne, wyższe, brak; or leave the cell empty.")))
+    labour_status = header_key(v.get("labour_status", "")) or None
+    if labour_status is not None:
+        labour_status = LABOUR_STATUS_WORDS.get(labour_status)
+        if labour_status is None:
+            errors.append(RowError("labour_status", _l(
+                "Unknown labour-market status: write e.g. bezrobotny zarejestrowany, "
+                "bezrobotny niezarejestrowany, bierny zawodowo, pracujący, samozatrudniony; "
+                "or leave the cell empty.")))
     if errors:
         return person
     teryt = commune[0]
@@ -149,6 +199,8 @@ def check_row(row, lookup):
         "registered_teryt": teryt, "registered_locality": locality,
         "registered_area": area_of(teryt), "actual_teryt": teryt, "actual_locality": locality,
         "actual_area": area_of(teryt), "social_assistance_case_no": case_no or "",
+        # None when the file does not say: "not given" (docs/imports.md), never a default.
+        "education": education, "labour_status": labour_status,
     }
     return person
 

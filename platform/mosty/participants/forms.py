@@ -209,6 +209,9 @@ class ParticipantForm(Form):
                 == (participant.registered_teryt, participant.registered_locality,
                     participant.registered_area))
             form.contract_type.data = participant.contract_type or ""
+            # Not given (an imported person): the placeholder is shown and must be chosen.
+            form.education.data = participant.education or ""
+            form.labour_status.data = participant.labour_status or ""
         return form
 
 

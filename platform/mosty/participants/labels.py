@@ -42,8 +42,16 @@ DEPENDANT_TYPE_LABELS = {
 }
 
 
+# Shown for a fact nobody gave (education or labour-market status of an imported person).
+NOT_GIVEN = _l("not given")
+
+
 def labour_status_label(status):
-    return LABOUR_STATUS_LABELS.get(status, status)
+    return LABOUR_STATUS_LABELS.get(status, status) if status else NOT_GIVEN
+
+
+def education_label(level):
+    return EDUCATION_LABELS.get(level, level) if level else NOT_GIVEN
 
 # Care services a carer already uses for a dependant (CareRelation.care_services).
 CARE_SERVICE_LABELS = {

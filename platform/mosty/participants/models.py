@@ -46,8 +46,10 @@ class Participant(TimestampMixin, PartnershipOwned, Base):
     actual_teryt: Mapped[str] = mapped_column(String(7), default="")
     actual_locality: Mapped[str] = mapped_column(String(120), default="")
     actual_area: Mapped[str] = mapped_column(String(5), default="urban")
-    education: Mapped[str] = mapped_column(String(20), default="secondary")
-    labour_status: Mapped[str] = mapped_column(String(30), default="inactive")
+    # None: not given (a person imported from a file without these columns). Nothing is
+    # assumed for them: the registration form asks for both, reports count "not given".
+    education: Mapped[str | None] = mapped_column(String(20))
+    labour_status: Mapped[str | None] = mapped_column(String(30))
     unemployed_since: Mapped[date | None] = mapped_column(Date)
     long_term_unemployed: Mapped[bool] = mapped_column(Boolean, default=False)
     contract_type: Mapped[str | None] = mapped_column(String(20))

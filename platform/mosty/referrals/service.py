@@ -24,8 +24,8 @@ from ..participants.labels import (
     CONTRACT_LABELS,
     DEPENDANT_TYPE_LABELS,
     DISABILITY_LABELS,
-    EDUCATION_LABELS,
-    LABOUR_STATUS_LABELS,
+    education_label,
+    labour_status_label,
 )
 from ..participants.models import CareRelation, Participant
 from ..partnerships.models import Institution
@@ -175,7 +175,7 @@ def _shared_lines(name, p):
                     locality=p.registered_locality, teryt=p.registered_teryt),
         ]
     if name == "labour_status":
-        lines = [str(LABOUR_STATUS_LABELS.get(p.labour_status, p.labour_status))]
+        lines = [str(labour_status_label(p.labour_status))]
         if p.unemployed_since:
             lines.append(gettext("unemployed since %(date)s", date=p.unemployed_since.isoformat()))
         if p.long_term_unemployed:
@@ -184,7 +184,7 @@ def _shared_lines(name, p):
             lines.append(str(CONTRACT_LABELS.get(p.contract_type, p.contract_type)))
         return lines
     if name == "education":
-        return [str(EDUCATION_LABELS.get(p.education, p.education))]
+        return [str(education_label(p.education))]
     if name == "disability":
         return [str(DISABILITY_LABELS.get(p.disability_level, p.disability_level))]
     if name == "care_load":

@@ -19,8 +19,8 @@ from ..families.models import FamilyMember
 from ..i18n import gettext
 from ..outcomes.models import FOLLOW_UP_MONTHS, FOLLOW_UP_STATUSES, OUTCOME_KINDS, FollowUp, Outcome
 from ..outcomes.service import FOLLOW_UP_STATUS_LABELS, OUTCOME_KIND_LABELS
-from ..participants.labels import SEX_LABELS
-from ..participants.models import SEXES, Participant
+from ..participants.labels import EDUCATION_LABELS, LABOUR_STATUS_LABELS, NOT_GIVEN, SEX_LABELS
+from ..participants.models import EDUCATION_LEVELS, LABOUR_STATUSES, SEXES, Participant
 from ..partnerships.models import Institution, TerritoryUnit
 from ..referrals.models import STATUSES as REFERRAL_STATUSES
 from ..referrals.models import Referral
@@ -148,9 +148,50 @@ def participants_section(period):
                      "target groups is counted in each."),
     )
     return Section(
-        key="participants", title=gettext("Participants"), tables=[table],
+        key="participants", title=gettext("Participants"),
+        tables=[table, *_participant_facts_tables(pairs)],
         charts=_participant_charts(table, bands),
     )
+
+
+# A fact nobody gave (NULL: a person imported without it) is its own row, never a guess.
+_NOT_GIVEN = "not_given"
+
+
+def _participant_facts_tables(pairs):
+    """People in the period (each once) by labour-market status × sex and by education × sex,
+    with "not given" as a row of its own."""
+    people = select(pairs.c.participant_id).distinct().subquery()
+    tables = []
+    for key, column, values, labels, title, heading in (
+        ("participants_labour_status", Participant.labour_status, LABOUR_STATUSES,
+         LABOUR_STATUS_LABELS, gettext("Participants by labour-market status and sex"),
+         gettext("Labour-market status")),
+        ("participants_education", Participant.education, EDUCATION_LEVELS, EDUCATION_LABELS,
+         gettext("Participants by education and sex"), gettext("Education")),
+    ):
+        fact = func.coalesce(column, _NOT_GIVEN)
+        grouped = db.session.execute(
+            select(fact.label("fact"), Participant.sex, func.count().label("people"))
+            .select_from(people)
+            .join(Participant, Participant.id == people.c.participant_id)
+            .group_by(fact, Participant.sex)
+        ).all()
+        counts = defaultdict(lambda: [0] * len(SEXES))
+        for value, sex, n in grouped:
+            counts[value][SEXES.index(sex)] += n
+        order = [*values, *sorted(set(counts) - {*values, _NOT_GIVEN}), _NOT_GIVEN]
+        keys = [v for v in order if v in counts]
+        tables.append(Table(
+            key=key, title=title, row_headers=[heading],
+            columns=[str(SEX_LABELS[s]) for s in SEXES],
+            rows=[(str(NOT_GIVEN if v == _NOT_GIVEN else labels.get(v, v)),) for v in keys],
+            cells=[counts[v] for v in keys],
+            note=gettext("Each person in the programme in the period once, by what their "
+                         "record says now; “not given” counts people whose record does "
+                         "not say (imported without it)."),
+        ))
+    return tables
 
 
 def _participant_charts(table, bands):

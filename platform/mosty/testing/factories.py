@@ -111,7 +111,8 @@ class RegistryFactory(Factory):
         values = dict(first_name=f"Anna{n}", last_name=f"Kowalska{n}", sex="female",
                       birth_date=date(1985, 3, 14), registered_teryt="1261011",
                       registered_locality="Kraków", actual_teryt="1261011",
-                      actual_locality="Kraków", labour_status="registered_unemployed")
+                      actual_locality="Kraków", labour_status="registered_unemployed",
+                      education="secondary")
         values.update(fields)
         with self._in(institution.partnership_id):
             participant = Participant(institution_id=institution.id, **values)
