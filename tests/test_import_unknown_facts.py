@@ -22,24 +22,18 @@ from mosty.reports.aggregates import build_report
 from mosty.reports.periods import Period
 from mosty.tenancy import partnership_scope
 from mosty.testing.factories import login
-from test_imports import SLUG, client_of, csv_bytes, good_rows, import_file
+from test_imports import SLUG, build_world, client_of, csv_bytes, good_rows, import_file
 
 PERIOD = Period(date(2026, 10, 1), date(2026, 10, 31))
 
 
 @pytest.fixture
 def world(app, factory):
-    p = factory.partnership(slug=SLUG, territory=(
-        ("1261", "Kraków (miasto na prawach powiatu)"), ("1206", "powiat krakowski"),
-        ("1206032", "Igołomia-Wawrzeńczyce")))
-    w = SimpleNamespace(app=app, f=factory, p=p)
-    w.mops = factory.institution(p, name="MOPS Kraków", teryt="1261011")
-    w.gup = factory.institution(p, name="GUP Kraków", kind="labour_office", teryt="1261011")
-    w.clerk = factory.staff(w.mops)
+    w = build_world(app, factory)
     w.coordinator = factory.staff(w.mops, roles=("coordinator", "partnership_admin"))
     client = client_of(w, w.clerk)
     import_file(w, client, csv_bytes(good_rows()))
-    with app.app_context(), partnership_scope(p.id):
+    with app.app_context(), partnership_scope(w.p.id):
         w.people = {person.first_name: person.id
                     for person in db.session.scalars(select(Participant))}
     return w

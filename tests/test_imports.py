@@ -56,6 +56,11 @@ def csv_bytes(rows, header=HEADER, separator=";", encoding="utf-8"):
 
 @pytest.fixture
 def world(app, factory):
+    return build_world(app, factory)
+
+
+def build_world(app, factory):
+    """A partnership with a welfare centre and a labour office in Kraków, a clerk in each."""
     p = factory.partnership(slug=SLUG, territory=(
         ("1261", "Kraków (miasto na prawach powiatu)"), ("1206", "powiat krakowski"),
         ("1206032", "Igołomia-Wawrzeńczyce")))
