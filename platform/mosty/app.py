@@ -60,6 +60,8 @@ def _init_login(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to continue.")
     login_manager.login_message_category = "info"
+    # A form sent after the sign-in ended comes back with what was typed (errors.py).
+    login_manager.unauthorized_handler(errors.unauthorized)
     # Sessions are bound to a sign-in kept on the server and to the user's session_version
     # instead (auth/sign_ins.py, User.get_id).
     login_manager.session_protection = "basic"

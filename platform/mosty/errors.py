@@ -3,7 +3,7 @@
 import logging
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -35,9 +35,10 @@ def init_app(app):
     def csrf_error(error):
         fields = resendable_fields()
         if fields is not None:
-            return render_template("form_expired.html", fields=fields,
-                                   action=request.full_path if request.query_string
-                                   else request.path), 400
+            if not current_user.is_authenticated:
+                return session_ended(fields)
+            return _no_store(render_template("form_expired.html", fields=fields,
+                                             action=_action()), 400)
         return render_error(
             400, _l("The form has expired or was sent from another page. Please try again.")
         )
@@ -65,21 +66,58 @@ def init_app(app):
 
 
 def resendable_fields():
-    """The fields of a form whose CSRF token went stale (the user signed out and in again in
-    another tab, say), to be offered back with a fresh token so that nothing typed is lost;
-    None when that would not be safe.
+    """The fields of a form that could not be saved because its CSRF token went stale or the
+    sign-in ended (the user signed out and in again in another tab, or the session expired),
+    to be offered back so that nothing typed is lost; None when that would not be safe.
 
-    Only for a signed-in user's form posted from one of our own pages (Origin, or else
-    Referer, naming this site): a forged post from another site is refused as before, never
-    turned into a button that would send the forger's values. Uploaded files cannot be kept.
+    Only for a form posted from one of our own pages (Origin, or else Referer, naming this
+    site): a forged post from another site is refused as before, never turned into a button
+    that would send the forger's values. Uploaded files cannot be kept, and a form with a
+    password (signing in, changing one) is never written back into a page.
     """
-    if request.method != "POST" or not current_user.is_authenticated or request.files:
+    if request.method != "POST" or request.files:
         return None
     source = request.headers.get("Origin") or request.headers.get("Referer")
     if not source or not _same_site(source):
         return None
+    if any("password" in name for name in request.form):
+        return None
     return [(name, value) for name, value in request.form.items(multi=True)
             if name != "csrf_token"]
+
+
+def session_ended(fields):
+    """The page for a form sent after its sign-in ended: what was typed, kept in the page (not
+    on the server), to send again once signed in again in another tab. The resend then meets
+    the stale-token page, which gives it a fresh token: two clicks, nothing retyped."""
+    return _no_store(render_template("session_ended.html", fields=fields,
+                                     action=_action()), 401)
+
+
+def unauthorized():
+    """Flask-Login's answer to a signed-out request: a form sent from our own page keeps what
+    was typed (``session_ended``); anything else goes to the sign-in page, as usual."""
+    from flask import flash, redirect
+    from flask_login import login_url
+
+    from .extensions import login_manager
+
+    fields = resendable_fields()
+    if fields is not None:
+        return session_ended(fields)
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
+def _action():
+    return request.full_path if request.query_string else request.path
+
+
+def _no_store(page, status):
+    # The page carries what was typed, personal data included: no cache may keep it.
+    response = current_app.make_response((page, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _same_site(address):
