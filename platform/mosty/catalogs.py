@@ -31,24 +31,34 @@ def compile_catalogs(translations_dir=None, force=False):
         mo_path = po_path.with_suffix(".mo")
         if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=po_path.parents[1].name)
-        # Write to a temporary file and rename, so a worker starting at the same moment never
-        # loads a half-written .mo.
-        tmp_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
-        try:
-            with tmp_path.open("wb") as fh:
-                write_mo(fh, catalog)
-            os.replace(tmp_path, mo_path)
-        except OSError as exc:
+        if not write_mo_atomically(po_path, mo_path, po_path.parents[1].name):
             # Installed packages and container images are often read-only; they ship compiled
             # catalogs, so the app must still start and simply keep whatever .mo is there.
-            log.warning("Cannot write %s (%s); keeping the existing catalog.", mo_path, exc)
-            with contextlib.suppress(OSError):
-                tmp_path.unlink(missing_ok=True)
             return written
         written.append(mo_path)
     return written
+
+
+def write_mo_atomically(po_path, mo_path, locale):
+    """Compile ``po_path`` into ``mo_path``; False (logged) when it cannot be written.
+
+    Written to a temporary file and renamed, so a process starting at the same moment never
+    loads a half-written catalog; a failed write leaves the catalog already there in use.
+    """
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    tmp_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+    try:
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp_path.open("wb") as fh:
+            write_mo(fh, catalog)
+        os.replace(tmp_path, mo_path)
+    except OSError as exc:
+        log.warning("Cannot write %s (%s); keeping the catalog already there.", mo_path, exc)
+        with contextlib.suppress(OSError):
+            tmp_path.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def extract_messages(repo_root=None):

@@ -6,16 +6,14 @@ English. Flask-Admin reads the catalogs in ``Admin(translations_path=...)`` besi
 the app compiles the shipped .po files there (again only when Flask-Admin's .po is newer).
 """
 
-import contextlib
 import logging
-import os
 from pathlib import Path
 
 import flask_admin.translations
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask_babel import Domain
 from wtforms.i18n import messages_path
+
+from ..catalogs import write_mo_atomically
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +42,8 @@ def compile_flask_admin_catalogs(locales, target=ADMIN_TRANSLATIONS_DIR, force=F
         mo_path = Path(target) / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
         if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=locale)
-        tmp_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
-        try:
-            mo_path.parent.mkdir(parents=True, exist_ok=True)
-            # Written aside and renamed: a process starting at the same moment never loads a
-            # half-written catalog.
-            with tmp_path.open("wb") as fh:
-                write_mo(fh, catalog)
-            os.replace(tmp_path, mo_path)
-        except OSError as exc:
-            log.warning("Cannot write %s (%s); Flask-Admin keeps its own catalog.", mo_path, exc)
-            with contextlib.suppress(OSError):
-                tmp_path.unlink(missing_ok=True)
-            continue
+        if not write_mo_atomically(po_path, mo_path, locale):
+            continue  # Flask-Admin keeps its own (older) catalog
         written.append(mo_path)
     return written
 
