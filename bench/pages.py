@@ -33,7 +33,8 @@ SEARCH = ("(p.first_name || ' ' || p.last_name || ' ' || p.registered_locality |
 LIST = ("SELECT p.id, p.first_name, p.last_name, p.birth_date, p.registered_locality, "
         "p.labour_status, p.created_at, i.name FROM participant p JOIN institution i "
         "ON i.id = p.institution_id WHERE p.partnership_id = :pid AND {where} "
-        "ORDER BY p.last_name, p.first_name, p.id LIMIT 25")
+        # A hand-written Polish app sorts names the Polish way too (mosty.collation).
+        'ORDER BY p.last_name COLLATE "pl-x-icu", p.first_name COLLATE "pl-x-icu", p.id LIMIT 25')
 CAPPED_COUNT = ("SELECT count(*) FROM (SELECT 1 FROM participant p WHERE p.partnership_id = :pid "
                 "AND {where} LIMIT 1001) s")
 AUDIT = ("INSERT INTO audit_entry (partnership_id, at, actor_id, institution_id, action, "
@@ -127,7 +128,7 @@ BASELINE_SQL = {
     ],
     "dashboard": [
         "SELECT * FROM institution WHERE partnership_id = :pid "
-        "ORDER BY role = 'leader' DESC, name",
+        "ORDER BY role = 'leader' DESC, name COLLATE \"pl-x-icu\"",
         "SELECT * FROM territory_unit WHERE partnership_id = :pid ORDER BY teryt",
         "SELECT * FROM agreement WHERE partnership_id = :pid ORDER BY signed_on DESC",
     ],

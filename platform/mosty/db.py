@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from . import collation
+
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -47,6 +49,7 @@ def configure_sqlite(engine):
         # SQLite's lower() folds ASCII only, so a search for "łukasz" missed "Łukasz" (the
         # search uses lower() on both sides, as PostgreSQL's ILIKE folds every letter).
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+        collation.register_sqlite(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")

@@ -6,6 +6,7 @@ from flask import g
 from . import audit
 from .admin.module_settings import switch_module
 from .auth.models import Membership, User
+from .collation import by_name, sort_key
 from .consents.access import consent_covers, family_visible_to, participant_visible_to
 from .db import Base, TimestampMixin, utcnow
 from .enrollment import transitions as enrollment_transitions
@@ -88,4 +89,7 @@ __all__ = [
     "instruments_service",
     # Restriction of processing (GDPR art. 18): modules refuse to use restricted people.
     "ProcessingRestricted", "ensure_not_restricted",
+    # Lists of names sort the Polish way ("Ł" after "L", not after "Z"): ORDER BY
+    # by_name(column), sorted(..., key=sort_key).
+    "by_name", "sort_key",
 ]

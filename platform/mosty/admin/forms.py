@@ -7,6 +7,7 @@ from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 from ..auth.passwords import MIN_PASSWORD_LENGTH
 from ..auth.service import normalise_email
+from ..collation import by_name
 from ..extensions import db
 from ..forms import Form
 from ..i18n import lazy_gettext as _l
@@ -95,7 +96,7 @@ class PartnershipField(QuerySelectField):
 def _partnerships():
     from .scoping import visible
 
-    return visible(Partnership, db.session.query(Partnership)).order_by(Partnership.name)
+    return visible(Partnership, db.session.query(Partnership)).order_by(by_name(Partnership.name))
 
 
 class FormOnlyMixin:

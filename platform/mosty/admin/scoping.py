@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import false, func, select
 
 from ..auth.models import Membership, User
+from ..collation import by_name, sort_key
 from ..extensions import db, login_manager
 from ..partnerships.models import Partnership
 from ..plugins.models import PartnershipModule
@@ -61,7 +62,7 @@ def _administered_memberships(user):
 
 
 def _all_partnerships():
-    return list(db.session.scalars(select(Partnership).order_by(Partnership.name)))
+    return list(db.session.scalars(select(Partnership).order_by(by_name(Partnership.name))))
 
 
 def _pick(choices, platform):
@@ -104,7 +105,7 @@ def resolve_admin_context(user):
     if not administered:
         return None
     by_partnership = {p.id: m for m, p in administered}
-    choices = sorted((p for _m, p in administered), key=lambda p: p.name)
+    choices = sorted((p for _m, p in administered), key=lambda p: sort_key(p.name))
     partnership = _pick(choices, platform=False)
     return AdminContext(platform=False, choices=choices, partnership=partnership,
                         membership=by_partnership[partnership.id],

@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from .. import audit
 from ..auth import sign_ins
 from ..auth.models import Membership
+from ..collation import by_name
 from ..exchange.exports import to_csv
 from ..extensions import db
 from ..forms import date_within, has_control_characters
@@ -148,7 +149,7 @@ def institution_label(institution):
 
 
 def _scoped_institutions():
-    return visible(Institution, db.session.query(Institution)).order_by(Institution.name)
+    return visible(Institution, db.session.query(Institution)).order_by(by_name(Institution.name))
 
 
 def role_choices(current=()):

@@ -7,6 +7,7 @@ from flask_babel import get_timezone
 from sqlalchemy import select
 
 from ..auth.models import Membership, User
+from ..collation import by_name
 from ..extensions import db
 from ..partnerships.models import Institution
 from . import log
@@ -45,13 +46,13 @@ def partnership_actors():
     """(user id, name) of everyone who is or was a member of the current partnership."""
     query = (select(User.id, User.name)
              .join(Membership, Membership.user_id == User.id)
-             .order_by(User.name, User.id))
+             .order_by(by_name(User.name), User.id))
     return [(row.id, row.name) for row in db.session.execute(query)]
 
 
 def partnership_institutions():
     return [(row.id, row.name) for row in
-            db.session.execute(select(Institution.id, Institution.name).order_by(Institution.name))]
+            db.session.execute(select(Institution.id, Institution.name).order_by(by_name(Institution.name)))]
 
 
 def logged_object_types():

@@ -4,6 +4,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from .. import audit
+from ..collation import by_name
 from ..db import utcnow
 from ..extensions import db
 from ..partnerships.models import Partnership
@@ -38,7 +39,7 @@ def authenticate(email, password):
 def partnerships_of(user):
     """Partnerships the user may enter, by name; platform admins may enter all."""
     with system_scope("listing the signed-in user's own memberships"):
-        query = select(Partnership).order_by(Partnership.name)
+        query = select(Partnership).order_by(by_name(Partnership.name))
         if not user.is_platform_admin:
             query = query.join(Membership, Membership.partnership_id == Partnership.id).where(
                 Membership.user_id == user.id, Membership.active.is_(True)

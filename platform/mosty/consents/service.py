@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..auth.models import User
+from ..collation import by_name
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
@@ -56,7 +57,7 @@ def may_record_consents(participant, institution_id):
 def institutions_to_name(institution_id):
     """The other institutions of the partnership, the ones a consent can name."""
     return list(db.session.scalars(
-        select(Institution).where(Institution.id != institution_id).order_by(Institution.name)
+        select(Institution).where(Institution.id != institution_id).order_by(by_name(Institution.name))
     ))
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from .. import audit
+from ..collation import by_name
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..ids import MAX_ID
@@ -13,7 +14,7 @@ from .models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoi
 
 
 def institutions(institution_ids=None):
-    query = select(Institution).order_by(Institution.name)
+    query = select(Institution).order_by(by_name(Institution.name))
     if institution_ids is not None:
         query = query.where(Institution.id.in_(institution_ids))
     return db.session.scalars(query).all()
@@ -21,7 +22,7 @@ def institutions(institution_ids=None):
 
 def webhooks(institution_ids=None):
     query = (select(WebhookEndpoint).options(joinedload(WebhookEndpoint.institution))
-             .order_by(WebhookEndpoint.institution_id, WebhookEndpoint.name))
+             .order_by(WebhookEndpoint.institution_id, by_name(WebhookEndpoint.name)))
     if institution_ids is not None:
         query = query.where(WebhookEndpoint.institution_id.in_(institution_ids))
     return db.session.scalars(query).all()

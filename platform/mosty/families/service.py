@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from ..collation import by_name
 from ..consents.access import family_visible_to, participant_visible_to
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -18,8 +19,8 @@ from ..privacy.restriction import ensure_not_restricted
 from .models import Family, FamilyMember
 
 SORT_COLUMNS = {
-    "name": Family.name,
-    "locality": Family.locality,
+    "name": by_name(Family.name),
+    "locality": by_name(Family.locality),
     "registered": Family.created_at,
 }
 CANDIDATES_SHOWN = 20
@@ -106,7 +107,7 @@ def joinable_participant(family, participant_id, institution_id):
 
 def candidates(family, institution_id, text):
     """Visible participants matching the search who are not members yet (a short list)."""
-    query = participants.search(institution_id, text, Participant.last_name.asc()).where(
+    query = participants.search(institution_id, text, by_name(Participant.last_name).asc()).where(
         Participant.id.not_in(select(FamilyMember.participant_id)
                               .where(FamilyMember.family_id == family.id)))
     return list(db.session.scalars(query.limit(CANDIDATES_SHOWN)))

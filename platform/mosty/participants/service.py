@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
 from ..audit.models import AuditEntry
+from ..collation import by_name
 from ..consents.access import family_visible_to, participant_visible_to
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
@@ -23,9 +24,9 @@ SEARCH_MAX_LENGTH = 100
 
 # ?sort= keys of the participant list; the name sorts by last name, then first name.
 SORT_COLUMNS = {
-    "name": Participant.last_name,
+    "name": by_name(Participant.last_name),
     "birth_date": Participant.birth_date,
-    "locality": Participant.registered_locality,
+    "locality": by_name(Participant.registered_locality),
     "registered": Participant.created_at,
 }
 
@@ -45,7 +46,7 @@ def search(institution_id, text, order):
         searched = Participant.searched_text()
         for word in text.split():
             query = query.where(searched.icontains(word, autoescape=True))
-    return query.order_by(order, Participant.first_name, Participant.id)
+    return query.order_by(order, by_name(Participant.first_name), Participant.id)
 
 
 def get_visible(participant_id, institution_id):
@@ -193,7 +194,7 @@ def families_of(participant, institution_id):
         select(Family, FamilyMember.relation)
         .join(FamilyMember, FamilyMember.family_id == Family.id)
         .where(FamilyMember.participant_id == participant.id, family_visible_to(institution_id))
-        .order_by(Family.name)
+        .order_by(by_name(Family.name))
     ))
 
 

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..collation import by_name
 from ..extensions import db
 from .models import Agreement, AgreementParty, Institution, TerritoryUnit
 
@@ -11,7 +12,8 @@ def institutions():
     """Institutions of the current partnership, the leader first."""
     return list(
         db.session.scalars(
-            select(Institution).order_by((Institution.role == "leader").desc(), Institution.name)
+            select(Institution).order_by((Institution.role == "leader").desc(),
+                                         by_name(Institution.name))
         )
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..auth.models import User
+from ..collation import by_name
 from ..consents.access import current_institution_id
 from ..db import commit_keeping_loaded
 from ..enrollment.models import Enrollment
@@ -45,7 +46,7 @@ def index():
             for word in q.split():
                 query = query.where(or_(Participant.first_name.icontains(word, autoescape=True),
                                         Participant.last_name.icontains(word, autoescape=True)))
-        page = paginate(query.order_by(Participant.last_name, Participant.first_name,
+        page = paginate(query.order_by(by_name(Participant.last_name), by_name(Participant.first_name),
                                        Participant.id))
     _audit_index(page, request_people)
     is_admin = access.is_partnership_admin()

@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import joinedload
 
+from ..collation import by_name
 from ..consents.access import (
     consent_covers,
     participant_visible_to,
@@ -42,7 +43,7 @@ OPEN_STATUSES = ("sent", "accepted")
 def other_institutions(institution_id):
     """Institutions of the partnership one can refer to: all but one's own."""
     return list(db.session.scalars(
-        select(Institution).where(Institution.id != institution_id).order_by(Institution.name)
+        select(Institution).where(Institution.id != institution_id).order_by(by_name(Institution.name))
     ))
 
 
@@ -50,7 +51,7 @@ def active_services(institution_ids):
     return list(db.session.scalars(
         select(Service).where(Service.active.is_(True), Service.institution_id.in_(institution_ids))
         .options(joinedload(Service.institution))
-        .order_by(Service.institution_id, Service.name)
+        .order_by(Service.institution_id, by_name(Service.name))
     ))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit
+from ..collation import by_name
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
@@ -30,7 +31,7 @@ SERVICE_KIND_LABELS = {
 CAPACITY_WINDOW_DAYS = 30
 SERVICE_FIELDS = ("name", "kind", "description", "capacity", "location", "own_resources",
                   "active")
-CATALOGUE_SORTS = {"institution": Institution.name, "name": Service.name, "kind": Service.kind,
+CATALOGUE_SORTS = {"institution": by_name(Institution.name), "name": by_name(Service.name), "kind": Service.kind,
                    "capacity": Service.capacity}
 
 
@@ -46,7 +47,7 @@ def format_hours(hours):
 # --- the catalogue -------------------------------------------------------------------------------
 
 def institutions():
-    return list(db.session.scalars(select(Institution).order_by(Institution.name)))
+    return list(db.session.scalars(select(Institution).order_by(by_name(Institution.name))))
 
 
 def catalogue_query(viewer_institution_id, order, kind=None, institution_id=None):
@@ -58,7 +59,7 @@ def catalogue_query(viewer_institution_id, order, kind=None, institution_id=None
         query = query.where(Service.kind == kind)
     if institution_id:
         query = query.where(Service.institution_id == institution_id)
-    return query.order_by(order, Institution.name, Service.name, Service.id)
+    return query.order_by(order, by_name(Institution.name), by_name(Service.name), Service.id)
 
 
 def served_recently(service_ids, today=None):
@@ -84,7 +85,7 @@ def own_services(institution_id):
     return list(db.session.scalars(
         select(Service).where(Service.institution_id == institution_id,
                               Service.active.is_(True))
-        .order_by(Service.name)))
+        .order_by(by_name(Service.name))))
 
 
 def create_service(institution_id, values):

@@ -48,7 +48,7 @@ def catalogue(kind=None, office_id=None, current_only=True, today=None):
 def offices():
     return list(toolkit.db.session.scalars(
         select(toolkit.Institution).where(toolkit.Institution.kind == "labour_office")
-        .order_by(toolkit.Institution.name)))
+        .order_by(toolkit.by_name(toolkit.Institution.name))))
 
 
 def instrument_or_404(instrument_id):
@@ -117,5 +117,6 @@ def enrollable_people(office_id, instrument_id, limit=500):
             or_(participant.institution_id == office_id,
                 toolkit.consent_covers(office_id, participant.id)),
             ~on_it)
-        .order_by(participant.last_name, participant.first_name, participant.id)
+        .order_by(toolkit.by_name(participant.last_name), toolkit.by_name(participant.first_name),
+                  participant.id)
         .limit(limit)))

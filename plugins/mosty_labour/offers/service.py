@@ -78,7 +78,7 @@ def employers():
     """Employers of the partnership an offer may name."""
     return list(toolkit.db.session.scalars(
         select(toolkit.Institution).where(toolkit.Institution.kind == "employer")
-        .order_by(toolkit.Institution.name)))
+        .order_by(toolkit.by_name(toolkit.Institution.name))))
 
 
 def communes():
@@ -99,7 +99,7 @@ def place_of(offer, units=None):
 @toolkit.request_memo
 def skills_of(participant_id):
     return list(toolkit.db.session.scalars(
-        select(Skill).where(Skill.participant_id == participant_id).order_by(Skill.name)))
+        select(Skill).where(Skill.participant_id == participant_id).order_by(toolkit.by_name(Skill.name))))
 
 
 def visible_participant_or_404(participant_id, institution_id):

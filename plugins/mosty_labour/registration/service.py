@@ -117,6 +117,7 @@ def office_register(office_id):
                    toolkit.participant_visible_to(office_id))
             .options(selectinload(LabourRegistration.periods),
                      selectinload(LabourRegistration.participant))
-            .order_by(toolkit.Participant.last_name, toolkit.Participant.first_name,
+            .order_by(toolkit.by_name(toolkit.Participant.last_name),
+                      toolkit.by_name(toolkit.Participant.first_name),
                       LabourRegistration.id))
 
