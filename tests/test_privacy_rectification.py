@@ -13,6 +13,7 @@ from mosty.extensions import db
 from mosty.participants.models import Participant
 from mosty.privacy.models import Rectification
 from mosty.tenancy import partnership_scope
+from mosty.testing.factories import login
 from test_participants import anna_again
 from test_pesel import make_pesel
 from test_privacy_export import client_of
@@ -87,3 +88,39 @@ def test_a_change_outside_the_form_is_recorded_too(world):
 def test_an_institution_without_access_gets_404_on_the_history(world):
     client = client_of(world.app, world.pcpr_worker)
     assert client.get(f"/{SLUG}/privacy/participants/{world.anna.id}/history").status_code == 404
+
+
+def test_the_history_shows_values_as_the_participant_page_does(world):
+    # It showed the stored codes ("vocational", "registered_unemployed"), ISO dates and "—"
+    # for a field first filled in or cleared.
+    with world.app.app_context(), partnership_scope(world.p.id):
+        anna = db.session.get(Participant, world.anna.id)
+        anna.education, anna.labour_status = "higher", "employed"
+        anna.contract_type = "fixed_term"
+        anna.unemployed_since, anna.long_term_unemployed = None, False
+        anna.email = ""
+        db.session.commit()
+    url = f"/{SLUG}/privacy/participants/{world.anna.id}/history"
+    page = login(world.app.test_client(), world.worker).get(url).get_data(as_text=True)
+    for label in ("zasadnicze zawodowe", "wyższe", "zarejestrowany jako bezrobotny",
+                  "umowa na czas określony", "nie podano", "beata@example.pl", "tak", "nie"):
+        assert label in page, label
+    for code in ("vocational", "registered_unemployed", "fixed_term", "2022-05-01"):
+        assert code not in page, code
+    assert '<td class="prewrap">—</td>' not in page
+    assert "01.05.2022" in page or "1 maj 2022" in page
+    page = client_of(world.app, world.worker).get(url).get_data(as_text=True)
+    assert "basic vocational" in page and "fixed-term contract" in page
+    assert "not given" in page and "May 1, 2022" in page
+
+
+def test_the_access_export_shows_the_history_with_labels(world):
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.get(Participant, world.anna.id).education = "higher"
+        db.session.commit()
+        from mosty.privacy.history import personal_data
+
+        section = personal_data(db.session.get(Participant, world.anna.id))[0]
+        record = section.records[0]
+        assert [str(v) for v in record.values()][:3] == [
+            "Wykształcenie", "zasadnicze zawodowe", "wyższe"]

@@ -8,7 +8,7 @@ from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution
 from ..plugins.contributions import PersonalDataSection
 from .models import ErasureRequest, Rectification, RestrictionChange
-from .rectification import field_label
+from .rectification import field_label, value_text
 
 TABLES = ("rectification", "restriction_change", "erasure_request")
 MODULE = "privacy"
@@ -32,8 +32,8 @@ def personal_data(participant):
     return [
         PersonalDataSection(module=MODULE, title=_l("Corrections of the record"), records=tuple({
             _l("Field"): field_label(c.field),
-            _l("Old value"): c.old_value,
-            _l("New value"): c.new_value,
+            _l("Old value"): value_text(c.field, c.old_value),
+            _l("New value"): value_text(c.field, c.new_value),
             _l("Changed on"): c.changed_at,
             _l("Institution"): names.get(c.institution_id),
         } for c in changes)),

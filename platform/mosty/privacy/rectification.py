@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from flask import g, has_request_context
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
 
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..participants import labels
 from ..participants.models import Participant
 from ..tenancy.orm import TenantSession
 from .models import Rectification
@@ -45,6 +47,21 @@ FIELD_LABELS = {
     "social_assistance_case_no": _l("Social assistance case number"),
 }
 _PAUSED = "mosty_rectification_paused"
+
+# The history keeps values as stored (codes, ISO dates, "yes"/"no"); the page and the access
+# export show them as the participant's page does: labels in the reader's language.
+VALUE_LABELS = {
+    "sex": labels.SEX_LABELS,
+    "registered_area": labels.AREA_LABELS,
+    "actual_area": labels.AREA_LABELS,
+    "education": labels.EDUCATION_LABELS,
+    "labour_status": labels.LABOUR_STATUS_LABELS,
+    "contract_type": labels.CONTRACT_LABELS,
+    "disability_level": labels.DISABILITY_LABELS,
+}
+DATE_FIELDS = ("birth_date", "unemployed_since")
+YES_NO_FIELDS = ("long_term_unemployed",)
+YES_NO = {"yes": _l("yes"), "no": _l("no")}
 
 
 def as_text(value):
@@ -111,3 +128,20 @@ def history_of(participant_id):
 
 def field_label(name):
     return FIELD_LABELS.get(name, name)
+
+
+def value_text(field, stored):
+    """A value of the history as people read it: an empty one is "not given" (a field first
+    filled in, or cleared), a code its label, a date in the reader's format."""
+    if not stored:
+        return labels.NOT_GIVEN
+    if field in VALUE_LABELS:
+        return VALUE_LABELS[field].get(stored, stored)
+    if field in DATE_FIELDS:
+        try:
+            return format_date(date.fromisoformat(stored))
+        except ValueError:
+            return stored
+    if field in YES_NO_FIELDS:
+        return YES_NO.get(stored, stored)
+    return stored

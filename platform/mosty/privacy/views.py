@@ -27,7 +27,7 @@ from .erasure import ErasureRefused, decision_text, request_erasure, requests_of
 from .export import as_json, build_export, display
 from .forms import ErasureForm, RestrictionForm
 from .models import ErasureRequest, RestrictionChange
-from .rectification import field_label, history_of
+from .rectification import field_label, history_of, value_text
 from .restriction import RestrictionRefused, lift_restriction, restrict
 from .retention import due_for_anonymisation, retention_status
 
@@ -172,7 +172,7 @@ def history(participant_id):
     participant = access.subject_or_404(participant_id)
     changes = history_of(participant.id)
     html = render_template("privacy/history.html", participant=participant, changes=changes,
-                           field_label=field_label,
+                           field_label=field_label, value_text=value_text,
                            names=_names([c.changed_by_id for c in changes]),
                            institutions=_institutions())
     audit.record("read", participant, detail={"page": "rectification_history"})
