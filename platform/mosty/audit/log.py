@@ -1,5 +1,8 @@
 """Writing audit entries. Callers pass ids and field names, never values."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import g, has_request_context
 from flask_login import current_user
 
@@ -11,11 +14,29 @@ ACTIONS = ("read", "create", "update", "delete", "export", "login", "logout", "t
            "grant", "revoke", "password")
 
 
-def _actor():
+# Who work outside a request is done for: (user id, institution id), set by ``acting_as``.
+_acting = ContextVar("mosty_acting", default=(None, None))
+
+
+@contextmanager
+def acting_as(actor_id, institution_id):
+    """Work done outside a request on someone's behalf (a job they started, in a worker) is
+    theirs: the audit entries and the correction history it writes name them, as the same
+    change made on a page would."""
+    token = _acting.set((actor_id, institution_id))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_actor():
+    """(user id, institution id) of whoever the current work is for: the signed-in member in
+    a request, the job's starter inside ``acting_as``, else (None, None) (the system)."""
     if has_request_context() and current_user and current_user.is_authenticated:
         membership = g.get("membership")
         return current_user.id, membership.institution_id if membership else None
-    return None, None
+    return _acting.get()
 
 
 def record(action, obj=None, *, object_type=None, object_id=None, detail=None,
@@ -24,7 +45,7 @@ def record(action, obj=None, *, object_type=None, object_id=None, detail=None,
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if actor_id is None:
-        actor_id, request_institution = _actor()
+        actor_id, request_institution = current_actor()
         institution_id = institution_id if institution_id is not None else request_institution
     if obj is not None:
         object_type = object_type or type(obj).__name__

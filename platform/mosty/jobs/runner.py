@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from .. import audit
 from ..auth.models import User
 from ..db import utcnow
 from ..extensions import db
@@ -74,7 +75,11 @@ def run_job(partnership_id, actor_id, job_id):
                                         "installation.", kind=job.kind))
             channel.update(state="running", started_at=started, progress_done=0,
                            progress_total=0)
-            result = handler(job, params, channel.report) or JobResult()
+            with audit.acting_as(job.actor_id, job.institution_id):
+                result = handler(job, params, channel.report) or JobResult()
+                # The correction history is written at flush: flushed here, it still knows
+                # whose job this is (the task commits after this function returns).
+                db.session.flush()
             errors = _clean_errors(result.errors)
             summary = _translated(result.summary)
     except JobFailed as failure:

@@ -9,11 +9,10 @@ Anonymisation switches it off: its whole point is that the old values are gone.
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from flask import g, has_request_context
 from flask_babel import format_date
-from flask_login import current_user
 from sqlalchemy import event, inspect, select
 
+from .. import audit
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -74,13 +73,6 @@ def as_text(value):
     return str(value)
 
 
-def _who():
-    if has_request_context() and current_user and current_user.is_authenticated:
-        membership = g.get("membership")
-        return current_user.id, membership.institution_id if membership else None
-    return None, None
-
-
 @contextmanager
 def history_paused(session=None):
     """Changes inside this block leave no history (anonymisation only)."""
@@ -109,7 +101,7 @@ def _record_rectifications(session, flush_context, instances):
                 changes.append((name, as_text(old), as_text(new)))
         if not changes:
             continue
-        actor_id, institution_id = _who()
+        actor_id, institution_id = audit.current_actor()
         at = utcnow()
         for name, old, new in changes:
             # Stamped here: rows added during a flush may miss the wall's own stamping.
