@@ -126,6 +126,29 @@ def test_every_response_carries_the_security_headers(pages):
         response.close()
 
 
+def test_no_page_may_be_kept_by_the_browser_but_static_files_may(pages):
+    # Back after signing out showed the last person's record from the browser's cache.
+    for name, response in pages:
+        cache_control = response.headers.get("Cache-Control", "")
+        if name == "stylesheet":
+            assert "no-store" not in cache_control
+        else:
+            assert "no-store" in cache_control, name
+
+
+def test_a_participant_page_and_the_list_are_not_kept_by_the_browser(app):
+    from mosty.testing.factories import login
+    from mosty.testing.plugin import build_two_partnerships
+
+    world = build_two_partnerships(app)
+    person = world.factory.participant(world.a.other)
+    client = login(app.test_client(), world.a.caseworker)
+    for url in (f"/part-a/participants/{person.id}/", "/part-a/participants/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+
+
 def test_pages_contain_no_inline_script_or_event_handler(pages):
     for name, response in pages:
         if response.mimetype != "text/html" or response.status_code == 302:
