@@ -112,3 +112,28 @@ def test_counted_pages_agree_with_the_rows(crowded):
         seen += [int(part.split("/")[0]) for part in
                  html.split('href="/liczenie/participants/')[1:] if part.split("/")[0].isdigit()]
     assert sorted(seen) == sorted(expected)
+
+
+def test_a_page_past_the_end_goes_to_the_last_page_keeping_search_and_sort(crowded):
+    # It showed an empty list reading "0–0 z 23".
+    app, client, p = crowded
+    response = client.get("/liczenie/participants/?page=1000&sort=-name&q=Nazwisko")
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/liczenie/participants/?")
+    assert "page=5" in location and "sort=-name" in location and "q=Nazwisko" in location
+    assert "Nazwisko00" in client.get(location).get_data(as_text=True)
+    # Past the cap the count reaches this page anyway, so the last page is the true one.
+    response = client.get("/liczenie/participants/?page=40")
+    assert response.headers["Location"].endswith("page=5")
+
+
+def test_an_empty_list_stays_on_its_first_page(make_app):
+    app = make_app()
+    from mosty.testing.factories import RegistryFactory
+
+    f = RegistryFactory(app)
+    p = f.partnership(slug="pusto")
+    client = login(app.test_client(), f.staff(f.institution(p)))
+    assert client.get("/pusto/participants/").status_code == 200
+    assert client.get("/pusto/participants/?page=3").headers["Location"].endswith("page=1")

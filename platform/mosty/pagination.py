@@ -1,6 +1,6 @@
 """Paginated, sortable lists: every list page of the registry uses ``paginate``."""
 
-from flask import abort, current_app, request
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import format_number
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import func
@@ -66,10 +66,22 @@ class CappedPagination(SelectPagination):
 def paginate(query, per_page=None):
     from .extensions import db
 
-    return CappedPagination(
+    page = CappedPagination(
         select=query, session=db.session(), page=requested_page(),
         per_page=per_page or current_app.config["MOSTY_PAGE_SIZE"], error_out=False,
         cap=current_app.config["MOSTY_COUNT_CAP"])
+    if not page.items and page.page > 1:
+        _go_to_last_page(page)
+    return page
+
+
+def _go_to_last_page(page):
+    """A page past the end (a bookmark or link from before records were removed, a hand-edited
+    URL) goes to the list's last page, with the same search and sort, instead of an empty list
+    saying "0–0 of 101". The total is exact here: the count ran past this page."""
+    last = max(1, -(-(page.total or 0) // page.per_page))
+    arguments = {**request.view_args, **request.args.to_dict(flat=False), "page": last}
+    abort(redirect(url_for(request.endpoint, **arguments)))
 
 
 def paginate_audited(query, object_type, **detail):
