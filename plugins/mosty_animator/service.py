@@ -134,16 +134,25 @@ def animators(institution_id):
         select(toolkit.Membership).where(toolkit.Membership.institution_id == institution_id,
                                          toolkit.Membership.active.is_(True))
         .options(selectinload(toolkit.Membership.user))).all()
-    return sorted((m.user for m in members if m.has_role("animator")), key=lambda u: u.name)
+    return sorted((m.user for m in members if m.has_role("animator")),
+                  key=lambda u: toolkit.sort_key(u.name))
 
 
 def families_without_case(institution_id):
-    """Registry families the institution sees that are not on the board yet."""
+    """Registry families the institution sees that are not on the board yet, as (id, label)
+    in Polish order of name and locality. Two families of the same name in the same locality
+    are told apart by their registry number, or the animator could not know which is which."""
     on_board = select(Case.family_id)
-    return list(toolkit.db.session.scalars(
-        select(toolkit.Family).where(toolkit.family_visible_to(institution_id),
-                                     toolkit.Family.id.not_in(on_board))
-        .order_by(toolkit.Family.name).limit(200)))
+    families = toolkit.db.session.execute(
+        select(toolkit.Family.id, toolkit.Family.name, toolkit.Family.locality)
+        .where(toolkit.family_visible_to(institution_id), toolkit.Family.id.not_in(on_board))
+        .order_by(toolkit.by_name(toolkit.Family.name), toolkit.by_name(toolkit.Family.locality),
+                  toolkit.Family.id).limit(200)).all()
+    labels = Counter((name, locality) for _id, name, locality in families)
+    return [(family_id, toolkit.gettext("%(family)s (%(locality)s), no. %(id)s",
+                                        family=name, locality=locality, id=family_id)
+             if labels[name, locality] > 1 else f"{name} ({locality})")
+            for family_id, name, locality in families]
 
 
 def family_target_groups():

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from . import service
 from .models import (
     ACTION_STATUSES,
     BARRIERS,
@@ -43,7 +44,13 @@ from .models import (
 
 
 class Refused(Exception):
-    """A step that does not apply; the message says why, in the user's language."""
+    """A step that does not apply; the message says why, in the user's language. ``field``
+    names the form field the refusal is about (None: the whole record), so a page can show it
+    beside that field."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 LEAD_YEARS_BACK = 5
@@ -74,13 +81,13 @@ def latest_deadline():
     return date.today() + timedelta(days=DEADLINE_DAYS_AHEAD)
 
 
-def _happened(on, *, earliest, too_early, future=None):
+def _happened(on, *, earliest, too_early, future=None, field=None):
     """``on`` as the date of something that has happened: not in the future, not before
-    ``earliest`` (``too_early`` says so, with the date)."""
+    ``earliest`` (``too_early`` says so, with the date); ``field`` is the form's date field."""
     if on > date.today():
-        raise Refused(future or _l("The date cannot be in the future."))
+        raise Refused(future or _l("The date cannot be in the future."), field)
     if on < earliest:
-        raise Refused(too_early)
+        raise Refused(too_early, field)
     return on
 
 
@@ -119,15 +126,23 @@ def _move(case, allowed_from, to, **detail):
 
 # --- recruitment -----------------------------------------------------------------------------
 
-def add_lead(*, family, institution_id, animator_id, source, note="", on=None):
-    """Put a registry family on the board as a lead."""
+def add_lead(*, family, institution_id, animator_id, source, note="", on=None,
+             added_by_id=None):
+    """Put a registry family the institution sees on the board as a lead, in the hands of an
+    animator of the institution (or of the member adding it, ``added_by_id``)."""
+    visible = toolkit.db.session.scalar(select(toolkit.Family.id).where(
+        toolkit.Family.id == family.id, toolkit.family_visible_to(institution_id)))
+    if visible is None:
+        raise Refused(_l("Choose a family from the registry."), "family_id")
+    if animator_id not in {u.id for u in service.animators(institution_id)} | {added_by_id}:
+        raise Refused(_l("Choose an animator of your institution."), "animator_id")
     if source not in SOURCES:
-        raise Refused(_l("Choose where the family came from."))
+        raise Refused(_l("Choose where the family came from."), "source")
     taken = toolkit.db.session.scalar(select(Case.id).where(Case.family_id == family.id))
     if taken is not None:
-        raise Refused(_l("This family is already on the recruitment board."))
+        raise Refused(_l("This family is already on the recruitment board."), "family_id")
     earliest = earliest_lead_on()
-    on = _happened(on or date.today(), earliest=earliest,
+    on = _happened(on or date.today(), earliest=earliest, field="lead_on",
                    too_early=_l("The date cannot be before %(date)s.",
                                 date=earliest.isoformat()))
     case = Case(family_id=family.id, institution_id=institution_id, animator_id=animator_id,
@@ -138,7 +153,8 @@ def add_lead(*, family, institution_id, animator_id, source, note="", on=None):
             toolkit.db.session.flush()
     except IntegrityError:
         # Another animator put the family on the board at the same moment (one case per family).
-        raise Refused(_l("This family is already on the recruitment board.")) from None
+        raise Refused(_l("This family is already on the recruitment board."),
+                      "family_id") from None
     audit("create", case, stage="lead", family_id=family.id, source=source)
     return case
 
@@ -250,11 +266,26 @@ def _member_ids(case):
     return {m.participant_id for m in case.family.members}
 
 
+def _member(case, participant_id, field):
+    """The member of the family something new is recorded about (a goal, an action, a
+    barrier, a signature, a referral): refused when not a member of this family, or while
+    their processing is restricted or their record anonymised (nothing new is recorded about
+    them then). ``field`` is the form field that chose them."""
+    if participant_id not in _member_ids(case):
+        raise Refused(_l("Choose a member of this family."), field)
+    participant = toolkit.db.session.get(toolkit.Participant, participant_id)
+    try:
+        toolkit.ensure_not_restricted(participant)
+    except toolkit.ProcessingRestricted as restricted:
+        raise Refused(str(restricted), field) from restricted
+    return participant
+
+
 def add_goal(plan, *, text, participant_id=None):
     if not text.strip():
         raise Refused(_l("Describe the goal."))
-    if participant_id is not None and participant_id not in _member_ids(plan.case):
-        raise Refused(_l("Choose a member of this family."))
+    if participant_id is not None:
+        _member(plan.case, participant_id, "participant_id")
     goal = Goal(plan=plan, text=text.strip(), participant_id=participant_id)
     toolkit.db.session.add(goal)
     toolkit.db.session.flush()
@@ -268,8 +299,8 @@ def add_action(goal, *, what, who_kind, who_participant_id=None, who_institution
         raise Refused(_l("Say what is to be done."))
     if who_kind not in WHO_KINDS:
         raise Refused(_l("Choose who does it."))
-    if who_kind == "member" and who_participant_id not in _member_ids(goal.plan.case):
-        raise Refused(_l("Choose a member of this family."))
+    if who_kind == "member":
+        _member(goal.plan.case, who_participant_id, "who_participant_id")
     if who_kind == "institution" and (
             who_institution_id is None
             or toolkit.db.session.get(toolkit.Institution, who_institution_id) is None):
@@ -341,8 +372,7 @@ def sign_by_family(plan, participant_id, on=None):
         raise Refused(_l("The family has already signed the plan."))
     if not plan.goals:
         raise Refused(_l("Add at least one goal before the plan is signed."))
-    if participant_id not in _member_ids(plan.case):
-        raise Refused(_l("Choose a member of this family."))
+    _member(plan.case, participant_id, "participant_id")
     plan.family_signed_on = _signed_on(plan, on)
     plan.family_signed_by_id = participant_id
     audit("transition", plan, signed="family", participant_id=participant_id)
@@ -400,15 +430,20 @@ def conclude_agreement(case, *, institution_id, participant_id, commitment, acti
                        from_institution_id, actor_id, on=None):
     """The institution commits to the chosen actions; the registry gets a referral of the
     member to it (the registry checks the consent and refuses without one)."""
+    if institution_id == from_institution_id:
+        raise Refused(_l("An institution cannot refer a person to itself."), "institution_id")
+    if toolkit.db.session.get(toolkit.Institution, institution_id) is None:
+        raise Refused(_l("Choose an institution of this partnership."), "institution_id")
+    # The restriction is checked again by the registry's referral; here so that the page
+    # can say it at the member.
+    participant = _member(case, participant_id, "participant_id")
     if not commitment.strip():
-        raise Refused(_l("Describe what the institution commits to."))
-    if participant_id not in _member_ids(case):
-        raise Refused(_l("Choose a member of this family."))
+        raise Refused(_l("Describe what the institution commits to."), "commitment")
     plan = toolkit.db.session.scalar(select(Plan).where(Plan.case_id == case.id))
     actions = [a for goal in (plan.goals if plan else []) for a in goal.actions
                if a.id in set(action_ids)]
     if not actions or len(actions) != len(set(action_ids)):
-        raise Refused(_l("Choose the plan actions the agreement covers."))
+        raise Refused(_l("Choose the plan actions the agreement covers."), "action_ids")
     # Lock the actions still free (PostgreSQL): an animator concluding a second agreement
     # for the same action at the same moment waits here, then finds it taken, so one action
     # never gets two agreements and the institution two referrals.
@@ -416,8 +451,7 @@ def conclude_agreement(case, *, institution_id, participant_id, commitment, acti
         select(Action.id).where(Action.id.in_([a.id for a in actions]),
                                 Action.agreement_id.is_(None)).with_for_update()))
     if any(a.agreement_id is not None or a.id not in free for a in actions):
-        raise Refused(_l("An action is already covered by another agreement."))
-    participant = toolkit.db.session.get(toolkit.Participant, participant_id)
+        raise Refused(_l("An action is already covered by another agreement."), "action_ids")
     referrals = toolkit.referral_transitions
     try:
         referral = referrals.send_referral(
@@ -425,6 +459,8 @@ def conclude_agreement(case, *, institution_id, participant_id, commitment, acti
             to_institution_id=institution_id, reason=commitment.strip(), actor_id=actor_id,
             family_id=case.family_id)
     except referrals.ReferralRefused as refused:
+        # What is left is about the referral as a whole (the consent covers the member and
+        # the institution together): shown above the form.
         raise Refused(str(refused)) from refused
     agreement = Agreement(case_id=case.id, institution_id=institution_id,
                           participant_id=participant_id, commitment=commitment.strip(),
@@ -442,7 +478,14 @@ def conclude_agreement(case, *, institution_id, participant_id, commitment, acti
 
 # --- peer advisors and information operators ---------------------------------------------------
 
+NOT_A_PEER_ADVISOR = _l("Choose a peer advisor of the family's county.")
+
+
 def assign_advisor(case, advisor_id, on=None):
+    """Give the family a peer advisor of its county club (``service.peer_advisors``), or none
+    with ``advisor_id`` None."""
+    if advisor_id and advisor_id not in {m.user_id for m in service.peer_advisors(case)}:
+        raise Refused(NOT_A_PEER_ADVISOR, "advisor_id")
     if advisor_id:
         # The advisor would see the members' names: sharing a restricted person's data with
         # someone new is processing the restriction forbids (removing the advisor is not).
@@ -531,8 +574,8 @@ def start_instrument_round(case, purpose, members, *, institution_id, actor_id, 
 def add_barrier(case, *, kind, note="", participant_id=None, on=None):
     if kind not in BARRIERS:
         raise Refused(_l("Choose the kind of barrier."))
-    if participant_id is not None and participant_id not in _member_ids(case):
-        raise Refused(_l("Choose a member of this family."))
+    if participant_id is not None:
+        _member(case, participant_id, "participant_id")
     barrier = Barrier(case_id=case.id, kind=kind, note=note.strip(),
                       participant_id=participant_id, recorded_on=on or date.today())
     toolkit.db.session.add(barrier)

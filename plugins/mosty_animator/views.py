@@ -29,29 +29,30 @@ def _date(name, default=None, required=True):
     if not raw:
         if default is not None or not required:
             return default
-        raise Refused(_("Give the date."))
+        raise Refused(_("Give the date."), name)
     # Only YYYY-MM-DD: date.fromisoformat also reads "20261201" and week dates.
     if not DAY.fullmatch(raw):
-        raise Refused(_("Write the date as YYYY-MM-DD."))
+        raise Refused(_("Write the date as YYYY-MM-DD."), name)
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise Refused(_("There is no such day as %(date)s.", date=raw)) from None
+        raise Refused(_("There is no such day as %(date)s.", date=raw), name) from None
 
 
-def _id(name, required=True):
+def _id(name, required=True, unknown=None):
     """The id of a row chosen in the form, exactly as the page's list offers it; anything
-    else is refused before a query: "1_0", "²", " 1\n" (which int() would read), or a number
-    beyond a database integer (which PostgreSQL answers with a server error)."""
+    else is refused before a query (with ``unknown``, or "choose one of the options"): "1_0",
+    "²", " 1\n" (which int() would read), or a number beyond a database integer (which
+    PostgreSQL answers with a server error)."""
     raw = request.form.get(name) or ""
     if not raw:
         if required:
-            raise Refused(_("Fill in every required field."))
+            raise Refused(_("Fill in every required field."), name)
         return None
     try:
         return toolkit.row_id(raw)
     except ValueError:
-        raise Refused(_("Choose one of the options offered.")) from None
+        raise Refused(unknown or _("Choose one of the options offered."), name) from None
 
 
 def _ids(name, message):
@@ -59,7 +60,7 @@ def _ids(name, message):
     try:
         return [toolkit.row_id(value) for value in request.form.getlist(name)]
     except ValueError:
-        raise Refused(message) from None
+        raise Refused(message, name) from None
 
 
 def _whole_number(name, message):
@@ -69,7 +70,7 @@ def _whole_number(name, message):
     if not raw:
         return None
     if not WHOLE_NUMBER.fullmatch(raw):
-        raise Refused(message)
+        raise Refused(message, name)
     return int(raw)
 
 
@@ -79,9 +80,9 @@ def _text(name, max_length):
     break counts as one character, as the browser counts it."""
     value = (request.form.get(name) or "").replace("\r\n", "\n")
     if toolkit.has_control_characters(value):
-        raise Refused(_("This text contains characters that are not allowed."))
+        raise Refused(_("This text contains characters that are not allowed."), name)
     if len(value.strip()) > max_length:
-        raise Refused(_("Too long: at most %(max)d characters.", max=max_length))
+        raise Refused(_("Too long: at most %(max)d characters.", max=max_length), name)
     return value
 
 
@@ -97,12 +98,13 @@ def _done(message, target):
 
 class Typed:
     """The refused form of a page (by the name the template gives it), what was typed into it
-    and why it was refused; the page's other forms show their usual values."""
+    and why it was refused (``field``: the one field the refusal is about, if any); the
+    page's other forms show their usual values."""
 
     NOTHING = ImmutableMultiDict()
 
-    def __init__(self, form=None, values=None, message=None):
-        self.form, self._values, self._message = form, values, message
+    def __init__(self, form=None, values=None, message=None, field=None):
+        self.form, self._values, self._message, self.field = form, values, message, field
 
     def values(self, form):
         return self._values if form == self.form else self.NOTHING
@@ -110,18 +112,26 @@ class Typed:
     def message(self, form):
         return self._message if form == self.form else None
 
+    def field_error(self, form, field):
+        """The refusal when it is about ``field`` of ``form``, to show beside that field."""
+        return self._message if form == self.form and field == self.field else None
+
 
 NOTHING_TYPED = Typed()
 
 
-def _refused(refused, page, *args, form):
+def _refused(refused, page, *args, form, beside_fields=False):
     """The refused form's page again (422), with what was typed and the message, there and at
     the top: the step's changes are rolled back, nothing saved before is touched, and nothing
-    typed is lost. ``page(*args, typed=...)`` renders the page."""
+    typed is lost. ``page(*args, typed=...)`` renders the page. A page of one form that shows
+    a field's refusal beside the field (``beside_fields``) says at the top only refusals about
+    the whole record."""
     toolkit.db.session.rollback()
     message = str(refused)
-    flash(message, "error")
-    return page(*args, typed=Typed(form, request.form, message)), 422
+    field = refused.field if beside_fields else None
+    if field is None:
+        flash(message, "error")
+    return page(*args, typed=Typed(form, request.form, message, field)), 422
 
 
 @bp.context_processor
@@ -164,38 +174,37 @@ def _writer():
         abort(403)
 
 
+def _lead_page(typed=NOTHING_TYPED):
+    institution_id = service.staff_institution_id()
+    families = service.families_without_case(institution_id)
+    _read("family", ids=[family_id for family_id, _label in families], purpose="lead_choice")
+    response = render_template("animator/new_lead.html", families=families, labels=labels,
+                               animators=service.animators(institution_id), today=date.today(),
+                               typed=typed)
+    toolkit.db.session.commit()
+    return response
+
+
 @bp.route("/leads/new", methods=["GET", "POST"])
 def new_lead():
     institution_id = service.staff_institution_id()
     _writer()
-    if request.method == "POST":
-        try:
-            family_id = _id("family_id")
-            family = toolkit.db.session.scalar(select(toolkit.Family).where(
-                toolkit.Family.id == family_id, toolkit.family_visible_to(institution_id)))
-            if family is None:
-                raise Refused(_("Choose a family from the registry."))
-            animator_id = _id("animator_id", required=False) or current_user.id
-            if animator_id not in {u.id for u in service.animators(institution_id)} | {
-                    current_user.id}:
-                raise Refused(_("Choose an animator of your institution."))
-            case = transitions.add_lead(family=family, institution_id=institution_id,
-                                        animator_id=animator_id,
-                                        source=request.form.get("source", ""),
-                                        note=_text("note", MAX_TEXT["lead_note"]),
-                                        on=_date("lead_on", default=date.today()))
-        except Refused as refused:
-            toolkit.db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            return _done(_("The family is on the recruitment board as a lead."),
-                         url_for(".family", family_id=case.family_id))
-    families = service.families_without_case(institution_id)
-    _read("family", ids=[f.id for f in families], purpose="lead_choice")
-    toolkit.db.session.commit()
-    return render_template("animator/new_lead.html", families=families, labels=labels,
-                           animators=service.animators(institution_id), form=request.form,
-                           today=date.today()), (422 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return _lead_page()
+    try:
+        family = toolkit.db.session.get(toolkit.Family, _id("family_id"))
+        if family is None:
+            raise Refused(_("Choose a family from the registry."), "family_id")
+        case = transitions.add_lead(
+            family=family, institution_id=institution_id,
+            animator_id=_id("animator_id", required=False) or current_user.id,
+            added_by_id=current_user.id, source=request.form.get("source", ""),
+            note=_text("note", MAX_TEXT["lead_note"]),
+            on=_date("lead_on", default=date.today()))
+    except Refused as refused:
+        return _refused(refused, _lead_page, form="lead", beside_fields=True)
+    return _done(_("The family is on the recruitment board as a lead."),
+                 url_for(".family", family_id=case.family_id))
 
 
 def _family_page(family_id, typed=NOTHING_TYPED):
@@ -262,11 +271,9 @@ def add_contact(family_id):
 @bp.route("/families/<int:family_id>/advisor", methods=["POST"])
 def assign_advisor(family_id):
     case = service.case_or_404(family_id)
-    advisor_id = request.form.get("advisor_id", type=toolkit.row_id)  # None: names nobody
     try:
-        if request.form.get("advisor_id") and advisor_id not in {
-                m.user_id for m in service.peer_advisors(case)}:
-            raise Refused(_("Choose a peer advisor of the family's county."))
+        # Empty: the family has no advisor any more.
+        advisor_id = _id("advisor_id", required=False, unknown=transitions.NOT_A_PEER_ADVISOR)
         transitions.assign_advisor(case, advisor_id)
     except Refused as refused:
         return _refused(refused, _family_page, family_id, form="advisor")
@@ -285,7 +292,7 @@ def _plan_page(family_id, typed=NOTHING_TYPED):
         "animator/plan.html", case=case, plan=plan, overdue=overdue, upcoming=upcoming,
         labels=labels, members=case.family.members, today=date.today(),
         institutions=toolkit.db.session.scalars(
-            select(toolkit.Institution).order_by(toolkit.Institution.name)).all(),
+            select(toolkit.Institution).order_by(toolkit.by_name(toolkit.Institution.name))).all(),
         can_write=toolkit.can_use(KEY, "write"), typed=typed)
     toolkit.db.session.commit()
     return response
@@ -419,37 +426,37 @@ def add_review(family_id):
 
 # --- agreements -------------------------------------------------------------------------------
 
+def _agreement_page(family_id, typed=NOTHING_TYPED):
+    case = service.case_or_404(family_id)
+    plan = service.plan_of(case)
+    _read("animator_plan", case_id=case.id, plan_id=plan.id if plan else None,
+          purpose="agreement")
+    response = render_template(
+        "animator/new_agreement.html", case=case, plan=plan, labels=labels, typed=typed,
+        institutions=toolkit.db.session.scalars(select(toolkit.Institution).where(
+            toolkit.Institution.id != case.institution_id)
+            .order_by(toolkit.by_name(toolkit.Institution.name))).all())
+    toolkit.db.session.commit()
+    return response
+
+
 @bp.route("/families/<int:family_id>/agreements/new", methods=["GET", "POST"])
 def new_agreement(family_id):
     case = service.case_or_404(family_id)
     _writer()
-    plan = service.plan_of(case)
-    if request.method == "POST":
-        try:
-            transitions.conclude_agreement(
-                case, institution_id=_id("institution_id"),
-                participant_id=_id("participant_id"),
-                commitment=_text("commitment", MAX_TEXT["commitment"]),
-                action_ids=_ids("action_ids",
-                                _("Choose the plan actions the agreement covers.")),
-                from_institution_id=case.institution_id, actor_id=current_user.id)
-        except Refused as refused:
-            toolkit.db.session.rollback()
-            flash(str(refused), "error")
-            case = service.case_or_404(family_id)
-            plan = service.plan_of(case)
-        else:
-            return _done(_("The agreement has been concluded and the referral sent."),
-                         url_for(".plan", family_id=family_id))
-    _read("animator_plan", case_id=case.id, plan_id=plan.id if plan else None,
-          purpose="agreement")
-    response = render_template(
-        "animator/new_agreement.html", case=case, plan=plan, labels=labels, form=request.form,
-        institutions=toolkit.db.session.scalars(select(toolkit.Institution).where(
-            toolkit.Institution.id != case.institution_id)
-            .order_by(toolkit.Institution.name)).all())
-    toolkit.db.session.commit()
-    return response, (422 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return _agreement_page(family_id)
+    try:
+        transitions.conclude_agreement(
+            case, institution_id=_id("institution_id"), participant_id=_id("participant_id"),
+            commitment=_text("commitment", MAX_TEXT["commitment"]),
+            action_ids=_ids("action_ids", _("Choose the plan actions the agreement covers.")),
+            from_institution_id=case.institution_id, actor_id=current_user.id)
+    except Refused as refused:
+        return _refused(refused, _agreement_page, family_id, form="agreement",
+                        beside_fields=True)
+    return _done(_("The agreement has been concluded and the referral sent."),
+                 url_for(".plan", family_id=family_id))
 
 
 # --- peer advisors ----------------------------------------------------------------------------
