@@ -3,7 +3,7 @@ and XLSX, only the institution's own participants, referrals and deliveries, res
 left out, one audit entry per export, the result reached by the member who started it."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.jobs.models import Job
+from mosty.participants.models import Participant
 from mosty.services.models import ServiceDelivery
 from mosty.tenancy import partnership_scope
 from mosty.testing.factories import login
@@ -94,6 +95,23 @@ def test_participants_as_csv_are_the_institutions_own_without_restricted_people(
             "Participant", world.mops_worker.id, world.mops.id)
         assert sorted(entry.detail["ids"]) == sorted([world.anna.id, world.formula.id])
         assert "Anna" not in str(entry.detail)
+
+
+def test_times_are_local_and_the_content_type_names_its_charset_once(world):
+    # The export said 17:08 where the page said 18:08 (SQLite hands UTC back without its
+    # zone), and the header read "text/csv; charset=utf-8; charset=utf-8".
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.get(Participant, world.anna.id).created_at = datetime(2026, 7, 1, 10, 0,
+                                                                         tzinfo=UTC)
+        db.session.get(Participant, world.formula.id).created_at = datetime(2026, 1, 15, 23, 30,
+                                                                            tzinfo=UTC)
+        db.session.commit()
+    _job_id, result = export(world, client_of(world, world.mops_worker), "participants", "csv")
+    assert result.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = csv_rows(result.data)
+    registered = {row[2]: row[rows[0].index("Registered")] for row in rows[1:]}
+    # Summer time (UTC+2) and winter time (UTC+1), the day after in Poland.
+    assert registered == {"Żółkiewska": "2026-07-01 12:00", "Test": "2026-01-16 00:30"}
 
 
 def test_referrals_sent_and_received_as_xlsx(world):

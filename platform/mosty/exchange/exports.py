@@ -8,7 +8,7 @@ One audit entry per export names the ids written, never their values.
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -114,8 +114,11 @@ def _restricted(participant):
 
 
 def _plain(value):
+    """A moment in the local time a person reads on the screen. Mosty stores UTC; SQLite hands
+    it back without its zone, which made exports an hour or two behind the pages."""
     if isinstance(value, datetime):
-        return value.astimezone(LOCAL_TIME).replace(tzinfo=None) if value.tzinfo else value
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(LOCAL_TIME).replace(tzinfo=None)
     return value
 
 

@@ -60,7 +60,10 @@ def result(job_id):
     data = job.result_data or b""
     audit.record("export", job, detail={"kind": job.kind, "size": len(data)})
     db.session.commit()
-    response = Response(data, mimetype=job.result_content_type or "application/octet-stream")
+    # content_type, not mimetype: Flask would add a second "; charset=utf-8" to a text type
+    # that already names its charset.
+    response = Response(data,
+                        content_type=job.result_content_type or "application/octet-stream")
     response.headers.set("Content-Disposition", "attachment", filename=job.result_filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
