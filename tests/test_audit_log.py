@@ -81,7 +81,7 @@ def test_partnership_admin_sees_who_did_what_to_which_object(app, client, world,
     assert name in row and a.caseworker.email not in row  # a name, not a login
     assert "OPS a" in row
     assert "changed" in row and "Participant" in row
-    assert "fields:</span> phone, email" in row
+    assert "fields:</span> Phone, E-mail" in row
 
 
 def test_times_are_shown_in_warsaw_time(app, client, world, login_as):
@@ -291,8 +291,10 @@ def test_bad_page_or_sort_never_fails(client, world, long_log, login_as):
     login_as(client, world.a.admin)
     assert client.get("/part-a/audit/?sort=drop_table").status_code == 200
     assert client.get("/part-a/audit/?page=abc").status_code == 404
-    page = client.get("/part-a/audit/?page=99")
-    assert page.status_code == 200
+    # Past the end: the last page, with the same sort.
+    page = client.get("/part-a/audit/?page=99&sort=at")
+    assert page.status_code == 302 and "sort=at" in page.headers["Location"]
+    assert client.get(page.headers["Location"]).status_code == 200
 
 
 # --- append-only ------------------------------------------------------------------------------

@@ -105,3 +105,96 @@ def object_type_label(object_type):
     if label is None:
         label = getattr(_mapped_class(object_type), "__audit_label__", None) or object_type
     return label
+
+
+# The keys entries carry in their detail, as the log page names them.
+DETAIL_KEY_LABELS = {
+    "fields": _l("fields"),
+    "shared_fields": _l("fields shared"),
+    "ids": _l("records (numbers)"),
+    "member_ids": _l("family members (numbers)"),
+    "participant_id": _l("person (number)"),
+    "family_id": _l("family (number)"),
+    "institution_id": _l("institution (number)"),
+    "import_id": _l("import (number)"),
+    "api_token": _l("API token (number)"),
+    "from": _l("from"),
+    "to": _l("to"),
+    "status": _l("status"),
+    "stage": _l("stage"),
+    "page": _l("page"),
+    "form": _l("form"),
+    "box": _l("list"),
+    "list": _l("list"),
+    "kind": _l("kind"),
+    "format": _l("format"),
+    "variant": _l("variant"),
+    "size": _l("size (bytes)"),
+    "period": _l("period"),
+    "reason": _l("reason"),
+    "outcome": _l("outcome"),
+    "eligible": _l("eligible"),
+    "capacity": _l("capacity"),
+    "event_kinds": _l("events"),
+    "files": _l("files"),
+    "mailed": _l("sent by e-mail"),
+    "anonymised": _l("anonymised"),
+    "source": _l("source"),
+    "purpose": _l("purpose"),
+}
+# Pages and forms whose reading the detail names ("form": "follow_up").
+DETAIL_VALUE_LABELS = {
+    "inbox": _l("received"),
+    "outbox": _l("sent"),
+    "referral": _l("referral"),
+    "recruit": _l("recruitment"),
+    "service_delivery": _l("service delivery"),
+    "case_note": _l("case note"),
+    "follow_up": _l("follow-up"),
+    "consent": _l("consent"),
+    "withdraw": _l("withdrawal of consent"),
+    "instrument": _l("instrument"),
+    "outcome": _l("outcome"),
+    "labour_enrolment": _l("labour office enrolment"),
+    "privacy": _l("privacy page"),
+    "rectification_history": _l("history of corrections"),
+}
+
+
+def detail_key_label(key):
+    """A detail key as the log page names it; a module's own key with its underscores as
+    spaces."""
+    return DETAIL_KEY_LABELS.get(key, key.replace("_", " "))
+
+
+def _status_labels(object_type):
+    """The statuses of an object type whose transitions the log records (from/to), read when
+    a page is shown (the registry's modules import the audit log, not the reverse)."""
+    from ..enrollment.service import STATUS_LABELS as ENROLMENT
+    from ..outcomes.service import FOLLOW_UP_STATUS_LABELS
+    from ..referrals.privacy import STATUS_LABELS as REFERRAL
+
+    return {"Referral": REFERRAL, "Enrollment": ENROLMENT,
+            "FollowUp": FOLLOW_UP_STATUS_LABELS}.get(object_type, {})
+
+
+def detail_text(object_type, key, value):
+    """One value of an entry's detail as people read it: labels for statuses, participant
+    fields and the pages a reading came from, "—" for nothing, yes/no, lists joined."""
+    from ..i18n import gettext
+    from ..privacy.rectification import field_label
+
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dict):
+        return "; ".join(f"{detail_key_label(k)}: {detail_text(object_type, k, v)}"
+                         for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(detail_text(object_type, key, item) for item in value)
+    if key in ("fields", "shared_fields") and isinstance(value, str):
+        return str(field_label(value))
+    if key in ("from", "to", "status"):
+        return str(_status_labels(object_type).get(value, value))
+    return str(DETAIL_VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)

@@ -6,7 +6,7 @@ from ..extensions import db
 from ..pagination import paginate, sort_order
 from . import service
 from .forms import AuditFilterForm
-from .labels import action_label, object_type_label
+from .labels import action_label, detail_key_label, detail_text, object_type_label
 from .models import AuditEntry
 
 SORTS = {"at": AuditEntry.at}
@@ -42,4 +42,5 @@ def index():
     args = {k: v for k, v in request.args.items() if k in form._fields and v}
     return render_template("audit/index.html", form=form, page=page, rows=rows, sort=sort,
                            args=args, action_label=action_label,
-                           object_type_label=object_type_label)
+                           object_type_label=object_type_label,
+                           detail_key_label=detail_key_label, detail_text=detail_text)
