@@ -200,10 +200,23 @@ class ParticipantForm(Form):
                           actual_area=self.actual_area.data)
         return values
 
+
+REGISTERED_ADDRESS = ("registered_teryt", "registered_locality", "registered_area")
+ACTUAL_ADDRESS = ("actual_teryt", "actual_locality", "actual_area")
+ADDRESS = REGISTERED_ADDRESS + ACTUAL_ADDRESS
+
+
+class ParticipantEditForm(ParticipantForm):
+    """The participant form on an existing record, carrying the version it was loaded from
+    (participants.service.record_version), so a save over someone else's change is refused."""
+
+    loaded_version = HiddenField(validators=[Optional(), Length(max=400)])
+
     @classmethod
-    def for_participant(cls, participant):
+    def for_participant(cls, participant, version):
         form = cls(obj=participant)
         if not form.is_submitted():
+            form.loaded_version.data = version
             form.actual_same.data = (
                 (participant.actual_teryt, participant.actual_locality, participant.actual_area)
                 == (participant.registered_teryt, participant.registered_locality,
@@ -213,6 +226,27 @@ class ParticipantForm(Form):
             form.education.data = participant.education or ""
             form.labour_status.data = participant.labour_status or ""
         return form
+
+    def take_newer_values(self, conflict):
+        """After an edit conflict: a field the member left as it was takes the value saved in
+        the meantime (sending the form again would otherwise put the old one back); what the
+        member changed stays as typed. The form then carries the current version."""
+        sent = self.values()
+        newer = {change.name: change.saved for change in conflict.changes
+                 if change.member_changed is False}
+        address = {**{name: sent[name] for name in ADDRESS},
+                   **{name: value for name, value in newer.items() if name in ADDRESS}}
+        if self.actual_same.data and ([address[name] for name in ACTUAL_ADDRESS]
+                                      != [address[name] for name in REGISTERED_ADDRESS]):
+            # "Same as registered" would copy the registered address over an actual one saved
+            # meanwhile (or the other way round): the two are shown in their own fields.
+            self.actual_same.data = False
+            for name in ACTUAL_ADDRESS:
+                self[name].data = address[name]
+        for name, value in newer.items():
+            field = self[name]
+            field.data = "" if value is None and isinstance(field, SelectField) else value
+        self.loaded_version.data = conflict.version
 
 
 # The ages (on a birthday this year, from..to, None: no limit) each kind of dependant may be;

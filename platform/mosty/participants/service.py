@@ -1,10 +1,14 @@
 """Finding, registering and rectifying participants within what the member's institution may
 see; duplicate detection across the partnership; care relations; the page's own timeline."""
 
+import base64
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -137,6 +141,100 @@ def register(institution_id, values, family=None, relation=None):
         detail["family_id"] = family.id
     audit.record("create", participant, detail=detail)
     return participant
+
+
+# The stored fields the participant form edits (the keys of ParticipantForm.values()).
+EDITABLE_FIELDS = (
+    "first_name", "last_name", "sex", "birth_date", "pesel", "phone", "email",
+    "registered_teryt", "registered_locality", "registered_area",
+    "actual_teryt", "actual_locality", "actual_area",
+    "education", "labour_status", "unemployed_since", "long_term_unemployed", "contract_type",
+    "disability_level", "labour_office_case_no", "social_assistance_case_no",
+)
+VERSION_PREFIX = "v1"
+DIGEST_BYTES = 6  # 48 bits a field: a change passing unseen is a chance in 2**48
+
+
+def _field_digest(participant_id, name, value):
+    """A keyed digest of one stored value, so the version in the page names no personal data
+    (a PESEL or a phone number could be found again from a plain hash)."""
+    text = json.dumps([participant_id, name, value], default=str, ensure_ascii=False)
+    digest = hmac.new(current_app.secret_key.encode(), text.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:DIGEST_BYTES]).decode()
+
+
+def record_version(participant):
+    """The version of the record an edit form is loaded from: a digest of each edited field.
+
+    Digests of the values, not ``updated_at``: an import or a plugin may write the record
+    without touching it, and the digests also tell which fields changed since."""
+    return ".".join([VERSION_PREFIX, *(
+        _field_digest(participant.id, name, getattr(participant, name))
+        for name in EDITABLE_FIELDS)])
+
+
+def _loaded_digests(version):
+    """{field: digest} of a version sent back by the form, or None when it cannot be read
+    (garbled, or from a form of an earlier release)."""
+    parts = (version or "").split(".")
+    if parts[0] != VERSION_PREFIX or len(parts) != len(EDITABLE_FIELDS) + 1:
+        return None
+    return dict(zip(EDITABLE_FIELDS, parts[1:], strict=True))
+
+
+@dataclass
+class FieldChange:
+    """A field saved by someone else since the form was loaded, and differing from the form."""
+
+    name: str
+    saved: object  # the value saved now
+    sent: object  # the value the form sent
+    # Whether the member changed the field in the form; None: unknown (an unreadable version).
+    member_changed: bool | None
+
+
+class EditConflict(Exception):
+    """The record changed since the edit form was loaded: nothing is saved. ``version`` is the
+    current one, which a form showing the saved values sends back to save."""
+
+    def __init__(self, changes, version):
+        super().__init__([change.name for change in changes])
+        self.changes = changes
+        self.version = version
+
+    @property
+    def by_name(self):
+        return {change.name: change for change in self.changes}
+
+
+def edit_conflicts(participant, values, loaded_version):
+    """The fields saving ``values`` would overwrite although they changed since the form was
+    loaded from ``loaded_version``. A field both changed to the same value is no conflict."""
+    loaded = _loaded_digests(loaded_version)
+    changes = []
+    for name in EDITABLE_FIELDS:
+        saved = getattr(participant, name)
+        if values[name] == saved:
+            continue
+        if loaded is None:
+            changes.append(FieldChange(name, saved, values[name], None))
+        elif _field_digest(participant.id, name, saved) != loaded[name]:
+            member_changed = _field_digest(participant.id, name, values[name]) != loaded[name]
+            changes.append(FieldChange(name, saved, values[name], member_changed))
+    return changes
+
+
+def ensure_current(participant, values, loaded_version):
+    """Refuse (EditConflict) to save ``values`` over changes made since the form was loaded.
+
+    The row is locked until the commit, so no other save slips between this check and the
+    write. A form without a version (sent by a client that does not carry it) is not checked."""
+    if not loaded_version:
+        return
+    db.session.refresh(participant, with_for_update=True)
+    changes = edit_conflicts(participant, values, loaded_version)
+    if changes:
+        raise EditConflict(changes, record_version(participant))
 
 
 def rectify(participant, values):

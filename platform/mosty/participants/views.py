@@ -16,7 +16,7 @@ from ..ids import row_id
 from ..pagination import paginate_audited, sort_order
 from ..plugins.access import collect
 from . import labels, service
-from .forms import CareRelationForm, ParticipantForm
+from .forms import CareRelationForm, ParticipantEditForm, ParticipantForm
 from .sections import PARTICIPANT_SECTIONS, PARTICIPANT_TIMELINE, sections_for, timeline_for
 
 LABELS = {
@@ -155,27 +155,36 @@ def _participant_page(participant, institution_id, care_form, status=200):
 def edit(participant_id):
     institution_id = require_case_access()
     participant = service.get_editable(participant_id, institution_id)
-    form = ParticipantForm.for_participant(participant)
-    matches = []
+    form = ParticipantEditForm.for_participant(participant, service.record_version(participant))
+    matches, conflict = [], None
     status = 200
     if form.validate_on_submit():
         values = form.values()
-        identity = ("first_name", "last_name", "birth_date", "pesel")
-        if any(values[name] != getattr(participant, name) for name in identity):
-            matches = service.find_duplicates(institution_id, values, exclude_id=participant.id)
-        if not matches or form.confirm_different_person.data:
-            changed = service.rectify(participant, values)
-            db.session.commit()
-            flash(_("Saved.") if changed else _("Nothing was changed."), "success")
-            return redirect(url_for("participants.detail", participant_id=participant.id))
+        try:
+            service.ensure_current(participant, values, form.loaded_version.data)
+        except service.EditConflict as refused:
+            conflict, status = refused, 409
+            form.take_newer_values(conflict)
+        else:
+            identity = ("first_name", "last_name", "birth_date", "pesel")
+            if any(values[name] != getattr(participant, name) for name in identity):
+                matches = service.find_duplicates(institution_id, values,
+                                                  exclude_id=participant.id)
+            if not matches or form.confirm_different_person.data:
+                changed = service.rectify(participant, values)
+                db.session.commit()
+                flash(_("Saved.") if changed else _("Nothing was changed."), "success")
+                return redirect(url_for("participants.detail", participant_id=participant.id))
     elif form.is_submitted():
         status = 422
     detail = {"duplicate_ids": [m.participant.id for m in matches]} if matches else {}
+    if conflict is not None:  # field names only, as in the "update" entries
+        detail["edit_conflict"] = [change.name for change in conflict.changes]
     audit.record("read", participant, detail=detail)
     db.session.commit()
     return render_template("participants/form.html", form=form, participant=participant,
                            family=None, family_error=None, matches=matches,
-                           labels=LABELS), status
+                           conflict=conflict, labels=LABELS), status
 
 
 @login_required
