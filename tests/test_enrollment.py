@@ -429,9 +429,9 @@ def test_retention_date_is_editable_with_one_audit_entry(app, client, world):
 
 @pytest.mark.parametrize("value, message", [
     ("", "Give a date."),
-    ("abc", "Not a valid date value."),
-    ("2040-02-30", "Not a valid date value."),
-    ("x" * 10_000, "Not a valid date value."),
+    ("abc", "Enter a valid date as YYYY-MM-DD."),
+    ("2040-02-30", "Enter a valid date as YYYY-MM-DD."),
+    ("x" * 10_000, "Enter a valid date as YYYY-MM-DD."),
     ("2001-01-01", "Keep the record at least until"),
     ("2999-01-01", "Give a date within 50 years."),
 ])

@@ -615,7 +615,7 @@ def test_an_invalid_edit_changes_nothing(app, world, owner):
     response = owner.post(url(world, f"{world.anna.id}/edit"),
                           data=anna_again(birth_date="2023-02-30", phone="600700800"))
     assert response.status_code == 422
-    assert "Not a valid date value" in response.get_data(as_text=True)
+    assert "Enter a valid date as YYYY-MM-DD" in response.get_data(as_text=True)
     (anna,) = saved(app, Participant, id=world.anna.id)
     assert anna.phone == "501502503"
 
@@ -688,12 +688,12 @@ def test_bad_care_input_gets_a_message_and_saves_nothing(app, world, owner, over
     ({"sex": "unicorn"}, "Not a valid choice."),
     ({"sex": ""}, "Please choose one."),
     ({"labour_status": "boss"}, "Not a valid choice."),
-    ({"birth_date": "2023-02-30"}, "Not a valid date value."),
-    ({"birth_date": "yesterday"}, "Not a valid date value."),
+    ({"birth_date": "2023-02-30"}, "Enter a valid date as YYYY-MM-DD."),
+    ({"birth_date": "yesterday"}, "Enter a valid date as YYYY-MM-DD."),
     ({"birth_date": ""}, "This field is required."),
     ({"birth_date": "2999-01-01", "pesel": ""}, "This date is in the future."),
     ({"birth_date": "1850-01-01", "pesel": ""}, "Please check the year of birth."),
-    ({"unemployed_since": "2023-02-30"}, "Not a valid date value."),
+    ({"unemployed_since": "2023-02-30"}, "Enter a valid date as YYYY-MM-DD."),
     ({"unemployed_since": "1980-01-01"}, "This date is before the date of birth."),
     ({"registered_teryt": "12ab"}, "Enter the 7-digit TERYT code"),
     ({"registered_teryt": "12610111"}, "Enter the 7-digit TERYT code"),

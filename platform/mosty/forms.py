@@ -113,7 +113,7 @@ UNREADABLE_VALUE_MESSAGES = (
     (IntegerField, _l("Not a valid integer value."), None),
     (DecimalField, _l("Enter a number."), None),
     (FloatField, _l("Enter a number."), None),
-    (DateField, _l("Not a valid date value."), None),
+    (DateField, _l("Enter a valid date as YYYY-MM-DD."), None),
     (TimeField, _l("Enter a valid time."), None),
     (DateTimeField, _l("Enter a valid date and time."), None),
 )
