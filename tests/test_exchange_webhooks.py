@@ -65,6 +65,17 @@ def send(world):
         return referral.id
 
 
+def decline(world, referral_id):
+    from mosty.referrals.models import Referral
+    from mosty.referrals.transitions import decline_referral
+
+    app_ctx, scope = scoped(world)
+    with app_ctx, scope:
+        decline_referral(db.session.get(Referral, referral_id), institution_id=world.gup.id,
+                         actor_id=world.gup_worker.id, reason="Brak miejsc")
+        db.session.commit()
+
+
 def run_dispatch(world):
     with world.app.app_context():
         return dispatch.delay(world.p.id, world.admin.id).get()
@@ -270,18 +281,19 @@ def test_the_person_learns_which_partner_systems_were_told_and_anonymisation_sto
     with Receiver() as receiver:
         hook = add_webhook(world, world.gup, receiver.url, kinds=("referral.sent",))
         receiver.secret = hook.secret
-        send(world)
+        first = send(world)
         run_dispatch(world)
+    decline(world, first)  # answered, so another referral to the office is no duplicate
     send(world)  # a second referral, not dispatched yet
     app_ctx, scope = scoped(world)
     with app_ctx, scope:
         anna = db.session.get(Participant, world.anna.id)
         (section,) = privacy.personal_data(anna)
-        # Two referrals, each in the outboxes of both institutions; one delivery so far.
+        # Two referrals and one answer, each in the outboxes of both institutions; one delivery.
         with force_locale("en"):
             records = [{str(label): value for label, value in r.items()}
                        for r in section.records]
-        assert len(records) == 4
+        assert len(records) == 6
         sent_to = [line for r in records for line in r["Sent to"]]
         assert len(sent_to) == 1 and receiver.url in sent_to[0]
         privacy.anonymise_participant(anna)

@@ -150,7 +150,8 @@ def test_the_privacy_page_of_an_anonymised_person_stays_readable(world):
 def test_a_search_with_erasure_requests_listed_writes_one_audit_entry(world):
     with world.app.app_context(), partnership_scope(world.p.id):
         request_erasure(db.session.get(Participant, world.ewa.id), received_on=date.today(),
-                        actor_id=world.worker.id, institution_id=world.mops.id)
+                        actor_id=world.worker.id, institution_id=world.mops.id,
+                        confirmed=True)
         db.session.commit()
         before = db.session.scalar(select(func.max(AuditEntry.id)))
     page = client_of(world.app, world.admin).get(f"/{SLUG}/privacy/?q=anna")
@@ -170,7 +171,8 @@ def test_a_search_with_erasure_requests_listed_writes_one_audit_entry(world):
 def test_the_index_without_search_audits_the_listed_requests_once(world):
     with world.app.app_context(), partnership_scope(world.p.id):
         request_erasure(db.session.get(Participant, world.ewa.id), received_on=date.today(),
-                        actor_id=world.worker.id, institution_id=world.mops.id)
+                        actor_id=world.worker.id, institution_id=world.mops.id,
+                        confirmed=True)
         db.session.commit()
         before = db.session.scalar(select(func.max(AuditEntry.id)))
     client_of(world.app, world.worker).get(f"/{SLUG}/privacy/")
@@ -195,7 +197,7 @@ def test_a_caseworker_of_the_admins_institution_does_not_see_whom_the_admin_reco
     # The admin records a request about a person registered by another institution.
     with world.app.app_context(), partnership_scope(world.p.id):
         request_erasure(db.session.get(Participant, world.ewa.id), received_on=date.today(),
-                        actor_id=admin.id, institution_id=office.id)
+                        actor_id=admin.id, institution_id=office.id, confirmed=True)
         db.session.commit()
         before = db.session.scalar(select(func.max(AuditEntry.id)))
     link = f"/{SLUG}/privacy/participants/{world.ewa.id}/"

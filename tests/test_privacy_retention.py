@@ -242,9 +242,11 @@ def test_the_default_retention_follows_the_configured_years(make_app):
 
 
 def erasure(world, who, user=None, received_on=None):
+    """Record a request as the page does, the erasure confirmed (a refusal ignores it)."""
     client = client_of(world.app, user or world.worker)
     return client, client.post(f"/{SLUG}/privacy/participants/{who.id}/erasure",
-                               data={"received_on": (received_on or date.today()).isoformat()})
+                               data={"received_on": (received_on or date.today()).isoformat(),
+                                     "confirm_erasure": "y"})
 
 
 def test_erasure_is_refused_with_the_legal_reason_while_retention_applies(world):

@@ -123,7 +123,8 @@ def erase_through_the_privacy_page(w, person):
     """The tester's way: an erasure request for a person with no programme path is carried out
     at once."""
     response = client_of(w).post(f"/{SLUG}/privacy/participants/{person.id}/erasure",
-                                 data={"received_on": TODAY.isoformat()})
+                                 data={"received_on": TODAY.isoformat(),
+                                       "confirm_erasure": "y"})
     assert response.status_code == 302
     with w.app.app_context(), partnership_scope(w.p.id):
         assert db.session.get(Participant, person.id).anonymised_at is not None

@@ -8,16 +8,33 @@ one rule.
 """
 
 from datetime import date
+from typing import NamedTuple
 
 from flask import abort, g
 from sqlalchemy import String, and_, cast, exists, false, or_, select
 
+from ..extensions import db
 from ..families.models import Family, FamilyMember
 from ..participants.models import Participant
 from ..referrals.models import Referral
 from .models import Consent, ConsentInstitution
 
 CASE_ROLES = ("caseworker",)
+# The consent purpose that lets a named institution see the record.
+ACCESS_PURPOSE = "support"
+# A referral lets the receiving institution see the record once it has taken the person on.
+ACCESS_REFERRAL_STATUSES = ("accepted", "completed")
+
+
+class AccessGrounds(NamedTuple):
+    """Why an institution sees a record it did not register: referrals it accepted and active
+    consents naming it."""
+
+    referrals: list
+    consents: list
+
+    def __bool__(self):
+        return bool(self.referrals or self.consents)
 
 
 def current_institution_id():
@@ -28,8 +45,10 @@ def current_institution_id():
     return membership.institution_id
 
 
-def consent_covers(institution_id, participant_id=Participant.id, on=None, purpose=None):
-    """SQL: an active consent of the participant names the institution."""
+def consents_naming(institution_id, participant_id=Participant.id, on=None, purpose=None,
+                    except_consent_id=None):
+    """SQL: ids of the participant's active consents that name the institution (for the
+    purpose, if one is given), leaving out ``except_consent_id``."""
     on = on or date.today()
     conditions = [
         Consent.participant_id == participant_id,
@@ -37,30 +56,70 @@ def consent_covers(institution_id, participant_id=Participant.id, on=None, purpo
         Consent.given_on <= on,
         or_(Consent.withdrawn_on.is_(None), Consent.withdrawn_on > on),
     ]
-    query = select(ConsentInstitution.id).join(Consent, Consent.id == ConsentInstitution.consent_id)
     if purpose is not None:
         # JSON arrays differ between SQLite and PostgreSQL; a text match on the quoted value
         # works on both for our fixed vocabulary of purposes.
         conditions.append(cast(Consent.purposes, String).like(f'%"{purpose}"%'))
-    return exists(query.where(*conditions))
+    if except_consent_id is not None:
+        conditions.append(Consent.id != except_consent_id)
+    return (select(ConsentInstitution.consent_id)
+            .join(Consent, Consent.id == ConsentInstitution.consent_id).where(*conditions))
+
+
+def consent_covers(institution_id, participant_id=Participant.id, on=None, purpose=None,
+                   except_consent_id=None):
+    """SQL: an active consent of the participant names the institution."""
+    return exists(consents_naming(institution_id, participant_id, on, purpose,
+                                  except_consent_id))
+
+
+def referrals_granting_access(institution_id, participant_id=Participant.id):
+    """SQL: ids of the referrals about the participant that the institution accepted (and
+    perhaps completed): each lets it see the record, whatever the consents say."""
+    return select(Referral.id).where(
+        Referral.participant_id == participant_id,
+        Referral.to_institution_id == institution_id,
+        Referral.status.in_(ACCESS_REFERRAL_STATUSES),
+    )
+
+
+def granted_access(institution_id, participant_id=Participant.id):
+    """SQL: what lets an institution other than the registering one see the record, the
+    restriction aside: a consent for "support" naming it or a referral it accepted."""
+    # A consent for "referral" alone lets only the referral's chosen fields through; seeing
+    # the record takes a consent for "support".
+    return or_(consent_covers(institution_id, participant_id, purpose=ACCESS_PURPOSE),
+               exists(referrals_granting_access(institution_id, participant_id)))
 
 
 def participant_visible_to(institution_id):
     """SQL condition on Participant: may ``institution_id`` see this record?"""
     if institution_id is None:
         return false()
-    accepted_referral = exists(select(Referral.id).where(
-        Referral.participant_id == Participant.id,
-        Referral.to_institution_id == institution_id,
-        Referral.status.in_(("accepted", "completed")),
-    ))
-    # A consent for "referral" alone lets only the referral's chosen fields through; seeing
-    # the record takes a consent for "support".
-    shared = or_(consent_covers(institution_id, purpose="support"), accepted_referral)
     return or_(
         Participant.institution_id == institution_id,
-        and_(Participant.restricted.is_(False), shared),
+        and_(Participant.restricted.is_(False), granted_access(institution_id)),
     )
+
+
+def access_kept_without(consent):
+    """The institutions the consent names, each with what still lets it see the record once
+    the consent is withdrawn: the two grounds of ``granted_access``, read as rows (the
+    restriction aside, which suspends them all). ``[(institution, AccessGrounds)]``, in the
+    consent's order; empty grounds mean the institution loses access."""
+    kept = []
+    for link in consent.shared_with:
+        referrals = list(db.session.scalars(
+            select(Referral).where(Referral.id.in_(referrals_granting_access(
+                link.institution_id, consent.participant_id)))
+            .order_by(Referral.sent_at, Referral.id)))
+        consents = list(db.session.scalars(
+            select(Consent).where(Consent.id.in_(consents_naming(
+                link.institution_id, consent.participant_id, purpose=ACCESS_PURPOSE,
+                except_consent_id=consent.id)))
+            .order_by(Consent.given_on, Consent.id)))
+        kept.append((link.institution, AccessGrounds(referrals, consents)))
+    return kept
 
 
 def family_visible_to(institution_id):

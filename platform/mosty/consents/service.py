@@ -7,6 +7,7 @@ collected the person's data and the one other institutions' access derives from.
 from datetime import date
 
 from flask import abort, url_for
+from flask_babel import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +20,7 @@ from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted, ensure_record_open
 from ..request_memo import request_memo
-from .access import participant_visible_to
+from .access import access_kept_without, participant_visible_to
 from .models import LAWFUL_BASES, PURPOSES, Consent, ConsentInstitution
 
 
@@ -134,6 +135,36 @@ def withdraw_consent(consent, *, institution_id, withdrawn_on):
     audit.record("update", consent, detail={"participant_id": consent.participant_id,
                                             "fields": ["withdrawn_on"]})
     return consent
+
+
+def access_after_withdrawal(consent):
+    """What withdrawing the consent does to the institutions it names: ``(losing, keeping)``,
+    the institutions that lose access and ``[(institution, [reason])]`` of those that keep it,
+    with why (a referral they accepted, another consent naming them). Computed from the
+    access rule itself (consents/access.py), so the page cannot promise more than it does."""
+    losing, keeping = [], []
+    for institution, grounds in access_kept_without(consent):
+        if grounds:
+            keeping.append((institution, access_reasons(grounds)))
+        else:
+            losing.append(institution)
+    return losing, keeping
+
+
+def access_reasons(grounds):
+    """One readable phrase per ground of access: "accepted referral no. 231 (in progress)"."""
+    reasons = []
+    for referral in grounds.referrals:
+        if referral.status == "completed":
+            reasons.append(_l("accepted referral no. %(number)d (completed)",
+                              number=referral.id))
+        else:
+            reasons.append(_l("accepted referral no. %(number)d (in progress)",
+                              number=referral.id))
+    for other in grounds.consents:
+        reasons.append(_l("another consent, given on %(date)s, names it",
+                          date=format_date(other.given_on)))
+    return reasons
 
 
 @request_memo

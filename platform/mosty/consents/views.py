@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from .. import audit
 from ..extensions import db
-from ..i18n import gettext
+from ..i18n import gettext, ngettext
 from ..ids import row_id
 from ..privacy.restriction import (
     ProcessingRestricted,
@@ -60,6 +60,7 @@ def withdraw(consent_id):
     if not service.may_record_consents(participant, institution_id):
         abort(403)
     form = WithdrawConsentForm()
+    losing, keeping = service.access_after_withdrawal(consent)
     if consent.withdrawn_on is not None:
         form.form_errors.append(gettext("This consent has already been withdrawn."))
     elif request.method == "GET":
@@ -73,17 +74,34 @@ def withdraw(consent_id):
             form.form_errors.append(str(refused))
         else:
             db.session.commit()
-            flash(gettext("The consent has been withdrawn: the institutions it named no "
-                          "longer see the record."), "success")
+            flash(_withdrawn_message(losing, keeping), "success")
             return redirect(service.participant_page_url(participant.id))
     names = service.user_names([consent.recorded_by_id])
     html = render_template("consents/withdraw.html", form=form, consent=consent,
                            participant=participant, recorded_by=names.get(consent.recorded_by_id),
+                           losing=losing, keeping=keeping,
                            back_url=service.participant_page_url(participant.id))
     audit.record("read", consent, detail={"participant_id": participant.id,
                                           "form": "withdraw"})
     db.session.commit()
     return html, (422 if request.method == "POST" else 200)
+
+
+def _withdrawn_message(losing, keeping):
+    """Who no longer sees the record and who still does, and why: an institution that accepted
+    a referral of the person keeps access however the consents change."""
+    if losing:
+        sentences = [ngettext(
+            "The consent has been withdrawn: %(institutions)s no longer sees the record.",
+            "The consent has been withdrawn: %(institutions)s no longer see the record.",
+            len(losing), institutions=", ".join(i.name for i in losing))]
+    else:
+        sentences = [gettext("The consent has been withdrawn.")]
+    sentences += [gettext("%(institution)s keeps access: %(reasons)s.",
+                          institution=institution.name,
+                          reasons="; ".join(str(r) for r in reasons))
+                  for institution, reasons in keeping]
+    return " ".join(sentences)
 
 
 def _choose_a_participant_first():

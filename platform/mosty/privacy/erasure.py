@@ -3,7 +3,9 @@
 While a retention obligation applies the request is refused with the legal reason (art.
 17(3)(b): keeping the programme documentation is a legal obligation) and the date until which
 it applies; when none applies the person is anonymised, which is how erasure is carried out
-here (the rows stay for the statistics, nothing in them identifies the person).
+here (the rows stay for the statistics, nothing in them identifies the person). Being
+irreversible, that needs the recorder's explicit confirmation naming the person; a refusal does
+not.
 """
 
 from datetime import date
@@ -23,7 +25,27 @@ class ErasureRefused(Exception):
     """The request cannot be recorded; the message says why."""
 
 
-def request_erasure(participant, *, received_on, actor_id, institution_id, today=None):
+class ErasureNotConfirmed(ErasureRefused):
+    """The request would erase the person's data and the recorder has not confirmed it."""
+
+
+def confirmation_text(participant):
+    """What the recorder confirms before an erasure is carried out: the person, by name, and
+    that it cannot be undone."""
+    return _l("I confirm: the data of %(name)s will be erased permanently; this cannot be "
+              "undone.", name=participant.full_name)
+
+
+def would_be_carried_out(participant, today=None):
+    """Would a request recorded now erase the person's data (no retention obligation)?"""
+    return not retention_status(participant, today or date.today()).applies
+
+
+def request_erasure(participant, *, received_on, actor_id, institution_id, confirmed=False,
+                    today=None):
+    """Record the request and decide it. ErasureNotConfirmed, with nothing recorded, when it
+    would be carried out and ``confirmed`` is not set: the decision follows the retention
+    status at this moment, which the form shown earlier may no longer match."""
     today = today or date.today()
     try:
         # Already anonymised: erasure has been carried out, the record is closed.
@@ -33,6 +55,10 @@ def request_erasure(participant, *, received_on, actor_id, institution_id, today
     if received_on is None or received_on > today:
         raise ErasureRefused(_l("The request cannot be dated in the future."))
     status = retention_status(participant, today)
+    if not status.applies and not confirmed:
+        raise ErasureNotConfirmed(_l("Tick the confirmation: the data of %(name)s will be "
+                                     "erased permanently; this cannot be undone.",
+                                     name=participant.full_name))
     request = ErasureRequest(participant_id=participant.id, received_on=received_on,
                              recorded_by_id=actor_id, institution_id=institution_id,
                              outcome="refused" if status.applies else "carried_out",

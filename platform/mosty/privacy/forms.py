@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from wtforms import DateField, TextAreaField
+from wtforms import BooleanField, DateField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms import Form, date_within
 from ..i18n import lazy_gettext as _l
 from ..participants.forms import strip
+from .erasure import confirmation_text
 from .restriction import MAX_REASON
 
 INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
@@ -32,3 +33,10 @@ class ErasureForm(Form):
         validators=[InputRequired(message=INVALID_DATE),
                     date_within(GDPR_APPLIES_FROM,
                                 too_late=_l("The request cannot be dated in the future."))])
+    # Shown, and required by request_erasure, only when the request would erase the data.
+    confirm_erasure = BooleanField()
+
+    def for_person(self, participant):
+        """Name the person in the confirmation: the recorder sees whose data goes."""
+        self.confirm_erasure.label.text = confirmation_text(participant)
+        return self

@@ -23,7 +23,14 @@ from ..participants.models import Participant
 from ..participants.views import search_text
 from ..partnerships.models import Institution
 from . import access
-from .erasure import ErasureRefused, decision_text, request_erasure, requests_of
+from .erasure import (
+    ErasureNotConfirmed,
+    ErasureRefused,
+    decision_text,
+    request_erasure,
+    requests_of,
+    would_be_carried_out,
+)
 from .export import as_json, build_export, display
 from .forms import ErasureForm, RestrictionForm
 from .models import ErasureRequest, RestrictionChange
@@ -116,7 +123,7 @@ def _render_person(participant, status=200, restriction_form=None, erasure_form=
                    refusal=None):
     may_decide = access.may_decide(participant)
     restriction_form = restriction_form or RestrictionForm(formdata=None)
-    erasure_form = erasure_form or ErasureForm(formdata=None)
+    erasure_form = erasure_form or ErasureForm(formdata=None).for_person(participant)
     enrollments = db.session.scalars(enrollments_about(participant.id)
                                      .options(joinedload(Enrollment.target_group))
                                      .order_by(Enrollment.recruited_on, Enrollment.id)).all()
@@ -128,6 +135,7 @@ def _render_person(participant, status=200, restriction_form=None, erasure_form=
     html = render_template(
         "privacy/person.html", participant=participant, may_decide=may_decide,
         restriction_form=restriction_form, erasure_form=erasure_form, refusal=refusal,
+        erasure_needs_confirmation=would_be_carried_out(participant),
         retention=retention_status(participant), enrollments=enrollments,
         status_labels=STATUS_LABELS, restriction_changes=changes,
         requests=[(r, decision_text(r, years)) for r in requests],
@@ -215,13 +223,18 @@ def erasure(participant_id):
     participant, allowed = _decidable(participant_id)
     if not allowed:
         return _forbidden()
-    form = ErasureForm()
+    form = ErasureForm().for_person(participant)
     if not form.validate_on_submit():
         return _render_person(participant, status=422, erasure_form=form)
     try:
         recorded = request_erasure(participant, received_on=form.received_on.data,
                                    actor_id=current_user.id,
-                                   institution_id=access.acting_institution_id())
+                                   institution_id=access.acting_institution_id(),
+                                   confirmed=form.confirm_erasure.data)
+    except ErasureNotConfirmed as unconfirmed:
+        db.session.rollback()
+        form.confirm_erasure.errors = [*form.confirm_erasure.errors, str(unconfirmed)]
+        return _render_person(participant, status=422, erasure_form=form)
     except ErasureRefused as refused:
         db.session.rollback()
         return _render_person(participant, status=422, erasure_form=form,

@@ -1,8 +1,10 @@
-"""Referral rules: sending needs a consent covering the receiving institution; then one
-function per answer (accept, decline, complete), each audited."""
+"""Referral rules: sending needs a consent covering the receiving institution and no referral
+of the person already waiting there; then one function per answer (accept, decline, complete),
+each audited."""
 
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from sqlalchemy import select
 
 from .. import audit
@@ -11,6 +13,7 @@ from ..db import utcnow
 from ..exchange.outbox import publish_referral
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
 from ..services.models import Service
@@ -21,6 +24,18 @@ DEFAULT_ANSWER_DAYS = 14
 
 class ReferralRefused(Exception):
     """The referral cannot be sent or answered; the message says why, in the user's language."""
+
+
+class DuplicateReferral(ReferralRefused):
+    """The person already has a referral waiting for an answer between the same institutions
+    (for the same service): ``existing`` is that referral, for a page to link to."""
+
+    def __init__(self, existing):
+        super().__init__(_l("This person already has a referral to %(institution)s waiting for "
+                            "an answer, sent on %(date)s (no. %(number)d).",
+                            institution=existing.to_institution.name,
+                            date=format_date(existing.sent_at.date()), number=existing.id))
+        self.existing = existing
 
 
 def send_referral(*, participant, from_institution_id, to_institution_id, reason, actor_id,
@@ -44,6 +59,14 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
         raise ReferralRefused(_l("Unknown data field chosen for sharing."))
     if service_id is not None and not _offers(to_institution_id, service_id):
         raise ReferralRefused(_l("The chosen service is not offered by the chosen institution."))
+    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
+    # person's row until the first has committed, and then finds its referral.
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
+                       .with_for_update())
+    waiting = waiting_referral(participant.id, from_institution_id, to_institution_id,
+                               service_id, reason)
+    if waiting is not None:
+        raise DuplicateReferral(waiting)
     referral = Referral(
         participant_id=participant.id, family_id=family_id,
         from_institution_id=from_institution_id, to_institution_id=to_institution_id,
@@ -57,6 +80,27 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
                  detail={"status": "sent", "shared_fields": list(shared_fields)})
     publish_referral("referral.sent", referral)
     return referral
+
+
+def waiting_referral(participant_id, from_institution_id, to_institution_id, service_id=None,
+                     reason=None):
+    """The same referral of the person still waiting for an answer (sent): between the same
+    institutions, for the same service (or both for none) and, when ``reason`` is given, with
+    the same reason; or None. Sending it again would only repeat it (the back button and a
+    resubmit, a double click) and leave the receiving institution two requests to answer; a
+    referral for another service or with another reason asks for something else."""
+    query = select(Referral).where(
+        Referral.participant_id == participant_id,
+        Referral.from_institution_id == from_institution_id,
+        Referral.to_institution_id == to_institution_id,
+        Referral.status == "sent",
+        Referral.service_id == service_id if service_id is not None
+        else Referral.service_id.is_(None),
+    )
+    candidates = db.session.scalars(query.order_by(Referral.sent_at, Referral.id)).all()
+    wanted = " ".join((reason or "").split())
+    return next((r for r in candidates
+                 if reason is None or " ".join((r.reason or "").split()) == wanted), None)
 
 
 def _offers(institution_id, service_id):

@@ -18,6 +18,7 @@ from . import service
 from .forms import SHAREABLE_FIELD_LABELS, AcceptForm, CompleteForm, DeclineForm, ReferralForm
 from .models import STATUSES
 from .transitions import (
+    DuplicateReferral,
     ReferralRefused,
     accept_referral,
     complete_referral,
@@ -65,7 +66,7 @@ def new():
     institutions = service.other_institutions(institution_id)
     form = ReferralForm(institutions=institutions,
                         services=service.active_services([i.id for i in institutions]))
-    refusal = None
+    refusal = waiting = None
     if form.validate_on_submit():
         try:
             referral = send_referral(
@@ -75,6 +76,8 @@ def new():
                 shared_fields=form.shared_fields.data or [], due_on=form.due_on.data,
             )
         except ReferralRefused as refused:
+            if isinstance(refused, DuplicateReferral):
+                waiting = refused.existing.id
             db.session.rollback()
             refusal = str(refused)
         else:
@@ -85,7 +88,7 @@ def new():
         participant.id, form.to_institution.data)
     html = render_template(
         "referrals/new.html", form=form, participant=participant, refusal=refusal,
-        needs_consent=needs_consent,
+        needs_consent=needs_consent, waiting_referral_id=waiting,
         can_record_consent=participant.institution_id == institution_id,
         back_url=participant_page_url(participant.id),
     )
