@@ -553,7 +553,7 @@ def test_only_a_labour_office_imports_registration_statuses(import_world):
             partnership_id=world.p.id, institution_id=world.mops.id,
             actor_id=world.mops_clerk.id, batch_id=1, dry_run=False,
             report_progress=lambda done, total: None))
-    assert outcomes[0]["effect"] == "error"
+    assert outcomes[0].effect == "error"
     assert periods_of(world, world.anna_with_pesel.id) == []
     # The format is offered to members with write access to the module only.
     assert "labour.registrations" in client_of(world, world.gup_clerk).get(

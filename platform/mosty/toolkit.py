@@ -8,7 +8,7 @@ from .admin.module_settings import switch_module
 from .auth.models import Membership, User
 from .collation import by_name, sort_key
 from .consents.access import consent_covers, family_visible_to, participant_visible_to
-from .db import Base, TimestampMixin, utcnow
+from .db import Base, TimestampMixin, commit_keeping_loaded, utcnow
 from .enrollment import transitions as enrollment_transitions
 from .enrollment.eligibility import evaluate as evaluate_eligibility
 from .enrollment.models import Enrollment, TargetGroup
@@ -18,6 +18,8 @@ from .forms import Form, has_control_characters
 from .hookspecs import hookimpl
 from .i18n import gettext, lazy_gettext, ngettext
 from .ids import MAX_ID, row_id
+from .imports import contract as import_contract
+from .imports import values as import_values
 from .instruments import service as instruments_service
 from .outcomes.models import Outcome
 from .outcomes.service import add_months, record_outcome
@@ -42,6 +44,7 @@ from .referrals import transitions as referral_transitions
 from .referrals.models import Referral
 from .request_memo import request_memo
 from .services.models import Service
+from .tasks import add_beat_entry, partnership_task, system_task
 from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
 from .tenancy.rls import disable_partnership_wall, enable_partnership_wall
 
@@ -92,4 +95,12 @@ __all__ = [
     # Lists of names sort the Polish way ("Ł" after "L", not after "Z"): ORDER BY
     # by_name(column), sorted(..., key=sort_key).
     "by_name", "sort_key",
+    # Background tasks of a module: on one partnership's data for an actor, or for the whole
+    # installation (with the reason it may cross partnerships); a nightly schedule entry.
+    "partnership_task", "system_task", "add_beat_entry",
+    # Committing without expiring what a page still shows (one read entry, then render).
+    "commit_keeping_loaded",
+    # An import format's contract and the core's cell readers (docs/imports.md): a module's
+    # file is read as every other import reads its own.
+    "import_contract", "import_values",
 ]

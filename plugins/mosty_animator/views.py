@@ -11,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
 
 from mosty import toolkit
-from mosty.db import commit_keeping_loaded
+from mosty.toolkit import commit_keeping_loaded
 from mosty.toolkit import gettext as _
 
 from . import labels, service, transitions

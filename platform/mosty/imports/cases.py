@@ -5,17 +5,10 @@ programme: rows whose PESEL matches no participant the institution can see are s
 refused. The number is stored on the participant (``social_assistance_case_no``).
 """
 
-from sqlalchemy import select
-from stdnum.pl import pesel as stdnum_pesel
-
 from .. import audit
-from ..consents.access import participant_visible_to
-from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..participants.models import Participant
-from ..participants.pesel import pesel_problems
 from .contract import ImportField, RowError, RowOutcome
-from .values import CellError, text
+from .values import NOT_SEEN, RESTRICTED, CellError, VisibleByPesel, read_pesel, text
 
 FIELDS = (
     ImportField("pesel", _l("PESEL"), True, ("PESEL", "Nr PESEL", "Numer PESEL")),
@@ -29,25 +22,22 @@ class CaseNumberImport:
     fields = FIELDS
 
     def __call__(self, rows, context):
-        participants = {}
-        for participant in db.session.scalars(select(Participant).where(
-                Participant.pesel.is_not(None), participant_visible_to(context.institution_id))):
-            participants.setdefault(participant.pesel, []).append(participant)
+        participants = VisibleByPesel(context.institution_id)
         total = len(rows) * (1 if context.dry_run else 2)
         outcomes, updates, seen = [], [], {}
         for index, row in enumerate(rows, 1):
             outcome = RowOutcome(line=row.line, effect="skip")
-            pesel = (row.values.get("pesel") or "").strip()
-            problems = pesel_problems(pesel) if pesel else [_l("The PESEL is required.")]
-            if problems:
-                outcome.errors.append(RowError("pesel", " ".join(str(p) for p in problems)))
+            try:
+                pesel = read_pesel(row.values.get("pesel"),
+                                   missing=_l("The PESEL is required."))
+            except CellError as error:
+                outcome.errors.append(RowError("pesel", error.message))
             try:
                 case_no = text(row.values.get("case_no"), 40, True,
                                _l("The case number is required."))
             except CellError as error:
                 outcome.errors.append(RowError("case_no", error.message))
             if not outcome.errors:
-                pesel = stdnum_pesel.compact(pesel)
                 earlier = seen.get(pesel)
                 if earlier is not None and earlier[1] != case_no:
                     outcome.errors.append(RowError("case_no", _l(
@@ -60,27 +50,7 @@ class CaseNumberImport:
                 outcome.effect, outcome.note = "merge", _l("Repeats line %(line)d.",
                                                            line=seen[pesel][0])
             else:
-                matched = participants.get(pesel, [])
-                if len(matched) > 1:
-                    outcome.effect = "error"
-                    outcome.errors.append(RowError("pesel", _l(
-                        "Several participants have this PESEL: sort the duplicates out in "
-                        "the registry first.")))
-                elif not matched:
-                    outcome.note = _l("No participant your institution can see has this "
-                                      "PESEL: skipped.")
-                else:
-                    participant = matched[0]
-                    outcome.object_id, outcome.visible = participant.id, True
-                    if participant.social_assistance_case_no == case_no:
-                        outcome.effect, outcome.note = "merge", _l("Already recorded.")
-                    elif getattr(participant, "processing_restricted", False):
-                        outcome.note = _l("Processing of this person's data is restricted: "
-                                          "skipped.")
-                    else:
-                        outcome.effect = "update"
-                        outcome.note = _l("The case number will be recorded.")
-                        updates.append((participant, case_no))
+                self._match(outcome, participants, pesel, case_no, updates)
             outcomes.append(outcome)
             context.report_progress(index, total)
         if context.dry_run or any(o.errors for o in outcomes):
@@ -94,3 +64,25 @@ class CaseNumberImport:
             context.report_progress(len(rows) + index * len(rows) // max(len(updates), 1),
                                     total)
         return outcomes
+
+    @staticmethod
+    def _match(outcome, participants, pesel, case_no, updates):
+        """The outcome of a row naming this PESEL the first time in the file."""
+        try:
+            participant = participants.find(pesel)
+        except CellError as error:
+            outcome.effect = "error"
+            outcome.errors.append(RowError("pesel", error.message))
+            return
+        if participant is None:
+            outcome.note = NOT_SEEN
+            return
+        outcome.object_id, outcome.visible = participant.id, True
+        if participant.social_assistance_case_no == case_no:
+            outcome.effect, outcome.note = "merge", _l("Already recorded.")
+        elif participant.processing_restricted:
+            outcome.note = RESTRICTED
+        else:
+            outcome.effect = "update"
+            outcome.note = _l("The case number will be recorded.")
+            updates.append((participant, case_no))

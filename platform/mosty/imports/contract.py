@@ -102,10 +102,29 @@ def as_outcome(value):
     return outcome
 
 
-@lru_cache(maxsize=4096)  # an import asks for the same few words (sex, relation) per row
+# Cells longer than this are compared without remembering them: the cache holds the few
+# words a file repeats (sex, relation, status), not 4,096 cells of 100,000 characters each,
+# kept by the worker long after the import.
+CACHED_KEY_LENGTH = 100
+
+
 def header_key(text):
     """A header as compared: lower case, no diacritics (ł too), letters and digits only."""
+    text = text or ""
+    return _cached_key(text) if len(text) <= CACHED_KEY_LENGTH else _key(text)
+
+
+def _key(text):
+    return "".join(plain_words(text))
+
+
+_cached_key = lru_cache(maxsize=4096)(_key)  # an import asks for the same few words per row
+
+
+def plain_words(text):
+    """The words of a cell as compared: lower case, without diacritics (ł too), letters and
+    digits only ("Podjął pracę." → ["podjal", "prace"])."""
     text = (text or "").replace("ł", "l").replace("Ł", "L")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
+    return re.findall(r"[a-z0-9]+", text.casefold())

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from stdnum.pl import pesel as stdnum_pesel
 
 from .. import audit
 from ..audit.log import entry_rows
@@ -21,11 +20,11 @@ from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
 from ..participants.models import EDUCATION_LEVELS, LABOUR_STATUSES, Participant
-from ..participants.pesel import decode_pesel, pesel_problems
+from ..participants.pesel import decode_pesel
 from ..partnerships.models import Institution
 from .bulk import insert_all, insert_new, pipelined, reserve_ids
 from .contract import ImportField, RowError, RowOutcome, header_key
-from .values import CellError, CommuneLookup, area_of, parse_date, parse_sex, text
+from .values import CellError, CommuneLookup, area_of, parse_date, parse_sex, read_pesel, text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -137,20 +136,11 @@ def check_row(row, lookup):
     last = take("last_name", text, 120, True, _l("The last name is required."))
     birth = take("birth_date", parse_date)
     sex = take("sex", parse_sex)
-    pesel = (v.get("pesel") or "").strip()
-    if pesel.isdigit() and len(pesel) == 10:
-        pesel = "0" + pesel  # a spreadsheet kept the PESEL as a number and lost its 0
+    pesel = take("pesel", read_pesel, birth, sex)
     if pesel:
-        problems = pesel_problems(pesel, birth_date=birth, sex=sex)
-        if problems:
-            errors.append(RowError("pesel", " ".join(str(p) for p in problems)))
-            pesel = None
-        else:
-            if not (pesel.isascii() and pesel.isdigit()):  # compacting costs: only if needed
-                pesel = stdnum_pesel.compact(pesel)
-            encoded_birth, encoded_sex = decode_pesel(pesel)
-            birth = birth or encoded_birth
-            sex = sex or encoded_sex
+        encoded_birth, encoded_sex = decode_pesel(pesel)
+        birth = birth or encoded_birth
+        sex = sex or encoded_sex
     if birth is None and not any(e.field in ("birth_date", "pesel") for e in errors):
         errors.append(RowError("birth_date", _l("Give the date of birth or the PESEL.")))
     if sex is None and not any(e.field in ("sex", "pesel") for e in errors):

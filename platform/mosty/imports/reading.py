@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from ..i18n import lazy_gettext as _l
 
 XLSX_MAGIC = b"PK\x03\x04"
+# The compound-document header of an Excel 97-2003 workbook (.xls), which is not read.
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEPARATORS = (";", ",", "\t")
 # Letters that tell Windows-1250 from Latin-1-like guesses are irrelevant here: a file that is
 # not valid UTF-8 is read as Windows-1250, the code page of Polish Windows and Excel.
 FALLBACK_ENCODING = "cp1250"
-# No import format has nearly this many columns.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# No import format has nearly this many columns: only the first ones of a file are read.
 MAX_COLUMNS = 200
 # This many empty rows in a row end the data: nothing below them is read. Styled but empty
 # rows (a format applied down the sheet) would otherwise be read one by one, for minutes.
@@ -49,10 +52,7 @@ class Table:
 def read_table(data, filename="", max_rows=20000):
     if not data or not data.strip():
         raise UnreadableFile(_l("The file is empty."))
-    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
-        table = _read_xlsx(data, max_rows)
-    else:
-        table = _read_csv(data, max_rows)
+    table = _read_xlsx(data, max_rows) if _is_xlsx(data, filename) else _read_csv(data, max_rows)
     if not any(h.strip() for h in table.headers):
         raise UnreadableFile(_l("The first line must name the columns (for example Imię; "
                                 "Nazwisko; PESEL), but it is empty."))
@@ -61,11 +61,36 @@ def read_table(data, filename="", max_rows=20000):
     return table
 
 
+def _is_xlsx(data, filename):
+    """Whether to open the upload as a workbook: by what it holds, not by its name. A text
+    file named .xlsx (a CSV renamed, as clerks do to make it open in Excel) is read as CSV;
+    what no reader here takes is refused with its own reason."""
+    if data.startswith(XLSX_MAGIC):
+        return True
+    if data.startswith(XLS_MAGIC):
+        raise UnreadableFile(_l("This is a workbook in the old Excel format (.xls), which "
+                                "cannot be read. Open it in Excel or LibreOffice and save it as "
+                                "an Excel workbook (.xlsx) or as CSV."))
+    if _is_web_page(data):
+        raise UnreadableFile(_l("This file is a web page (HTML), not a spreadsheet, though "
+                                "its name may say .xls: some systems export tables this way. "
+                                "Open it in Excel or LibreOffice and save it as an Excel "
+                                "workbook (.xlsx) or as CSV."))
+    return (filename.lower().endswith((".xlsx", ".xlsm")) and _looks_binary(data)
+            and not data.startswith(UTF16_BOMS))
+
+
+def _is_web_page(data):
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<table")) or (
+        head.startswith(b"<") and b"<table" in data[:65536].lower())
+
+
 def decode(data):
     """(text, encoding name) of CSV bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_BOMS):
         return data.decode("utf-16"), "UTF-16"
     try:
         return data.decode("utf-8"), "UTF-8"
@@ -101,7 +126,7 @@ def detect_separator(lines):
 
 
 def _read_csv(data, max_rows):
-    if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _looks_binary(data) and not data.startswith(UTF16_BOMS):
         raise UnreadableFile(_l("This does not look like a CSV or XLSX file. Save the sheet "
                                 "as “CSV (separated by semicolons)” or as an Excel workbook "
                                 "(.xlsx) and try again."))
@@ -117,7 +142,9 @@ def _read_csv(data, max_rows):
 
     def records():
         for record in reader:
-            yield reader.line_num, [cell.strip() for cell in record]
+            # The first MAX_COLUMNS, as of a sheet: a line of a million separators would
+            # otherwise be a mapping page of a million columns.
+            yield reader.line_num, [cell.strip() for cell in record[:MAX_COLUMNS]]
             done[0] = reader.line_num
 
     try:
@@ -187,7 +214,7 @@ def _cell_text(value):
 
 
 def _read_xlsx(data, max_rows):
-    from .xlsx import open_workbook
+    from .xlsx import FormulaWithoutValue, open_workbook
 
     try:
         _check_unpacked_size(data)
@@ -214,6 +241,12 @@ def _read_xlsx(data, max_rows):
                         max_rows, Table(headers=[], encoding="XLSX", separator="", kind="xlsx"))
     except UnreadableFile:
         raise
+    except FormulaWithoutValue as formula:
+        raise UnreadableFile(_l(
+            "Cell %(cell)s holds a formula saved without its result: the file was written by a "
+            "program, not saved by Excel or LibreOffice. Open it in Excel or LibreOffice and "
+            "save it again, or replace the formulas with their values.",
+            cell=formula.coordinate)) from None
     except Exception:  # noqa: BLE001
         raise UnreadableFile(_l("The Excel file cannot be read: it may be damaged. Save it "
                                 "again as .xlsx or as CSV.")) from None

@@ -139,13 +139,12 @@ def save_mapping(batch, fmt, mapping):
         saved = ImportMapping(institution_id=batch.institution_id, format_key=fmt.key)
         db.session.add(saved)
     columns = dict(saved.columns or {})
-    for index, key in mapping.items():
-        columns[header_key(batch.headers[int(index)])] = key
-    # A header the member now leaves unmapped is forgotten too.
-    for index, header in enumerate(batch.headers):
-        if str(index) not in mapping:
-            columns.pop(header_key(header), None)
-    saved.columns = columns
+    chosen = {header_key(batch.headers[int(index)]): key for index, key in mapping.items()}
+    # A header the member now leaves unmapped is forgotten too, unless the file repeats it in
+    # a column that is mapped (two "PESEL" columns, the second one skipped).
+    for header in batch.headers:
+        columns.pop(header_key(header), None)
+    saved.columns = {**columns, **chosen}
 
 
 def earlier_import(batch):

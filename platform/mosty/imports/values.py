@@ -1,21 +1,30 @@
-"""Reading single cells: dates, sex, text, communes. Messages never repeat a person's values."""
+"""Reading single cells: text, dates, PESEL, sex, communes. Messages never repeat a person's
+values. Every format reads its cells with these (modules' formats too, ``docs/imports.md``), so
+a date or a PESEL a spreadsheet mangles in one way is read the same in every import."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from stdnum.pl import pesel as stdnum_pesel
 
+from ..consents.access import participant_visible_to
 from ..extensions import db
 from ..families.models import Family
 from ..forms import has_control_characters
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
+from ..participants.pesel import pesel_problems
 from ..partnerships.models import Institution, TerritoryUnit
 from .contract import header_key
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%Y/%m/%d")
 EARLIEST = date(1900, 1, 1)
+# A date cell that lost its date format (Excel's "General") shows the day's serial number: days
+# since 1899-12-30 in the 1900 date system. Five digits are the years 1927 to 2173; no other
+# reading of a five-digit number in a date column makes sense.
+EXCEL_SERIAL = re.compile(r"^\d{5}$", re.ASCII)
+EXCEL_EPOCH = date(1899, 12, 30)
 _COMMON_DATE = re.compile(r"^(?:(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
                           r"|(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4}))$", re.ASCII)
 SEX_WORDS = {
@@ -46,12 +55,17 @@ def text(value, max_length, required=False, missing=None):
     return value
 
 
-def parse_date(value):
+def read_date(value):
+    """The date a cell gives, None when it is empty: 14.03.1985, 1985-03-14 (with a time
+    after it, as a date-and-time cell gives it), the other ``DATE_FORMATS`` or an Excel serial
+    number. Whether the date is plausible is the caller's to check."""
     value = (value or "").strip()
     if not value:
         return None
     value = value.split(" ")[0] if re.match(r"^\d{4}-\d\d-\d\d \d", value) else value
     parsed = _common_date(value)
+    if parsed is None and EXCEL_SERIAL.match(value):
+        parsed = EXCEL_EPOCH + timedelta(days=int(value))
     if parsed is None:
         for fmt in DATE_FORMATS:
             try:
@@ -62,6 +76,14 @@ def parse_date(value):
     if parsed is None:
         raise CellError(_l("The date is not understood: write it as 14.03.1985 or "
                            "1985-03-14."))
+    return parsed
+
+
+def parse_date(value):
+    """A date of birth: ``read_date``, neither in the future nor before 1900."""
+    parsed = read_date(value)
+    if parsed is None:
+        return None
     if parsed > date.today():
         raise CellError(_l("This date is in the future."))
     if parsed < EARLIEST:
@@ -92,8 +114,24 @@ def parse_sex(value):
     return SEX_WORDS[value]
 
 
-def compact_pesel(value):
-    return stdnum_pesel.compact(value) if value else ""
+def read_pesel(value, birth_date=None, sex=None, missing=None):
+    """The PESEL of a cell as 11 digits ("" when empty, or ``CellError(missing)`` if given),
+    checked (check digit, date, and the date of birth and sex when known). A spreadsheet
+    that kept the PESEL as a number lost its leading 0 (people born in 1900-09 or 2000-09):
+    ten digits get it back."""
+    pesel = (value or "").strip()
+    if not pesel:
+        if missing is not None:
+            raise CellError(missing)
+        return ""
+    if pesel.isdigit() and len(pesel) == 10:
+        pesel = "0" + pesel
+    problems = pesel_problems(pesel, birth_date=birth_date, sex=sex)
+    if problems:
+        raise CellError(" ".join(str(p) for p in problems))
+    if not (pesel.isascii() and pesel.isdigit()):  # compacting costs: only if needed
+        pesel = stdnum_pesel.compact(pesel)
+    return pesel
 
 
 def area_of(teryt):
@@ -182,3 +220,29 @@ class CommuneLookup:
                                "code instead.", name=value))
         raise CellError(_l("Unknown commune %(name)s: give its 7-digit TERYT code (e.g. "
                            "1261011), within the partnership's area.", name=value))
+
+
+# The notes of a row that updates nobody: the PESEL names no one the institution can see, or
+# someone whose data may not be processed.
+NOT_SEEN = _l("No participant your institution can see has this PESEL: skipped.")
+RESTRICTED = _l("Processing of this person's data is restricted: skipped.")
+
+
+class VisibleByPesel:
+    """The participants an institution can see, by PESEL, loaded once for a file: how the
+    formats that update people already registered (case numbers, the labour office's
+    registrations) find them. No one the institution cannot see is ever found."""
+
+    def __init__(self, institution_id):
+        self.by_pesel = {}
+        for participant in db.session.scalars(select(Participant).where(
+                Participant.pesel.is_not(None), participant_visible_to(institution_id))):
+            self.by_pesel.setdefault(participant.pesel, []).append(participant)
+
+    def find(self, pesel):
+        """The participant with ``pesel``, or None; ``CellError`` when several have it."""
+        matched = self.by_pesel.get(pesel, ())
+        if len(matched) > 1:
+            raise CellError(_l("Several participants have this PESEL: sort the duplicates out "
+                               "in the registry first."))
+        return matched[0] if matched else None

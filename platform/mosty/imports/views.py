@@ -123,6 +123,11 @@ def commit(import_id):
     if batch.state != "checked" or (batch.report or {}).get("errors"):
         flash(gettext("Run the dry run first and correct every problem it finds."), "error")
         return redirect(url_for("imports.detail", import_id=batch.id))
+    # The dry run was allowed when it started; since then the module may have been switched
+    # off or its write access withdrawn from the member's roles.
+    if format_by_key(batch.format_key, available_formats()) is None:
+        flash(gettext("This import format is no longer available to you."), "error")
+        return redirect(url_for("imports.detail", import_id=batch.id))
     job = start_job("import", gettext("Import of %(file)s", file=batch.filename),
                     {"batch_id": batch.id, "mode": "commit"},
                     return_url=url_for("imports.detail", import_id=batch.id))

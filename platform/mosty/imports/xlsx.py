@@ -3,14 +3,21 @@
 ``load_workbook(read_only=True)`` sizes every sheet when the workbook is opened: it looks for
 the ``<dimension>`` element and, in a sheet that states none (streaming writers save none),
 reads the sheet to its end, every empty styled row included, before a single row is asked for.
-Here the size is looked for only where the format puts it, before the rows."""
+Here the size is looked for only where the format puts it, before the rows.
+
+Cells are read as values, not formulas. A formula saved without its result (a file written by
+a program rather than by Excel or LibreOffice, which save both) has no value to read: it is
+refused (``FormulaWithoutValue``) rather than read as an empty cell, which would lose a phone
+or a family silently or call a name in the sheet missing."""
 
 import io
 import re
 
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 # <dimension> follows <sheetPr> and precedes <sheetViews>, <cols> and the rows: a few hundred
 # bytes into the sheet in every file seen, so this much is plenty.
@@ -19,7 +26,48 @@ _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref="([^"]*
 _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
 
 
+class FormulaWithoutValue(Exception):
+    """A cell holds a formula saved without its result."""
+
+    def __init__(self, coordinate):
+        super().__init__(coordinate)
+        self.coordinate = coordinate
+
+
+class _Parser(WorkSheetParser):
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        # A formula whose result is an empty text (=JEŻELI(A2="";"";…)) is saved as an empty
+        # value of type "str"; of any other type, an empty value is no result at all.
+        if (cell["value"] is None and self.data_only and element.get("t") != "str"
+                and element.find(FORMULA_TAG) is not None):
+            raise FormulaWithoutValue(element.get("r") or "")
+        return cell
+
+
 class _Sheet(ReadOnlyWorksheet):
+    def _cells_by_row(self, min_col, min_row, max_col, max_row, values_only=False):
+        """openpyxl's, with the parser above: the rows from ``min_row`` (those the sheet leaves
+        out given as empty ones, so that each row keeps its number) up to ``max_row``."""
+        max_col = max_col or self.max_column
+        max_row = max_row or self.max_row
+        filler = None if values_only else EMPTY_CELL
+        empty_row = (filler,) * (max_col + 1 - min_col) if max_col is not None else ()
+        expected = min_row
+        with self._get_source() as source:
+            parser = _Parser(source, self._shared_strings, data_only=self.parent.data_only,
+                             epoch=self.parent.epoch, date_formats=self.parent._date_formats,
+                             timedelta_formats=self.parent._timedelta_formats)
+            for number, cells in parser.parse():
+                if max_row is not None and number > max_row:
+                    return
+                if number < expected:
+                    continue
+                for _missing in range(expected, number):
+                    yield empty_row
+                expected = number + 1
+                yield self._get_row(cells, min_col, max_col, values_only)
+
     def _get_size(self):
         with self._get_source() as source:
             head = source.read(HEAD_BYTES)

@@ -11,18 +11,18 @@ file imported twice changes nothing the second time.
 
 The handler follows the import contract (``docs/imports.md``): it checks every row in both
 modes, works inside a savepoint that is rolled back after a dry run or when any row has an
-error, and never commits.
+error, and never commits. Its cells are read with the core's readers (``mosty.imports.values``:
+a PESEL that lost its leading 0, a date with a time or as an Excel serial number, text with
+control characters), so the office's file is read as every other import reads its own.
 """
 
-import re
-import unicodedata
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
-from stdnum.pl import pesel as stdnum_pesel
 
 from mosty import toolkit
+from mosty.toolkit import import_contract, import_values
 from mosty.toolkit import lazy_gettext as _l
 
 from ..dates import BENEFIT_MONTHS_AHEAD, REGISTRATIONS_BEGIN, months_ahead, outside
@@ -30,35 +30,43 @@ from .access import LABOUR_OFFICE
 from .models import DEREGISTRATION_REASONS, LabourRegistration
 from .transitions import RegistrationRefused, deregister, register_person, update_details
 
+ImportField, RowError, RowOutcome = (
+    import_contract.ImportField, import_contract.RowError, import_contract.RowOutcome)
+header_key, plain_words = import_contract.header_key, import_contract.plain_words
+CellError, VisibleByPesel = import_values.CellError, import_values.VisibleByPesel
+NOT_SEEN, RESTRICTED = import_values.NOT_SEEN, import_values.RESTRICTED
+read_date, read_pesel, text = import_values.read_date, import_values.read_pesel, import_values.text
+
 FIELDS = (
-    {"key": "pesel", "label": _l("PESEL"), "required": True,
-     "headers": ("PESEL", "Nr PESEL", "Numer PESEL")},
-    {"key": "status", "label": _l("Status"), "required": True,
-     "headers": ("Status", "Status osoby", "Kategoria", "Status rejestracji")},
-    {"key": "registered_on", "label": _l("Registered on"), "required": True,
-     "headers": ("Data rejestracji", "Zarejestrowany od", "Data od", "Od")},
-    {"key": "deregistered_on", "label": _l("Deregistered on"),
-     "headers": ("Data wyrejestrowania", "Wyrejestrowany", "Data do", "Do")},
-    {"key": "reason", "label": _l("Reason for deregistration"),
-     "headers": ("Przyczyna wyrejestrowania", "Powód wyrejestrowania", "Przyczyna")},
-    {"key": "case_no", "label": _l("Case number at the labour office"),
-     "headers": ("Numer ewidencyjny", "Nr ewidencyjny", "Numer sprawy", "Nr sprawy",
-                 "Sygnatura")},
-    {"key": "benefit", "label": _l("Entitled to unemployment benefit"),
-     "headers": ("Prawo do zasiłku", "Zasiłek", "Uprawniony do zasiłku")},
-    {"key": "benefit_until", "label": _l("Benefit until"),
-     "headers": ("Zasiłek do", "Prawo do zasiłku do", "Data końca zasiłku")},
+    ImportField("pesel", _l("PESEL"), True, ("PESEL", "Nr PESEL", "Numer PESEL")),
+    ImportField("status", _l("Status"), True,
+                ("Status", "Status osoby", "Kategoria", "Status rejestracji")),
+    ImportField("registered_on", _l("Registered on"), True,
+                ("Data rejestracji", "Zarejestrowany od", "Data od", "Od")),
+    ImportField("deregistered_on", _l("Deregistered on"), False,
+                ("Data wyrejestrowania", "Wyrejestrowany", "Data do", "Do")),
+    ImportField("reason", _l("Reason for deregistration"), False,
+                ("Przyczyna wyrejestrowania", "Powód wyrejestrowania", "Przyczyna")),
+    ImportField("case_no", _l("Case number at the labour office"), False,
+                ("Numer ewidencyjny", "Nr ewidencyjny", "Numer sprawy", "Nr sprawy",
+                 "Sygnatura")),
+    ImportField("benefit", _l("Entitled to unemployment benefit"), False,
+                ("Prawo do zasiłku", "Zasiłek", "Uprawniony do zasiłku")),
+    ImportField("benefit_until", _l("Benefit until"), False,
+                ("Zasiłek do", "Prawo do zasiłku do", "Data końca zasiłku")),
 )
 
-# Words of the office's export, compared without case or Polish letters.
-STATUS_WORDS = {"bezrobotny": "unemployed", "bezrobotna": "unemployed", "b": "unemployed",
-                "unemployed": "unemployed", "poszukujacy pracy": "job_seeker",
-                "poszukujaca pracy": "job_seeker", "poszukujacy": "job_seeker",
-                "poszukujaca": "job_seeker", "p": "job_seeker", "job seeker": "job_seeker",
-                "job_seeker": "job_seeker"}
+# Words of the office's export, compared as headers are (``header_key``: without case,
+# spaces, punctuation or Polish letters).
+STATUS_WORDS = {header_key(word): status for word, status in (
+    ("bezrobotny", "unemployed"), ("bezrobotna", "unemployed"), ("b", "unemployed"),
+    ("unemployed", "unemployed"), ("poszukujący pracy", "job_seeker"),
+    ("poszukująca pracy", "job_seeker"), ("poszukujący", "job_seeker"),
+    ("poszukująca", "job_seeker"), ("p", "job_seeker"), ("job seeker", "job_seeker"),
+)}
 # Each deregistration reason by the stems of the words offices write for it, so that every
 # inflection matches ("praca", "pracy", "pracę"; "emerytura", "emerytury"). A word matches a
-# stem it begins with; "nie" is joined to the next word ("nie stawił się" → "niestawił"). The
+# stem it begins with; "nie" is joined to the next word ("nie stawił się" → "niestawil"). The
 # reasons are tried in this order: the specific ones before "employment", since "niestawien-
 # nictwo w urzędzie pracy" and "odmowa przyjęcia propozycji pracy" name work too, and "other"
 # last ("podjęcie innej pracy zarobkowej" is employment).
@@ -72,54 +80,40 @@ REASON_STEMS = (
     ("employment", ("zatrudn", "prac", "zarobk", "employment")),
     ("other", ("inn", "other")),
 )
+REASON_CODES = {header_key(code): code for code in DEREGISTRATION_REASONS
+                if code != "status_changed"}
 YES = {"tak", "t", "1", "x", "yes", "y", "true"}
 NO = {"nie", "n", "0", "no", "false"}
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
-
-
-def _plain(value):
-    value = unicodedata.normalize("NFKD", (value or "").strip().lower().replace("ł", "l"))
-    return " ".join("".join(c for c in value if not unicodedata.combining(c)).split())
 
 
 def _reason(value):
     """The deregistration reason a wording of the office's export names, or None."""
-    plain = _plain(value)
-    code = plain.replace(" ", "_")
-    if code in DEREGISTRATION_REASONS and code != "status_changed":
+    code = REASON_CODES.get(header_key(value))
+    if code is not None:
         return code
-    words = re.findall(r"[a-z]+", re.sub(r"\bnie\s+", "nie", plain))
+    words = []
+    for word in plain_words(value):
+        if words and words[-1] == "nie":
+            words[-1] += word
+        else:
+            words.append(word)
     return next((code for code, stems in REASON_STEMS
                  if any(word.startswith(stems) for word in words)), None)
 
 
-def _date(value):
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 class _Row:
-    """One row read and checked; ``errors`` holds (field, message) pairs."""
+    """One row read and checked; ``errors`` holds ``RowError``s."""
 
     def __init__(self, row):
         self.line = row.line
         self.errors = []
         values = row.values
-        raw_pesel = (values.get("pesel") or "").strip()
-        self.pesel = stdnum_pesel.compact(raw_pesel) if raw_pesel else ""
-        if not self.pesel:
-            self.errors.append(("pesel", _l("The PESEL is required.")))
-        elif not stdnum_pesel.is_valid(self.pesel.zfill(11)):
-            self.errors.append(("pesel", _l("This is not a valid PESEL number.")))
-        self.pesel = self.pesel.zfill(11)
-        self.status = STATUS_WORDS.get(_plain(values.get("status")))
+        self.pesel = self._cell("pesel", read_pesel, values.get("pesel"),
+                                missing=_l("The PESEL is required.")) or ""
+        self.status = STATUS_WORDS.get(header_key(values.get("status")))
         if self.status is None:
-            self.errors.append(("status", _l("Write the status as „bezrobotny” or "
-                                             "„poszukujący pracy”.")))
+            self.errors.append(RowError("status", _l("Write the status as „bezrobotny” or "
+                                                     "„poszukujący pracy”.")))
         self.registered_on = self._day(values, "registered_on", required=True)
         self.deregistered_on = self._day(values, "deregistered_on")
         # While the period runs the benefit's end is usually ahead (up to two years; checked
@@ -128,20 +122,28 @@ class _Row:
                                        latest=months_ahead(BENEFIT_MONTHS_AHEAD))
         self.reason = _reason(values.get("reason"))
         if self.deregistered_on is not None and self.reason is None:
-            self.errors.append(("reason", _l("Give the reason for deregistration (e.g. "
-                                             "„podjęcie zatrudnienia”, „na własny wniosek”).")))
-        self.case_no = (values.get("case_no") or "").strip()
-        if len(self.case_no) > 40:
-            self.errors.append(("case_no", _l("At most %(max)d characters.", max=40)))
-        benefit = _plain(values.get("benefit"))
+            self.errors.append(RowError("reason", _l(
+                "Give the reason for deregistration (e.g. „podjęcie zatrudnienia”, „na własny "
+                "wniosek”).")))
+        self.case_no = self._cell("case_no", text, values.get("case_no"), 40) or ""
+        benefit = header_key(values.get("benefit"))
         self.benefit = True if benefit in YES else False if benefit in NO else None
         if benefit and self.benefit is None:
-            self.errors.append(("benefit", _l("Write „tak” or „nie”.")))
+            self.errors.append(RowError("benefit", _l("Write „tak” or „nie”.")))
         if (self.registered_on and self.deregistered_on
                 and self.deregistered_on < self.registered_on):
-            self.errors.append(("deregistered_on", _l("The deregistration cannot be before "
-                                                      "the registration.")))
+            self.errors.append(RowError("deregistered_on", _l(
+                "The deregistration cannot be before the registration.")))
         self._check_benefit_end()
+
+    def _cell(self, key, reader, *args, **kwargs):
+        """What the core's ``reader`` reads in the cell, or None with its error filed under
+        the cell's column."""
+        try:
+            return reader(*args, **kwargs)
+        except CellError as error:
+            self.errors.append(RowError(key, error.message))
+            return None
 
     def _check_benefit_end(self):
         """The benefit belongs to the period: it is paid from the registration on and stops
@@ -150,43 +152,39 @@ class _Row:
         never in the future); only while the period runs may it lie ahead. Each error is filed
         under "benefit until", the value it refuses."""
         until = self.benefit_until
-        if until is None or any(key == "benefit_until" for key, _message in self.errors):
+        if until is None or any(error.field == "benefit_until" for error in self.errors):
             return
         if self.benefit is False:
-            self.errors.append(("benefit_until", _l("A benefit end date needs the entitlement "
-                                                    "to benefit.")))
+            self.errors.append(RowError("benefit_until", _l(
+                "A benefit end date needs the entitlement to benefit.")))
         elif self.registered_on and until < self.registered_on:
-            self.errors.append(("benefit_until", _l(
+            self.errors.append(RowError("benefit_until", _l(
                 "The benefit cannot end before the registration (%(day)s).",
                 day=self.registered_on.isoformat())))
         elif self.deregistered_on and until > self.deregistered_on:
-            self.errors.append(("benefit_until", _l(
+            self.errors.append(RowError("benefit_until", _l(
                 "The benefit stops with the deregistration: it cannot end after %(day)s.",
                 day=self.deregistered_on.isoformat())))
 
     def _day(self, values, key, required=False, latest=None):
         """The date in the column; from 1990 (``REGISTRATIONS_BEGIN``) up to today, or up to
         ``latest``."""
-        value = (values.get(key) or "").strip()
-        if not value:
-            if required:
-                self.errors.append((key, _l("The date is required.")))
-            return None
-        day = _date(value)
+        day = self._cell(key, read_date, values.get(key))
         if day is None:
-            self.errors.append((key, _l("Write the date as DD.MM.YYYY or YYYY-MM-DD.")))
+            if required and not (values.get(key) or "").strip():
+                self.errors.append(RowError(key, _l("The date is required.")))
             return None
         wrong = outside(day, REGISTRATIONS_BEGIN, latest or date.today())
         if wrong is not None:
-            self.errors.append((key, wrong))
+            self.errors.append(RowError(key, wrong))
         return day
 
 
 def _outcome(row, effect, note="", participant=None):
-    return {"line": row.line, "effect": "error" if row.errors else effect,
-            "errors": [{"field": f, "message": m} for f, m in row.errors], "note": note,
-            "object_id": participant.id if participant is not None else None,
-            "visible": participant is not None}
+    return RowOutcome(line=row.line, effect="error" if row.errors else effect,
+                      errors=list(row.errors), note=note,
+                      object_id=participant.id if participant is not None else None,
+                      visible=participant is not None)
 
 
 class RegistrationImport:
@@ -197,14 +195,10 @@ class RegistrationImport:
         office = toolkit.db.session.get(toolkit.Institution, context.institution_id)
         if office is None or office.kind != LABOUR_OFFICE:
             for row in checked:
-                row.errors.append(("", _l("Only a labour office imports registration "
-                                          "statuses.")))
+                row.errors.append(RowError("", _l("Only a labour office imports registration "
+                                                  "statuses.")))
             return [_outcome(row, "error") for row in checked]
-        people = {}
-        for person in toolkit.db.session.scalars(select(toolkit.Participant).where(
-                toolkit.Participant.pesel.is_not(None),
-                toolkit.participant_visible_to(office.id))):
-            people.setdefault(person.pesel, []).append(person)
+        people = VisibleByPesel(office.id)
         outcomes = {}
         # A savepoint: the rows are applied in order (a later period needs the earlier one
         # closed) and undone after a dry run or when any row fails.
@@ -218,7 +212,7 @@ class RegistrationImport:
                                              latest[row.pesel] is row)
             context.report_progress(index, len(ordered))
         results = [outcomes[row.line] for row in checked]
-        if context.dry_run or any(r["errors"] for r in results):
+        if context.dry_run or any(r.errors for r in results):
             savepoint.rollback()
         else:
             savepoint.commit()
@@ -227,24 +221,21 @@ class RegistrationImport:
     def _apply(self, row, people, office, context, latest):
         if row.errors:
             return _outcome(row, "error")
-        matched = people.get(row.pesel, [])
-        if len(matched) > 1:
-            row.errors.append(("pesel", _l("Several participants have this PESEL: sort the "
-                                           "duplicates out in the registry first.")))
+        try:
+            person = people.find(row.pesel)
+        except CellError as error:
+            row.errors.append(RowError("pesel", error.message))
             return _outcome(row, "error")
-        if not matched:
-            return _outcome(row, "skip", _l("No participant your institution can see has "
-                                            "this PESEL: skipped."))
-        person = matched[0]
+        if person is None:
+            return _outcome(row, "skip", NOT_SEEN)
         if person.restricted:
-            return _outcome(row, "skip", _l("Processing of this person's data is "
-                                            "restricted: skipped."))
+            return _outcome(row, "skip", RESTRICTED)
         try:
             effect, note = self._period(row, person, office, context)
             if latest:
                 effect = self._details(row, person, office, context, effect)
         except _Refused as refused:
-            row.errors.append((refused.field, refused.message))
+            row.errors.append(RowError(refused.field, refused.message))
             return _outcome(row, "error", participant=person)
         if effect == "update" and not note:
             note = _l("The case number or the benefit will be updated.")

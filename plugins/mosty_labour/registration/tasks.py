@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from sqlalchemy import select
 
 from mosty import toolkit
-from mosty.tasks import add_beat_entry, partnership_task, system_task
+from mosty.toolkit import add_beat_entry, partnership_task, system_task
 
 from .models import LabourRegistration, RegistrationPeriod
 
