@@ -480,6 +480,28 @@ def test_the_inbox_flags_overdue_referrals_and_can_show_only_them(world):
     assert on_time.id  # listed on the unfiltered page above
 
 
+def test_an_answered_referral_is_never_overdue(world):
+    # QA: an accepted referral (answered in 10 days, before its due date) was counted among
+    # those past their due date, and flagged "81 days past the due date" in the list.
+    accepted = referral_between(world, world.mops, world.gup, "Przyjęta")
+    waiting = referral_between(world, world.mops, world.gup, "Czekająca")
+    for referral in (accepted, waiting):
+        set_due(world, referral.id, date.today() - timedelta(days=81))
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.execute(update(Referral).where(Referral.id == accepted.id)
+                           .values(status="accepted"))
+        db.session.commit()
+    gup = client_of(world, world.gup_worker)
+    body = gup.get(f"/{SLUG}/referrals/").get_data(as_text=True)
+    assert body.count('class="overdue-row"') == 1
+    assert "1 received referral is past its due date." in body
+    assert body.count("81 days past the due date") == 1
+    only_overdue = gup.get(f"/{SLUG}/referrals/?overdue=1").get_data(as_text=True)
+    assert "Czekająca" in only_overdue and "Przyjęta" not in only_overdue
+    detail = gup.get(f"/{SLUG}/referrals/{accepted.id}/").get_data(as_text=True)
+    assert "past the due date" not in detail and "due in" not in detail
+
+
 def test_the_inbox_shows_the_answer_clock(world):
     referral_between(world, world.mops, world.gup, "Ewa")
     body = client_of(world, world.gup_worker).get(f"/{SLUG}/referrals/").get_data(as_text=True)

@@ -59,5 +59,6 @@ class Referral(TimestampMixin, PartnershipOwned, Base):
     service: Mapped[Service | None] = relationship()
 
     def is_overdue(self, today=None):
+        """Unanswered past its answer date (as referrals.service.overdue_condition)."""
         today = today or date.today()
-        return self.status in ("sent", "accepted") and self.due_on is not None and self.due_on < today
+        return self.status == "sent" and self.due_on is not None and self.due_on < today

@@ -70,8 +70,10 @@ def referral_or_404(referral_id, institution_id):
 
 
 def overdue_condition(today=None):
+    """Past its answer date and still unanswered. The date is when an answer is due ("Answer
+    due by"): an accepted referral has its answer, however long its help then takes."""
     today = today or date.today()
-    return and_(Referral.status.in_(OPEN_STATUSES), Referral.due_on < today)
+    return and_(Referral.status == "sent", Referral.due_on < today)
 
 
 def box_query(institution_id, box, *, status=None, overdue=False, order=None):
@@ -149,7 +151,7 @@ def answer_clock(referral, today=None):
     clock = {"waiting": None, "due_in": None, "answered_after": None}
     if referral.status == "sent":
         clock["waiting"] = (today - sent).days
-    if referral.status in OPEN_STATUSES and referral.due_on is not None:
+    if referral.status == "sent" and referral.due_on is not None:
         clock["due_in"] = (referral.due_on - today).days
     if referral.answered_at is not None:
         clock["answered_after"] = (referral.answered_at.date() - sent).days
