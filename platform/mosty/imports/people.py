@@ -9,7 +9,9 @@ the importing institution's own families.
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from .. import audit
@@ -19,6 +21,7 @@ from ..consents.access import participant_visible_to
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
+from ..participants.labels import EDUCATION_LABELS, LABOUR_STATUS_LABELS, RELATION_LABELS
 from ..participants.models import EDUCATION_LEVELS, LABOUR_STATUSES, Participant
 from ..participants.pesel import decode_pesel
 from ..partnerships.models import Institution
@@ -72,6 +75,25 @@ LABOUR_STATUS_WORDS = {header_key(word): status for word, status in (
     ("działalność gospodarcza", "self_employed"),
 )}
 LABOUR_STATUS_WORDS.update({header_key(key): key for key in LABOUR_STATUSES})
+
+
+@cache
+def words_with_app_labels(kind):
+    """The words of ``kind`` (relation, education, labour_status) with Mosty's own labels of
+    the same values, in Polish and English: what a page offers ("głowa gospodarstwa
+    domowego") and what the export writes ("zarejestrowany jako bezrobotny") read back. Built
+    once per process, in the app (the labels come from its catalogs)."""
+    words, labels = {
+        "relation": (RELATION_WORDS, RELATION_LABELS),
+        "education": (EDUCATION_WORDS, EDUCATION_LABELS),
+        "labour_status": (LABOUR_STATUS_WORDS, LABOUR_STATUS_LABELS),
+    }[kind]
+    merged = {}
+    for locale in ("en", "pl"):
+        with force_locale(locale):
+            merged.update({header_key(str(label)): key for key, label in labels.items()})
+    merged.update(words)  # the clerks' words stay as they are
+    return merged
 
 FIELDS = (
     ImportField("first_name", _l("First name"), True, ("Imię", "Imiona", "first name")),
@@ -160,21 +182,21 @@ def check_row(row, lookup):
     person.family = take("family", text, 160) or ""
     relation = header_key(v.get("relation", ""))
     if relation:
-        if relation in RELATION_WORDS:
-            person.relation = RELATION_WORDS[relation]
+        if relation in words_with_app_labels("relation"):
+            person.relation = words_with_app_labels("relation")[relation]
         else:
             errors.append(RowError("relation", _l("Unknown relation: write e.g. głowa rodziny, "
                                                   "małżonek, dziecko, rodzic, wnuk, inny.")))
     education = header_key(v.get("education", "")) or None
     if education is not None:
-        education = EDUCATION_WORDS.get(education)
+        education = words_with_app_labels("education").get(education)
         if education is None:
             errors.append(RowError("education", _l(
                 "Unknown education: write e.g. podstawowe, gimnazjalne, zasadnicze zawodowe, "
                 "średnie, policealne, wyższe, brak; or leave the cell empty.")))
     labour_status = header_key(v.get("labour_status", "")) or None
     if labour_status is not None:
-        labour_status = LABOUR_STATUS_WORDS.get(labour_status)
+        labour_status = words_with_app_labels("labour_status").get(labour_status)
         if labour_status is None:
             errors.append(RowError("labour_status", _l(
                 "Unknown labour-market status: write e.g. bezrobotny zarejestrowany, "

@@ -1,0 +1,37 @@
+"""An import reads back Mosty's own words: the relation, education and labour-market status as
+a page offers them and as the export writes them (QA: "głowa gospodarstwa domowego", exactly
+what the family page's relation list offers, was "Nieznane pokrewieństwo")."""
+
+import pytest
+from sqlalchemy import select
+
+from mosty.extensions import db
+from mosty.families.models import FamilyMember
+from mosty.participants.models import Participant
+from mosty.tenancy import partnership_scope
+from test_imports import ANNA, JAN, build_world, client_of, csv_bytes, import_file
+
+HEADER = "Imię;Nazwisko;PESEL;Gmina;Rodzina;Pokrewieństwo;Wykształcenie;Status na rynku pracy"
+
+
+@pytest.fixture
+def world(app, factory):
+    return build_world(app, factory)
+
+
+def test_the_apps_own_labels_are_read_back_in_polish_and_english(world):
+    rows = [
+        f"Anna;Wiśniewska;{ANNA};Kraków;Rodzina Wiśniewskich;głowa gospodarstwa domowego;"
+        "zasadnicze zawodowe;zarejestrowany jako bezrobotny",
+        f"Jan;Wiśniewski;{JAN};Kraków;Rodzina Wiśniewskich;spouse;higher;"
+        "economically inactive",
+    ]
+    import_file(world, client_of(world, world.clerk), csv_bytes(rows, header=HEADER))
+    with world.app.app_context(), partnership_scope(world.p.id):
+        people = {p.first_name: (p.education, p.labour_status)
+                  for p in db.session.scalars(select(Participant))}
+        relations = {m.participant.first_name: m.relation
+                     for m in db.session.scalars(select(FamilyMember))}
+    assert people == {"Anna": ("vocational", "registered_unemployed"),
+                      "Jan": ("higher", "inactive")}
+    assert relations == {"Anna": "head", "Jan": "spouse"}
