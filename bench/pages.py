@@ -27,9 +27,11 @@ VISIBLE = (
     "AND c.purposes::text LIKE '%\"support\"%' "
     "UNION SELECT r.participant_id FROM referral r WHERE r.partnership_id = :pid "
     "AND r.to_institution_id = :iid AND r.status IN ('accepted', 'completed'))))")
-# The names and localities joined, as Mosty searches them (one ILIKE costs about half of four).
+# The names and localities joined, as Mosty searches them (one match costs about half of
+# four), with or without Polish diacritics in any case (mosty.collation.search_pattern), as a
+# Polish app would search.
 SEARCH = ("(p.first_name || ' ' || p.last_name || ' ' || p.registered_locality || ' ' "
-          "|| p.actual_locality) ILIKE '%nowak%'")
+          "|| p.actual_locality) ~ '[nńNŃ][oóOÓ][wW][aąAĄ][kK]'")
 LIST = ("SELECT p.id, p.first_name, p.last_name, p.birth_date, p.registered_locality, "
         "p.labour_status, p.created_at, i.name FROM participant p JOIN institution i "
         "ON i.id = p.institution_id WHERE p.partnership_id = :pid AND {where} "

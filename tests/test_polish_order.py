@@ -103,3 +103,41 @@ def test_the_participant_name_index_carries_the_polish_collation(pg_app):
         )).scalar_one()
     assert 'last_name COLLATE "pl-x-icu"' in definition
     assert 'first_name COLLATE "pl-x-icu"' in definition
+
+
+@pytest.fixture
+def lecka(any_app):
+    world = build_two_partnerships(any_app)
+    person = world.factory.participant(world.a.other, first_name="Żaneta", last_name="Łęcka",
+                                       registered_locality="Łódź")
+    world.factory.family(world.a.other, members=[(person, "head")], name="Rodzina Łęckich",
+                         locality="Źródła")
+    world.factory.participant(world.a.other, first_name="Jan", last_name="Lis")
+    return any_app, world
+
+
+@pytest.mark.parametrize("typed", ["lecka", "ŁĘCKA", "łęcka", "Lecka", "zaneta lecka", "lodz"])
+def test_the_participant_search_ignores_case_and_polish_diacritics(lecka, typed):
+    # QA: "lecka" found nothing while "łęcka" found the person.
+    app, world = lecka
+    client = login(app.test_client(), world.a.caseworker)
+    page = client.get("/part-a/participants/", query_string={"q": typed})
+    body = page.get_data(as_text=True)
+    assert "Łęcka" in body, typed
+    assert "Lis" not in body
+
+
+def test_the_family_search_ignores_diacritics_and_a_wildcard_is_plain_text(lecka):
+    app, world = lecka
+    client = login(app.test_client(), world.a.caseworker)
+    for typed in ("leckich", "zrodla", "ŁĘCKICH"):
+        body = client.get("/part-a/families/", query_string={"q": typed}).get_data(as_text=True)
+        assert "Rodzina Łęckich" in body, typed
+    body = client.get("/part-a/families/", query_string={"q": "%"}).get_data(as_text=True)
+    assert "Rodzina Łęckich" not in body
+
+
+def test_folding_matches_the_database():
+    from mosty.collation import fold
+
+    assert fold("ŁĘCKA Źdźbło Żółć") == "lecka zdzblo zolc"

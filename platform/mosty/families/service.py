@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..collation import by_name
+from ..collation import by_name, matches
 from ..consents.access import family_visible_to, participant_visible_to
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -41,8 +41,7 @@ def search(institution_id, text, order):
     query = visible_families(institution_id).options(
         selectinload(Family.institution), selectinload(Family.members))
     for word in (text or "").split():
-        query = query.where(or_(Family.name.icontains(word, autoescape=True),
-                                Family.locality.icontains(word, autoescape=True)))
+        query = query.where(or_(matches(Family.name, word), matches(Family.locality, word)))
     return query.order_by(order, Family.id)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
 from ..audit.models import AuditEntry
-from ..collation import by_name
+from ..collation import by_name, matches
 from ..consents.access import family_visible_to, participant_visible_to
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
@@ -49,7 +49,7 @@ def search(institution_id, text, order):
     elif text:
         searched = Participant.searched_text()
         for word in text.split():
-            query = query.where(searched.icontains(word, autoescape=True))
+            query = query.where(matches(searched, word))
     return query.order_by(order, by_name(Participant.first_name), Participant.id)
 
 

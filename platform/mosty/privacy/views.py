@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..auth.models import User
-from ..collation import by_name
+from ..collation import by_name, matches
 from ..consents.access import current_institution_id
 from ..db import commit_keeping_loaded
 from ..enrollment.models import Enrollment
@@ -51,8 +51,8 @@ def index():
             query = query.where(Participant.pesel.startswith(q, autoescape=True))
         else:
             for word in q.split():
-                query = query.where(or_(Participant.first_name.icontains(word, autoescape=True),
-                                        Participant.last_name.icontains(word, autoescape=True)))
+                query = query.where(or_(matches(Participant.first_name, word),
+                                        matches(Participant.last_name, word)))
         page = paginate(query.order_by(by_name(Participant.last_name), by_name(Participant.first_name),
                                        Participant.id))
     _audit_index(page, request_people)
