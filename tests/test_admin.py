@@ -473,15 +473,17 @@ def test_new_user_gets_a_hashed_password_never_shown_and_can_sign_in(app, client
 def test_a_new_user_needs_a_password_and_an_institution(app, client, world):
     login(client, world.a.admin)
     users = count_rows(app, User)
+    # Each with a role, so that only the missing password or institution refuses it.
     client.post("/admin/users/new/", data={
         "email": "bez@example.test", "name": "Bez hasła", "active": "y",
-        "membership_institution": str(world.a.other.id)})
+        "membership_institution": str(world.a.other.id), "membership_roles": "caseworker"})
     client.post("/admin/users/new/", data={
         "email": "bez@example.test", "name": "Bez instytucji", "active": "y",
-        "new_password": NEW_PASSWORD})
+        "new_password": NEW_PASSWORD, "membership_roles": "caseworker"})
     client.post("/admin/users/new/", data={
         "email": "bez@example.test", "name": "Krótkie hasło", "active": "y",
-        "new_password": "krotkie", "membership_institution": str(world.a.other.id)})
+        "new_password": "krotkie", "membership_institution": str(world.a.other.id),
+        "membership_roles": "caseworker"})
     assert count_rows(app, User) == users
 
 

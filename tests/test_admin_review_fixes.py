@@ -209,7 +209,8 @@ def test_every_field_error_is_shown_with_what_was_typed(client, world):
 
     html = page(client.post("/admin/users/new/", data={
         "email": "not-an-email", "name": "Nowa osoba", "new_password": NEW_PASSWORD,
-        "active": "y", "membership_institution": str(world.a.other.id)}))
+        "active": "y", "membership_institution": str(world.a.other.id),
+        "membership_roles": "caseworker"}))
     assert field_errors(html) == ["Wpisz prawidłowy adres e-mail."]
     assert 'value="not-an-email"' in html
 
@@ -217,7 +218,7 @@ def test_every_field_error_is_shown_with_what_was_typed(client, world):
     html = page(client.post(f"/admin/agreements/edit/?id={world.a.agreement_id}", data={
         "title": "Porozumienie part-a", "parties-0-institution": str(world.b.leader.id),
         "parties-0-contribution": "cudzy wkład"}))
-    assert "<li>Nieprawidłowy wybór</li>" in html
+    assert "<li>Ta instytucja nie istnieje albo nie zarządzasz nią.</li>" in html
 
 
 def test_flask_admins_own_messages_follow_the_users_language(client, world):

@@ -110,6 +110,37 @@ class FormOnlyQuerySelectField(FormOnlyMixin, QuerySelectField):
     pass
 
 
+class InstitutionPickField(QuerySelectField):
+    """A picker of the institutions the administrator manages. An id outside them (another
+    partnership's, a removed one, a forged one) is said to be that, not "this field is
+    required" (the blank a picker that allows one would otherwise make of it)."""
+
+    def pre_validate(self, form):
+        posted = self._formdata
+        if posted not in (None, "__None") and self.data is None:
+            # Stops the chain: DataRequired would add "required" to it.
+            raise StopValidation(_l("This institution is unknown or is not one you manage."))
+        super().pre_validate(form)
+
+
+class FormOnlyInstitutionPickField(FormOnlyMixin, InstitutionPickField):
+    pass
+
+
+def at_least_one_role(form, field):
+    # A membership without roles grants nothing, yet lists the person as working there.
+    if not field.data:
+        raise StopValidation(_l("Choose at least one role: a membership without roles "
+                                "grants nothing."))
+
+
+def roles_with_the_institution(form, field):
+    """``at_least_one_role`` when the form's institution picker holds an institution."""
+    institution = form._fields.get("membership_institution")
+    if institution is not None and institution.data is not None:
+        at_least_one_role(form, field)
+
+
 class RolesField(SelectMultipleField):
     """Role keys of a membership; the view fills in the choices (core and module roles)."""
 

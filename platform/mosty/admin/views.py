@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from .. import audit
 from ..auth import sign_ins
 from ..auth.models import Membership
-from ..collation import by_name
+from ..collation import sort_key
 from ..exchange.exports import to_csv
 from ..extensions import db
 from ..forms import date_within, has_control_characters
@@ -42,12 +42,15 @@ from . import guards, module_settings
 from .forms import (
     AdminForm,
     AdminInlineForm,
-    FormOnlyQuerySelectField,
+    FormOnlyInstitutionPickField,
     FormOnlyRolesField,
+    InstitutionPickField,
     NewPasswordField,
     PartnershipField,
     RolesField,
+    at_least_one_role,
     not_before,
+    roles_with_the_institution,
     strip_lower,
 )
 from .guards import AdminRefusal
@@ -149,7 +152,10 @@ def institution_label(institution):
 
 
 def _scoped_institutions():
-    return visible(Institution, db.session.query(Institution)).order_by(by_name(Institution.name))
+    """The institutions the administrator manages, in Polish order of the name the picker
+    shows (the short one where there is one), not of the full name."""
+    institutions = visible(Institution, db.session.query(Institution)).all()
+    return sorted(institutions, key=lambda institution: sort_key(institution_label(institution)))
 
 
 def role_choices(current=()):
@@ -210,7 +216,8 @@ def _yes_no_icon(view, value, name):
 
 def _plain_errors(form):
     """Field errors as plain text. Flask-Admin's templates show only ``str`` errors, and ours are
-    lazy translations; inline forms (an agreement's parties) are walked too."""
+    lazy translations; inline forms (an agreement's parties) are walked too. A message is shown
+    once: the column's own Length and the form's give the same one."""
     for field in form:
         if isinstance(field, FieldList):
             for entry in field.entries:
@@ -221,18 +228,21 @@ def _plain_errors(form):
         elif isinstance(field, FormField):
             _plain_errors(field.form)
         else:
-            field.errors = [error if isinstance(error, list | dict) else str(error)
-                            for error in field.errors]
+            errors = [error if isinstance(error, list | dict) else str(error)
+                      for error in field.errors]
+            field.errors = [error for n, error in enumerate(errors) if error not in errors[:n]]
 
 
 class ScopedConverter(AdminModelConverter):
     """Every relationship picker offers only what the administrator may see."""
 
     def _model_select_field(self, prop, multiple, remote_model, **kwargs):
+        if remote_model is Institution and not multiple:
+            kwargs.setdefault("query_factory", _scoped_institutions)
+            kwargs.setdefault("get_label", institution_label)
+            return InstitutionPickField(**kwargs)
         if "query_factory" not in kwargs:
             kwargs["query_factory"] = lambda: visible(remote_model, db.session.query(remote_model))
-        if remote_model is Institution:
-            kwargs.setdefault("get_label", institution_label)
         return super()._model_select_field(prop, multiple, remote_model, **kwargs)
 
 
@@ -505,6 +515,9 @@ class AgreementView(ScopedModelView):
         "form_columns": ["id", "institution", "contribution"],
         "column_labels": COLUMN_LABELS,
         "form_label": _l("Party"),
+        # Whole phrases: Polish inflects "new" and the noun (see inline_list_base.html).
+        "new_label": _l("New party"),
+        "add_label": _l("Add a party"),
         "form_base_class": AdminInlineForm,
     })]
 
@@ -544,16 +557,22 @@ class UserView(ScopedModelView):
             _l("Password"),
             description=_l("At least 10 characters. Leave empty to keep the current one."),
         ),
-        "membership_institution": FormOnlyQuerySelectField(
+        "membership_institution": FormOnlyInstitutionPickField(
             _l("Works for (institution)"), query_factory=_scoped_institutions,
             get_label=institution_label, allow_blank=True, blank_text="—",
         ),
-        "membership_roles": FormOnlyRolesField(_l("Roles in this partnership")),
+        "membership_roles": FormOnlyRolesField(_l("Roles in this partnership"),
+                                               validators=[roles_with_the_institution]),
     }
     platform_only_fields = ("is_platform_admin",)
     create_only_fields = ("membership_institution", "membership_roles")
 
     def fill_choices(self, form, created):
+        if created:
+            # A new account has no password to keep: it needs one (NewPasswordField).
+            form.new_password.description = _l(
+                "At least 10 characters. Required for a new account; give it to the user "
+                "safely, they can change it after signing in.")
         if "membership_roles" in form:
             form.membership_roles.choices = role_choices()
         if created and not current_admin().platform:
@@ -626,6 +645,7 @@ class MembershipView(ScopedModelView):
     column_formatters = {"roles": _format_roles}
     form_columns = ["user", "institution", "roles", "active"]
     form_overrides = {"roles": RolesField}
+    form_args = {"roles": {"validators": [at_least_one_role]}}
     platform_only_fields = ()
     create_only_fields = ()
 

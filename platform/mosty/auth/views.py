@@ -1,21 +1,38 @@
 """Sign-in, sign-out, password change and language choice."""
 
+import math
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse_many
 
 from .. import audit
+from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..tenancy import system_scope
 from . import sign_ins
 from .forms import LoginForm, PasswordChangeForm
 from .service import authenticate, change_password, landing_url, normalise_email
 
+# Failed sign-ins from one address may reach this many times the per-account limit: an office
+# shares one address, and one person's typos must not lock out their colleagues. Guessing at
+# one account is held by the per-account limit whatever the address.
+ADDRESS_LIMIT_FACTOR = 5
+
 
 def _login_limit():
     return current_app.config["MOSTY_LOGIN_LIMIT"]
+
+
+def _address_limit():
+    return ";".join(
+        f"{item.amount * ADDRESS_LIMIT_FACTOR} per {item.get_expiry()} second"
+        for item in parse_many(_login_limit())
+    )
 
 
 def _account_key():
@@ -23,8 +40,10 @@ def _account_key():
 
 
 def _failed(response):
-    # Only failed attempts count towards the limit; a successful sign-in redirects.
-    return response.status_code != 302
+    # Only failed attempts count towards the limit; a successful sign-in redirects. An attempt
+    # refused with 429 checked no password: counting it would let one locked-out person use up
+    # the limit of everyone behind the same address.
+    return response.status_code not in (302, 429)
 
 
 def _safe_next(target):
@@ -36,7 +55,7 @@ def _safe_next(target):
     return target
 
 
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated and request.method == "GET":
@@ -98,6 +117,28 @@ def password():
             return redirect(landing_url(current_user))
         form.current_password.errors.append(_("The current password is not correct."))
     return render_template("auth/password.html", form=form)
+
+
+def too_many_attempts(error):
+    """The 429 page of the sign-in forms: how long to wait, in words and in ``Retry-After``."""
+    seconds = _seconds_until_allowed()
+    minutes = max(1, math.ceil(seconds / 60))
+    message = ngettext(
+        "Too many attempts. Please wait %(num)d minute and try again.",
+        "Too many attempts. Please wait %(num)d minutes and try again.",
+        minutes,
+    )
+    response = current_app.make_response(render_error(429, message))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _seconds_until_allowed():
+    # The latest reset among the breached limits: before then at least one still refuses.
+    # (``window[0]``: ``reset_at`` rounds up and adds a second.)
+    now = time.time()
+    resets = [limit.window[0] for limit in limiter.current_limits if limit.breached]
+    return max([math.ceil(reset - now) for reset in resets] + [1])
 
 
 def language():
