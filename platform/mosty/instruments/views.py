@@ -2,8 +2,11 @@
 install examples), starting an administration for a person or a family, filling it in (draft,
 finish), the results with the change-over-time chart, and a family round side by side."""
 
+import json
+
+import yaml
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, pgettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -20,31 +23,58 @@ from .definitions import InvalidDefinition
 from .forms import AnswersForm, DefinitionForm, StartForm, field_name, read_answers
 from .service import AnswersIncomplete, InstrumentRefused
 
+# The starter a partnership admin edits into their own instrument. Keys and ids stay as they
+# are (they name answers in the database); the text people read follows the admin's language.
 NEW_DEFINITION = """\
 key: my_instrument
-title: My instrument
+title: {title}
 sections:
   - id: part_1
-    title: Part 1
+    title: {section}
     items:
       - id: q1
-        text: First question
+        text: {question}
         type: scale
         min: 1
         max: 5
         domain: main
 domains:
   - id: main
-    title: Main domain
+    title: {domain}
     rule: mean
     bands:
       - from: 1
-        label: low
-        text: What a low score means.
+        label: {low}
+        text: {low_text}
       - from: 3.5
-        label: high
-        text: What a high score means.
+        label: {high}
+        text: {high_text}
 """
+
+
+def new_definition_source():
+    """The starter definition, its titles and texts in the current user's language."""
+    return NEW_DEFINITION.format(**{name: _yaml_scalar(text) for name, text in {
+        "title": gettext("My instrument"),
+        "section": gettext("Part 1"),
+        "question": gettext("First question"),
+        "domain": gettext("Main domain"),
+        "low": pgettext("instrument score band", "low"),
+        "low_text": gettext("What a low score means."),
+        "high": pgettext("instrument score band", "high"),
+        "high_text": gettext("What a high score means."),
+    }.items()})
+
+
+def _yaml_scalar(text):
+    """``text`` as a YAML value: bare when YAML reads it back unchanged, else double-quoted
+    (a translation may hold ": " or start with a character YAML treats specially)."""
+    try:
+        if yaml.safe_load(f"value: {text}") == {"value": text}:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
 
 
 def _is_admin():
@@ -94,7 +124,7 @@ def new_definition():
     _require_admin()
     form = DefinitionForm()
     if not form.is_submitted():
-        form.source.data = NEW_DEFINITION
+        form.source.data = new_definition_source()
     return _save_definition(form, None)
 
 

@@ -25,6 +25,7 @@ from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
 from ..dates import JOB_START_MONTHS_AHEAD, PROGRAMME_BEGINS, months_ahead, within
+from .places import commune_problem
 from .service import parse_skills
 
 INVALID_CHOICE = _l("Choose one of the options offered.")
@@ -88,10 +89,18 @@ class OfferForm(toolkit.Form):
     description = TextAreaField(_l("Description"), render_kw={"rows": 4},
                                 validators=[Length(max=2000, message=TOO_LONG)])
 
-    def __init__(self, *args, employers=(), **kwargs):
+    def __init__(self, *args, employers=(), territory=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.territory = territory or {}  # {TERYT: name} of the partnership's units
         self.employer_id.choices = [SelectChoice(value="", label=_l("— a named employer below —"))] + [
             SelectChoice(value=e.id, label=e.name) for e in employers]
+
+    def validate_commune_teryt(self, field):
+        if field.errors:  # not seven digits: the Regexp's message already says so
+            return
+        problem = commune_problem(field.data, self.territory)
+        if problem is not None:
+            raise ValidationError(problem)
 
     def validate_employer_name(self, field):
         if self.employer_id.data is None and not (field.data or "").strip():
@@ -118,8 +127,8 @@ class OfferForm(toolkit.Form):
         }
 
     @classmethod
-    def for_offer(cls, offer, employers):
-        form = cls(obj=offer, employers=employers)
+    def for_offer(cls, offer, employers, territory=None):
+        form = cls(obj=offer, employers=employers, territory=territory)
         if not form.is_submitted():
             form.requirements.data = ", ".join(offer.requirements or [])
         return form

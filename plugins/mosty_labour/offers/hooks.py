@@ -2,6 +2,7 @@
 protection export and anonymisation, demo data."""
 
 from flask import url_for
+from flask_babel import format_date  # the templates' date filter: the reader's locale
 from sqlalchemy import select
 
 from mosty import toolkit
@@ -57,7 +58,7 @@ def timeline_entries(subject, membership):
                 module=KEY, at=candidate.answered_at, url=url,
                 title=_l("Hired from a job offer"),
                 detail=_l("%(offer)s, starts on %(date)s", offer=detail,
-                          date=candidate.start_date.isoformat())))
+                          date=format_date(candidate.start_date))))
         elif candidate.status == "not_hired":
             entries.append(toolkit.TimelineEntry(module=KEY, at=candidate.answered_at, url=url,
                                                  title=_l("Not hired from a job offer"),

@@ -15,6 +15,7 @@ from mosty import toolkit
 from mosty.toolkit import gettext
 from mosty.toolkit import lazy_gettext as _l
 
+from . import places
 from .models import Candidate, JobOffer, Skill
 
 SUGGESTION_LIMIT = 50
@@ -87,11 +88,10 @@ def communes():
 
 
 def place_of(offer, units=None):
+    """The offer's locality and the territory unit it lies in, each named once."""
     units = communes() if units is None else units
-    county = units.get(offer.commune_teryt[:4])
-    if offer.locality and county:
-        return f"{offer.locality} ({county})"
-    return offer.locality or county or offer.commune_teryt
+    unit = units.get(offer.commune_teryt) or units.get(offer.commune_teryt[:4])
+    return places.place_label(offer.locality, unit, offer.commune_teryt)
 
 
 # --- skills -----------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def offers():
 @toolkit.requires_write
 def new_offer():
     institution_id = require_clerk()
-    form = OfferForm(employers=service.employers())
+    form = OfferForm(employers=service.employers(), territory=service.communes())
     refusal = None
     if form.validate_on_submit():
         try:
@@ -99,7 +99,7 @@ def edit_offer(offer_id):
     institution_id = owner_institution_id(offer)
     if institution_id is None:
         return not_owner(offer)
-    form = OfferForm.for_offer(offer, service.employers())
+    form = OfferForm.for_offer(offer, service.employers(), service.communes())
     refusal = None
     if form.validate_on_submit():
         try:
