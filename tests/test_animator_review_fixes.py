@@ -283,7 +283,10 @@ def test_a_recruitment_step_is_not_dated_before_the_previous_one(w):
     response = client.post(url(w, "families/{family_b}/step"),
                            data={"step": "contacted", "on": "0001-01-01"})
     assert response.status_code == 422
-    assert (f"The date cannot be before the family's previous step ({LEAD_ON.isoformat()})."
+    from babel.dates import format_date
+
+    assert (f"The date cannot be before the family's previous step "
+            f"({format_date(LEAD_ON, locale='en')})."
             in text(response).replace("&#39;", "'"))
     response = client.post(url(w, "families/{family_b}/step"),
                            data={"step": "contacted", "on": LEAD_ON.isoformat()})
@@ -338,7 +341,9 @@ def test_the_plan_is_not_signed_before_the_family_joined_the_programme(w):
     with w.app.test_request_context(), partnership_scope(w.p.id):
         plan = transitions.start_plan(db.session.get(Case, w.case_b_id))
         transitions.add_goal(plan, text="Praca")
-        joined = (TODAY - timedelta(days=50)).isoformat()
+        from flask_babel import format_date
+
+        joined = format_date(TODAY - timedelta(days=50))
         with pytest.raises(transitions.Refused, match=joined):  # the message names the day
             transitions.sign_by_animator(plan, w.animator.id, on=TODAY - timedelta(days=51))
         with pytest.raises(transitions.Refused):

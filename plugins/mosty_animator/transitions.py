@@ -16,6 +16,7 @@ request answered within a year.
 
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -112,7 +113,7 @@ def _step_on(case, allowed_from, on):
     previous = case.last_step_on
     return _happened(on or date.today(), earliest=previous, too_early=_l(
         "The date cannot be before the family's previous step (%(date)s).",
-        date=previous.isoformat()))
+        date=format_date(previous)))
 
 
 def _move(case, allowed_from, to, **detail):
@@ -144,7 +145,7 @@ def add_lead(*, family, institution_id, animator_id, source, note="", on=None,
     earliest = earliest_lead_on()
     on = _happened(on or date.today(), earliest=earliest, field="lead_on",
                    too_early=_l("The date cannot be before %(date)s.",
-                                date=earliest.isoformat()))
+                                date=format_date(earliest)))
     case = Case(family_id=family.id, institution_id=institution_id, animator_id=animator_id,
                 source=source, stage="lead", lead_on=on, note=note.strip())
     try:
@@ -236,7 +237,7 @@ def log_contact(case, *, on, kind, present="", note="", next_step="", actor_id=N
         raise Refused(_l("Choose the kind of contact."))
     _happened(on, earliest=case.lead_on, future=_l("A contact cannot be dated in the future."),
               too_early=_l("A contact cannot be dated before the family became a lead "
-                           "(%(date)s).", date=case.lead_on.isoformat()))
+                           "(%(date)s).", date=format_date(case.lead_on)))
     contact = Contact(case_id=case.id, on=on, kind=kind, present=present.strip(),
                       note=note.strip(), next_step=next_step.strip(), recorded_by_id=actor_id)
     toolkit.db.session.add(contact)
@@ -309,10 +310,10 @@ def add_action(goal, *, what, who_kind, who_participant_id=None, who_institution
         lead_on = goal.plan.case.lead_on
         if due_on < lead_on:
             raise Refused(_l("The due date cannot be before the family became a lead "
-                             "(%(date)s).", date=lead_on.isoformat()))
+                             "(%(date)s).", date=format_date(lead_on)))
         latest = latest_due_on()
         if due_on > latest:
-            raise Refused(_l("The due date cannot be after %(date)s.", date=latest.isoformat()))
+            raise Refused(_l("The due date cannot be after %(date)s.", date=format_date(latest)))
     action = Action(goal=goal, what=what.strip(), who_kind=who_kind,
                     who_participant_id=who_participant_id if who_kind == "member" else None,
                     who_institution_id=who_institution_id if who_kind == "institution" else None,
@@ -363,7 +364,7 @@ def _signed_on(plan, on):
     joined = plan.case.joined_on
     return _happened(on or date.today(), earliest=joined, too_early=_l(
         "The plan cannot be signed before the family joined the programme (%(date)s).",
-        date=joined.isoformat()))
+        date=format_date(joined)))
 
 
 def sign_by_family(plan, participant_id, on=None):
@@ -402,7 +403,7 @@ def record_review(plan, *, held_on, notes, progress, actor_id=None):
     signed = max(plan.family_signed_on, plan.animator_signed_on)
     _happened(held_on, earliest=signed, future=_l("A review cannot be dated in the future."),
               too_early=_l("A review cannot be dated before both sides signed the plan "
-                           "(%(date)s).", date=signed.isoformat()))
+                           "(%(date)s).", date=format_date(signed)))
     goals = {goal.id: goal for goal in plan.goals}
     clean = {}
     for goal_id, value in progress.items():

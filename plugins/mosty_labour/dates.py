@@ -8,6 +8,7 @@ Each bound is one function used by both the form (a message at the field) and th
 
 from datetime import date
 
+from flask_babel import format_date
 from wtforms.validators import ValidationError
 
 from mosty import toolkit
@@ -33,11 +34,11 @@ def months_ahead(months, today=None):
 def outside(day, earliest, latest):
     """Why ``day`` is outside ``earliest``..``latest`` (both included), or None."""
     if day < earliest:
-        return _l("The date cannot be before %(date)s.", date=earliest.isoformat())
+        return _l("The date cannot be before %(date)s.", date=format_date(earliest))
     if day > latest:
         if latest == date.today():
             return _l("The date cannot be in the future.")
-        return _l("The date cannot be after %(date)s.", date=latest.isoformat())
+        return _l("The date cannot be after %(date)s.", date=format_date(latest))
     return None
 
 

@@ -7,6 +7,7 @@ Every query goes through ``referral_visible_to`` (or, for the boxes, its half
 from datetime import date
 
 from flask import abort
+from flask_babel import format_date
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import joinedload
 
@@ -180,7 +181,7 @@ def _shared_lines(name, p):
     if name == "labour_status":
         lines = [str(labour_status_label(p.labour_status))]
         if p.unemployed_since:
-            lines.append(gettext("unemployed since %(date)s", date=p.unemployed_since.isoformat()))
+            lines.append(gettext("unemployed since %(date)s", date=format_date(p.unemployed_since)))
         if p.long_term_unemployed:
             lines.append(gettext("long-term unemployed"))
         if p.contract_type:
