@@ -118,7 +118,7 @@ def test_a_translation_yaml_would_misread_is_quoted():
 @pytest.mark.parametrize("code, message", [
     ("9999999", "Nie ma gminy o kodzie 9999999: 99 nie jest kodem województwa"),
     ("1200011", "Nie ma gminy o kodzie 1200011: powiaty i gminy są numerowane od 01"),
-    ("1261019", "Nie ma gminy o kodzie 1261019: ostatnia cyfra, rodzaj gminy, to 1–5"),
+    ("1261016", "Nie ma gminy o kodzie 1261016: ostatnia cyfra, rodzaj gminy, to 1–5, 8 lub 9"),
     ("3201011", "Gmina o kodzie 3201011 nie leży na terenie partnerstwa"),
 ])
 def test_an_offer_in_no_commune_of_the_territory_is_refused_in_polish(world, app, code,
@@ -155,3 +155,24 @@ def test_without_a_territory_only_the_structure_is_checked():
     assert places.commune_problem("1206032", {"12": "małopolskie"}) is None
     assert places.commune_problem("1206032", {"1206032": "Igołomia-Wawrzeńczyce"}) is None
     assert places.commune_problem("1206062", {"1206032": "Igołomia-Wawrzeńczyce"}) is not None
+
+
+def test_the_registry_forms_refuse_a_code_no_commune_can_have(app, factory):
+    # QA: 9999999 was accepted for a participant's and a family's address.
+    from mosty.families.forms import FamilyForm
+    from mosty.participants.forms import ParticipantForm
+
+    with app.test_request_context(method="POST", data={"registered_teryt": "9999999",
+                                                       "teryt": "9999999"}):
+        participant = ParticipantForm()
+        participant.validate()
+        family = FamilyForm()
+        family.validate()
+        assert any("9999999" in str(e) for e in participant.registered_teryt.errors)
+        assert any("9999999" in str(e) for e in family.teryt.errors)
+    for code, fine in (("1261011", True), ("1465128", True), ("1261049", True),
+                       ("9999999", False), ("1200011", False), ("1261016", False)):
+        with app.test_request_context():
+            from mosty.teryt import code_problem
+
+            assert (code_problem(code) is None) is fine, code

@@ -47,6 +47,7 @@ from .services.models import Service
 from .tasks import add_beat_entry, partnership_task, system_task
 from .tenancy import PartnershipOwned, current_partnership_id, partnership_scope
 from .tenancy.rls import disable_partnership_wall, enable_partnership_wall
+from .teryt import code_problem as teryt_code_problem
 
 
 def current_partnership():
@@ -103,4 +104,6 @@ __all__ = [
     # An import format's contract and the core's cell readers (docs/imports.md): a module's
     # file is read as every other import reads its own.
     "import_contract", "import_values",
+    # Why seven digits cannot be a commune's TERYT code (None when they can).
+    "teryt_code_problem",
 ]

@@ -23,20 +23,23 @@ def overflowing(page):
             e.getBoundingClientRect().right))""")
 
 
+def assert_fit(page, base, paths):
+    for path in paths:
+        response = page.goto(path if path.startswith("http") else base + path)
+        assert response.status == 200, path
+        assert page.evaluate(NO_SIDEWAYS_SCROLL), (path, overflowing(page))
+
+
 def test_the_registry_pages_fit_a_phone(page, live_server):
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, live_server, "doradca@krakow.mosty.test")
     base = live_server.url
     person = first_link(page, base, "/krakow/participants/", r"/participants/\d+/$")
     family = first_link(page, base, "/krakow/families/", r"/families/\d+/?$")
-    paths = ["/krakow/", "/krakow/participants/", person, "/krakow/participants/new",
-             "/krakow/families/", family, "/krakow/referrals/", "/krakow/services/",
-             "/krakow/jobs/", "/krakow/instruments/"]
-    for path in paths:
-        url = path if path.startswith("http") else base + path
-        response = page.goto(url)
-        assert response.status == 200, path
-        assert page.evaluate(NO_SIDEWAYS_SCROLL), (path, overflowing(page))
+    assert_fit(page, base, [
+        "/krakow/", "/krakow/participants/", person, "/krakow/participants/new",
+        "/krakow/families/", family, "/krakow/referrals/", "/krakow/services/", "/krakow/jobs/",
+        "/krakow/instruments/"])
     sign_out(page)
 
 
@@ -46,8 +49,4 @@ def test_the_animator_family_page_fits_a_phone(page, live_server):
     base = live_server.url
     family = first_link(page, base, "/pomorze/animator/", r"/animator/families/\d+")
     person = first_link(page, base, "/pomorze/participants/", r"/participants/\d+/$")
-    for path in (family, person, "/pomorze/families/"):
-        url = path if path.startswith("http") else base + path
-        response = page.goto(url)
-        assert response.status == 200, path
-        assert page.evaluate(NO_SIDEWAYS_SCROLL), (path, overflowing(page))
+    assert_fit(page, base, [family, person, "/pomorze/families/"])

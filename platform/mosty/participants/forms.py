@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
 from ..i18n import lazy_gettext as _l
+from ..teryt import code_problem
 from .labels import (
     AREA_LABELS,
     CARE_SERVICE_LABELS,
@@ -66,11 +67,21 @@ def choice(label, labels, required=True, placeholder=True):
     return SelectField(label, choices=choices_, validators=validators)
 
 
+def a_commune_code(form, field):
+    """Seven digits that can be a commune's code ("9999999" cannot); the seven-digit check
+    speaks first."""
+    if field.data and not field.errors:
+        problem = code_problem(field.data)
+        if problem is not None:
+            raise ValidationError(problem)
+
+
 def teryt(label, required=False):
     validators = [DataRequired()] if required else [Optional()]
     # [0-9], not \d: \d takes any script's digits ("١٢٦١٠١١"), which no commune code has.
     validators.append(Regexp(r"^[0-9]{7}\Z", message=_l(
         "Enter the 7-digit TERYT code of the commune, e.g. 1261011.")))
+    validators.append(a_commune_code)
     return StringField(label, filters=[strip], validators=validators,
                        description=_l("7 digits: voivodeship, county, commune and its type."))
 

@@ -2,17 +2,12 @@
 
 The partnership's territory (``TerritoryUnit`` rows) holds counties, sometimes whole
 voivodeships or single communes, but no list of every commune in them. So a commune code is
-accepted when it lies under one of those units and is shaped like a real commune code; the
-registry's own forms check only the seven digits, which let "9999999" through.
+accepted when it lies under one of those units and is shaped like a real commune code
+(``mosty.teryt``, as the registry's own forms check it).
 """
 
+from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
-
-# Voivodeship codes of TERYT: the even numbers 02 (dolnośląskie) to 32 (zachodniopomorskie).
-VOIVODESHIPS = frozenset(f"{n:02d}" for n in range(2, 33, 2))
-# The 7th digit: 1 urban, 2 rural, 3 urban-rural commune, 4 town and 5 rural area of an
-# urban-rural commune. (8 and 9, districts of Warsaw and other cities, are not asked for here.)
-COMMUNE_TYPES = frozenset("12345")
 
 
 def commune_problem(code, territory):
@@ -21,15 +16,9 @@ def commune_problem(code, territory):
     ``territory`` is ``{TERYT: name}`` of the partnership's units; empty, only the code's
     structure is checked (a partnership without a territory yet must still post offers).
     """
-    if code[:2] not in VOIVODESHIPS:
-        return _l("There is no commune with the code %(code)s: %(voivodeship)s is not a "
-                  "voivodeship code (02, 04, … 32).", code=code, voivodeship=code[:2])
-    if code[2:4] == "00" or code[4:6] == "00":
-        return _l("There is no commune with the code %(code)s: the county and the commune "
-                  "are numbered from 01.", code=code)
-    if code[6] not in COMMUNE_TYPES:
-        return _l("There is no commune with the code %(code)s: its last digit, the type of "
-                  "commune, is 1 to 5.", code=code)
+    problem = toolkit.teryt_code_problem(code)
+    if problem is not None:
+        return problem
     if territory and not any(code.startswith(unit) for unit in territory):
         return _l("The commune %(code)s is outside the partnership's territory: %(units)s.",
                   code=code, units=", ".join(
