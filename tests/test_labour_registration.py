@@ -530,6 +530,17 @@ def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_saved(import_wo
     assert periods_of(world, world.anna_with_pesel.id) == []
 
 
+def test_a_reason_without_the_deregistration_date_is_refused(import_world):
+    # The reason was dropped in silence and the period stayed open.
+    world = import_world
+    report = run_import(world, client_of(world, world.gup_clerk), export_file(
+        f"{ANNA_PESEL};bezrobotny;2024-02-01;;podjęcie zatrudnienia;;;",
+    )).report
+    assert [(e["line"], e["column"]) for e in report["errors"]] == [(2, "Data wyrejestrowania")]
+    assert "deregistration date" in report["errors"][0]["message"]
+    assert periods_of(world, world.anna_with_pesel.id) == []
+
+
 def test_overlapping_periods_in_the_export_are_refused_with_the_registration_rule(import_world):
     world = import_world
     report = run_import(world, client_of(world, world.gup_clerk), export_file(
@@ -975,9 +986,10 @@ def test_the_import_refuses_a_benefit_that_runs_past_the_deregistration_or_befor
     errors = {(e["line"], e["column"]): e["message"] for e in report["errors"]}
     assert set(errors) == {(2, "Zasiłek do"), (3, "Zasiłek do"), (4, "Zasiłek do"),
                            (5, "Zasiłek do")}
-    assert "2024-06-03" in errors[(2, "Zasiłek do")]
-    assert "2024-12-02" in errors[(3, "Zasiłek do")]
-    assert "2025-01-02" in errors[(4, "Zasiłek do")]
+    # The days in the starter's language and date format (English here).
+    assert "Jun 3, 2024" in errors[(2, "Zasiłek do")]
+    assert "Dec 2, 2024" in errors[(3, "Zasiłek do")]
+    assert "Jan 2, 2025" in errors[(4, "Zasiłek do")]
     assert periods_of(world, world.anna_with_pesel.id) == []
 
 

@@ -19,6 +19,7 @@ control characters), so the office's file is read as every other import reads it
 from contextlib import contextmanager
 from datetime import date
 
+from flask_babel import format_date
 from sqlalchemy import select
 
 from mosty import toolkit
@@ -121,7 +122,12 @@ class _Row:
         self.benefit_until = self._day(values, "benefit_until",
                                        latest=months_ahead(BENEFIT_MONTHS_AHEAD))
         self.reason = _reason(values.get("reason"))
-        if self.deregistered_on is not None and self.reason is None:
+        if self.deregistered_on is None and header_key(values.get("reason")):
+            # A reason says the period ended; without its date, nothing would record it.
+            self.errors.append(RowError("deregistered_on", _l(
+                "A reason for deregistration is given: give the deregistration date too, or "
+                "leave the reason empty while the registration lasts.")))
+        elif self.deregistered_on is not None and self.reason is None:
             self.errors.append(RowError("reason", _l(
                 "Give the reason for deregistration (e.g. „podjęcie zatrudnienia”, „na własny "
                 "wniosek”).")))
@@ -160,11 +166,11 @@ class _Row:
         elif self.registered_on and until < self.registered_on:
             self.errors.append(RowError("benefit_until", _l(
                 "The benefit cannot end before the registration (%(day)s).",
-                day=self.registered_on.isoformat())))
+                day=format_date(self.registered_on))))
         elif self.deregistered_on and until > self.deregistered_on:
             self.errors.append(RowError("benefit_until", _l(
                 "The benefit stops with the deregistration: it cannot end after %(day)s.",
-                day=self.deregistered_on.isoformat())))
+                day=format_date(self.deregistered_on))))
 
     def _day(self, values, key, required=False, latest=None):
         """The date in the column; from 1990 (``REGISTRATIONS_BEGIN``) up to today, or up to
@@ -268,7 +274,7 @@ class RegistrationImport:
                            import_id=context.batch_id)
             return "update", _l("The deregistration will be recorded.")
         raise _Refused("deregistered_on", _l("This period is recorded as ended on %(day)s.",
-                                             day=existing.deregistered_on.isoformat()))
+                                             day=format_date(existing.deregistered_on)))
 
     def _details(self, row, person, office, context, effect):
         registration = _registration(person, office)
