@@ -342,6 +342,24 @@ def test_an_xlsx_workbook_imports_with_date_cells_and_numeric_pesel(world):
     assert pesels == {ANNA, ZOSIA}
 
 
+def test_an_xlsx_import_reads_the_first_visible_sheet(world):
+    # A hidden first sheet (lookup lists of a template) was imported instead of the data.
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title = "słowniki"
+    hidden.append(["Kod", "Nazwa"])
+    hidden.append(["1261011", "Kraków"])
+    hidden.sheet_state = "hidden"
+    data = workbook.create_sheet("lista")
+    data.append(["Imię", "Nazwisko", "PESEL", "Gmina"])
+    data.append(["Anna", "Wiśniewska", int(ANNA), "Kraków"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    import_file(world, client_of(world, world.clerk), stream.getvalue(), "lista.xlsx")
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert db.session.scalar(select(Participant.last_name)) == "Wiśniewska"
+
+
 def test_the_institutions_saved_mapping_is_used_for_its_next_file(world):
     client = client_of(world, world.clerk)
     header = "Pierwsze imię;Nazwisko rodowe;Nr ewid.;Kod gminy"

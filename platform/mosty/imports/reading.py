@@ -228,7 +228,11 @@ def _read_xlsx(data, max_rows):
         raise UnreadableFile(_l("The Excel file cannot be opened: it may be damaged or in an "
                                 "old format (.xls). Save it as .xlsx or as CSV.")) from None
     try:
-        sheet = workbook.worksheets[0]
+        # The first sheet a person sees in Excel: a hidden one (lookup lists, a template's
+        # helper sheet) is not what they meant to import.
+        sheet = next((ws for ws in workbook.worksheets
+                      if getattr(ws, "sheet_state", "visible") == "visible"),
+                     workbook.worksheets[0])
         _check_declared_size(sheet)
         # The rows are read as the file holds them; padding them to the declared size
         # (possibly the whole grid) would make empty rows to read.
