@@ -451,8 +451,8 @@ def test_a_person_id_that_names_nobody_is_a_message(world, client, login_as, val
 
 def test_the_offer_list_pages_keep_the_chosen_tab(world, client, login_as):
     # The shared pager (macros.html) keeps a list's filters in its links.
-    for _number in range(26):
-        offer(world)
+    for number in range(26):
+        offer(world, description=f"Oferta {number}")  # the same offer twice is refused
     login_as(client, world.clerk)
     first = client.get(f"/{world.p.slug}/labour/offers/?status=all").get_data(as_text=True)
     assert "1–25 of 26" in first or "1–25 z 26" in first
@@ -679,3 +679,30 @@ def test_a_skill_too_long_is_refused_at_the_field(world, client, login_as):
     assert long_one in html  # what was typed is kept
     with world.app.app_context(), partnership_scope(world.p.id):
         assert db.session.scalars(select(Skill)).all() == []
+
+
+def test_the_same_offer_posted_again_is_refused_and_another_one_is_posted(world, client,
+                                                                          login_as):
+    # QA: the back button and the same form again made identical offers 10 and 11.
+    from mosty_labour.offers.models import JobOffer
+
+    login_as(client, world.clerk)
+    first = client.post("/praca/labour/offers/new", data=offer_form(world))
+    assert first.status_code == 302
+    again = client.post("/praca/labour/offers/new", data=offer_form(world))
+    assert again.status_code == 422
+    number = first.headers["Location"].rstrip("/").split("/")[-1]
+    assert f"no. {number}" in again.get_data(as_text=True) or \
+        f"nr {number}" in again.get_data(as_text=True)
+    other = client.post("/praca/labour/offers/new", data=offer_form(world, vacancies="2"))
+    assert other.status_code == 302
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert toolkit_count(JobOffer) == 2
+
+
+def toolkit_count(model):
+    from sqlalchemy import func, select
+
+    from mosty.extensions import db
+
+    return db.session.scalar(select(func.count()).select_from(model))

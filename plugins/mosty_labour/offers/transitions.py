@@ -49,6 +49,11 @@ def _own(offer, institution_id):
 
 def create_offer(*, institution_id, actor_id, values):
     _check_offer_values(values)
+    same = _same_open_offer(institution_id, values)
+    if same is not None:
+        raise OfferRefused(_l("The same offer is already open (no. %(number)d): open it to "
+                              "change it, or change something here to post another.",
+                              number=same.id))
     offer = JobOffer(institution_id=institution_id, created_by_id=actor_id, status="open",
                      **values)
     toolkit.db.session.add(offer)
@@ -56,6 +61,18 @@ def create_offer(*, institution_id, actor_id, values):
     toolkit.record_audit("create", offer, actor_id=actor_id, institution_id=institution_id,
                          detail={"fields": sorted(values)})
     return offer
+
+
+def _same_open_offer(institution_id, values):
+    """The office's open offer with exactly these values, or None: the back button and a
+    resubmit (or a second click) would post the same vacancies twice."""
+    candidates = toolkit.db.session.scalars(select(JobOffer).where(
+        JobOffer.institution_id == institution_id, JobOffer.status == "open",
+        JobOffer.position == values.get("position"),
+        JobOffer.commune_teryt == values.get("commune_teryt")).order_by(JobOffer.id))
+    return next((offer for offer in candidates
+                 if all(getattr(offer, name) == value for name, value in values.items())),
+                None)
 
 
 def update_offer(offer, *, institution_id, actor_id, values):
