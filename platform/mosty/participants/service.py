@@ -22,6 +22,7 @@ from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
 from ..plugins.contributions import TimelineEntry
 from ..privacy.restriction import ensure_record_open
+from .labels import FIELD_LABELS
 from .models import CareRelation, Dependant, Participant
 
 SEARCH_MAX_LENGTH = 100
@@ -144,13 +145,7 @@ def register(institution_id, values, family=None, relation=None):
 
 
 # The stored fields the participant form edits (the keys of ParticipantForm.values()).
-EDITABLE_FIELDS = (
-    "first_name", "last_name", "sex", "birth_date", "pesel", "phone", "email",
-    "registered_teryt", "registered_locality", "registered_area",
-    "actual_teryt", "actual_locality", "actual_area",
-    "education", "labour_status", "unemployed_since", "long_term_unemployed", "contract_type",
-    "disability_level", "labour_office_case_no", "social_assistance_case_no",
-)
+EDITABLE_FIELDS = tuple(FIELD_LABELS)
 VERSION_PREFIX = "v1"
 DIGEST_BYTES = 6  # 48 bits a field: a change passing unseen is a chance in 2**48
 

@@ -17,34 +17,11 @@ from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..participants import labels
+from ..participants.labels import FIELD_LABELS
 from ..participants.models import Participant
 from ..tenancy.orm import TenantSession
 from .models import Rectification
 
-# The fields of the participant form, with the labels the history page shows.
-FIELD_LABELS = {
-    "first_name": _l("First name"),
-    "last_name": _l("Last name"),
-    "sex": _l("Sex"),
-    "birth_date": _l("Date of birth"),
-    "pesel": _l("PESEL"),
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
-    "registered_teryt": _l("Registered residence: TERYT"),
-    "registered_locality": _l("Registered residence"),
-    "registered_area": _l("Registered residence: urban or rural"),
-    "actual_teryt": _l("Actual address: TERYT"),
-    "actual_locality": _l("Actual address"),
-    "actual_area": _l("Actual address: urban or rural"),
-    "education": _l("Education"),
-    "labour_status": _l("Labour-market status"),
-    "unemployed_since": _l("Unemployed since"),
-    "long_term_unemployed": _l("Long-term unemployed"),
-    "contract_type": _l("Contract type"),
-    "disability_level": _l("Disability level"),
-    "labour_office_case_no": _l("Labour office case number"),
-    "social_assistance_case_no": _l("Social assistance case number"),
-}
 _PAUSED = "mosty_rectification_paused"
 
 # The history keeps values as stored (codes, ISO dates, "yes"/"no"); the page and the access
