@@ -75,7 +75,8 @@ def test_a_completed_referral_and_another_consent_are_reasons_too(world):
     referral = world.f.referral(world.jan, world.mops, world.gup, status="completed")
     world.f.consent(world.jan, [world.ngo], purposes=("support", "contact"))
     with world.app.app_context(), partnership_scope(world.p.id):  # Polish, the default
-        losing, keeping = access_after_withdrawal(db.session.get(Consent, consent.id))
+        losing, keeping = access_after_withdrawal(db.session.get(Consent, consent.id),
+                                                  world.mops.id)
         reasons = {institution.name: [str(r) for r in why] for institution, why in keeping}
     assert losing == []
     assert reasons == {
@@ -107,3 +108,16 @@ def test_when_everyone_keeps_access_the_page_says_none_loses_it(world):
     done = text_of(mops.post(withdraw_url(consent.id), data={"withdrawn_on": TODAY.isoformat()},
                              follow_redirects=True).get_data(as_text=True))
     assert "The consent has been withdrawn. Grodzki Urząd Pracy keeps access" in done
+
+
+def test_a_referral_between_two_other_institutions_is_named_without_its_number(world):
+    # The withdrawing institution may not read a referral it neither sent nor received
+    # (referral_visible_to): its number and state stay hidden.
+    consent = world.f.consent(world.jan, [world.gup], purposes=("support",))
+    world.f.referral(world.jan, world.ngo, world.gup, status="accepted")
+    with world.app.app_context(), partnership_scope(world.p.id):
+        losing, keeping = access_after_withdrawal(db.session.get(Consent, consent.id),
+                                                  world.mops.id)
+        reasons = {institution.name: [str(r) for r in why] for institution, why in keeping}
+    assert losing == []
+    assert reasons == {"Grodzki Urząd Pracy": ["przyjęła skierowanie od innej instytucji"]}

@@ -137,25 +137,30 @@ def withdraw_consent(consent, *, institution_id, withdrawn_on):
     return consent
 
 
-def access_after_withdrawal(consent):
+def access_after_withdrawal(consent, institution_id):
     """What withdrawing the consent does to the institutions it names: ``(losing, keeping)``,
     the institutions that lose access and ``[(institution, [reason])]`` of those that keep it,
-    with why (a referral they accepted, another consent naming them). Computed from the
-    access rule itself (consents/access.py), so the page cannot promise more than it does."""
+    with why (a referral they accepted, another consent naming them), as ``institution_id``
+    (the registering institution, withdrawing it) may read it. Computed from the access rule
+    itself (consents/access.py), so the page cannot promise more than it does."""
     losing, keeping = [], []
     for institution, grounds in access_kept_without(consent):
         if grounds:
-            keeping.append((institution, access_reasons(grounds)))
+            keeping.append((institution, access_reasons(grounds, institution_id)))
         else:
             losing.append(institution)
     return losing, keeping
 
 
-def access_reasons(grounds):
-    """One readable phrase per ground of access: "accepted referral no. 231 (in progress)"."""
+def access_reasons(grounds, institution_id):
+    """One readable phrase per ground of access: "accepted referral no. 231 (in progress)".
+    A referral between two other institutions is not ``institution_id``'s to read
+    (``referral_visible_to``): it is named without its number or state."""
     reasons = []
     for referral in grounds.referrals:
-        if referral.status == "completed":
+        if institution_id not in (referral.from_institution_id, referral.to_institution_id):
+            reasons.append(_l("a referral it accepted from another institution"))
+        elif referral.status == "completed":
             reasons.append(_l("accepted referral no. %(number)d (completed)",
                               number=referral.id))
         else:

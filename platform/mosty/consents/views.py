@@ -60,7 +60,9 @@ def withdraw(consent_id):
     if not service.may_record_consents(participant, institution_id):
         abort(403)
     form = WithdrawConsentForm()
-    losing, keeping = service.access_after_withdrawal(consent)
+    # What the page and the message promise; nothing to say about an already withdrawn one.
+    losing, keeping = (service.access_after_withdrawal(consent, institution_id)
+                       if consent.withdrawn_on is None else ([], []))
     if consent.withdrawn_on is not None:
         form.form_errors.append(gettext("This consent has already been withdrawn."))
     elif request.method == "GET":
