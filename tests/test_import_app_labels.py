@@ -35,3 +35,14 @@ def test_the_apps_own_labels_are_read_back_in_polish_and_english(world):
     assert people == {"Anna": ("vocational", "registered_unemployed"),
                       "Jan": ("higher", "inactive")}
     assert relations == {"Anna": "head", "Jan": "spouse"}
+
+
+def test_a_stored_code_is_read_back_too(world):
+    # "child_in_law" was refused: the codes were added to the relation words unnormalised.
+    rows = [f"Anna;Wiśniewska;{ANNA};Kraków;Rodzina Wiśniewskich;head;secondary;employed",
+            f"Jan;Wiśniewski;{JAN};Kraków;Rodzina Wiśniewskich;child_in_law;;"]
+    import_file(world, client_of(world, world.clerk), csv_bytes(rows, header=HEADER))
+    with world.app.app_context(), partnership_scope(world.p.id):
+        relations = {m.participant.first_name: m.relation
+                     for m in db.session.scalars(select(FamilyMember))}
+    assert relations == {"Anna": "head", "Jan": "child_in_law"}

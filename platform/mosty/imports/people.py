@@ -32,7 +32,7 @@ from .values import CellError, CommuneLookup, area_of, parse_date, parse_sex, re
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Words for the relation to the head of the household, as clerks write them.
-RELATION_WORDS = {header_key(word): relation for word, relation in (
+RELATION_WORDS = (
     ("głowa rodziny", "head"), ("głowa", "head"), ("wnioskodawca", "head"),
     ("wnioskodawczyni", "head"), ("małżonek", "spouse"), ("małżonka", "spouse"),
     ("żona", "spouse"), ("mąż", "spouse"), ("partner", "partner"), ("partnerka", "partner"),
@@ -43,12 +43,11 @@ RELATION_WORDS = {header_key(word): relation for word, relation in (
     ("wnuk", "grandchild"), ("wnuczka", "grandchild"), ("zięć", "child_in_law"),
     ("synowa", "child_in_law"), ("brat", "sibling"), ("siostra", "sibling"),
     ("rodzeństwo", "sibling"), ("inny", "other"), ("inna", "other"), ("inne", "other"),
-)}
-RELATION_WORDS.update({key: key for key in RELATIONS})
+)
 
 # Education and labour-market status, as clerks write them (optional columns: an empty or
 # absent cell is stored as "not given", never guessed).
-EDUCATION_WORDS = {header_key(word): level for word, level in (
+EDUCATION_WORDS = (
     ("brak", "none"), ("bez wykształcenia", "none"), ("brak wykształcenia", "none"),
     ("podstawowe", "primary"), ("gimnazjalne", "lower_secondary"),
     ("zasadnicze zawodowe", "vocational"), ("zasadnicze", "vocational"),
@@ -56,9 +55,8 @@ EDUCATION_WORDS = {header_key(word): level for word, level in (
     ("średnie ogólnokształcące", "secondary"), ("średnie zawodowe", "secondary"),
     ("średnie techniczne", "secondary"), ("policealne", "post_secondary"),
     ("wyższe", "higher"),
-)}
-EDUCATION_WORDS.update({header_key(key): key for key in EDUCATION_LEVELS})
-LABOUR_STATUS_WORDS = {header_key(word): status for word, status in (
+)
+LABOUR_STATUS_WORDS = (
     ("bezrobotny zarejestrowany", "registered_unemployed"),
     ("bezrobotna zarejestrowana", "registered_unemployed"),
     ("zarejestrowany bezrobotny", "registered_unemployed"),
@@ -73,27 +71,33 @@ LABOUR_STATUS_WORDS = {header_key(word): status for word, status in (
     ("zatrudniona", "employed"), ("samozatrudniony", "self_employed"),
     ("samozatrudniona", "self_employed"), ("własna działalność", "self_employed"),
     ("działalność gospodarcza", "self_employed"),
-)}
-LABOUR_STATUS_WORDS.update({header_key(key): key for key in LABOUR_STATUSES})
+)
+
+
+# Each vocabulary: the clerks' words, the stored codes, Mosty's labels.
+VOCABULARIES = {
+    "relation": (RELATION_WORDS, RELATIONS, RELATION_LABELS),
+    "education": (EDUCATION_WORDS, EDUCATION_LEVELS, EDUCATION_LABELS),
+    "labour_status": (LABOUR_STATUS_WORDS, LABOUR_STATUSES, LABOUR_STATUS_LABELS),
+}
 
 
 @cache
 def words_with_app_labels(kind):
-    """The words of ``kind`` (relation, education, labour_status) with Mosty's own labels of
-    the same values, in Polish and English: what a page offers ("głowa gospodarstwa
-    domowego") and what the export writes ("zarejestrowany jako bezrobotny") read back. Built
+    """``{header_key(word): code}`` of the vocabulary ``kind`` (relation, education,
+    labour_status): the clerks' words, the codes themselves ("child_in_law"), and Mosty's own
+    labels in Polish and English, what a page offers ("głowa gospodarstwa domowego") and what
+    the export writes ("zarejestrowany jako bezrobotny"). Every spelling is normalised here,
     once per process, in the app (the labels come from its catalogs)."""
-    words, labels = {
-        "relation": (RELATION_WORDS, RELATION_LABELS),
-        "education": (EDUCATION_WORDS, EDUCATION_LABELS),
-        "labour_status": (LABOUR_STATUS_WORDS, LABOUR_STATUS_LABELS),
-    }[kind]
-    merged = {}
+    words, codes, labels = VOCABULARIES[kind]
+    spelled = []
     for locale in ("en", "pl"):
         with force_locale(locale):
-            merged.update({header_key(str(label)): key for key, label in labels.items()})
-    merged.update(words)  # the clerks' words stay as they are
-    return merged
+            spelled += [(str(label), code) for code, label in labels.items()]
+    spelled += [(code, code) for code in codes]
+    spelled += list(words)  # last, so the clerks' words decide a clash
+    return {header_key(word): code for word, code in spelled}
+
 
 FIELDS = (
     ImportField("first_name", _l("First name"), True, ("Imię", "Imiona", "first name")),
@@ -182,11 +186,12 @@ def check_row(row, lookup):
     person.family = take("family", text, 160) or ""
     relation = header_key(v.get("relation", ""))
     if relation:
-        if relation in words_with_app_labels("relation"):
-            person.relation = words_with_app_labels("relation")[relation]
-        else:
+        known = words_with_app_labels("relation").get(relation)
+        if known is None:
             errors.append(RowError("relation", _l("Unknown relation: write e.g. głowa rodziny, "
                                                   "małżonek, dziecko, rodzic, wnuk, inny.")))
+        else:
+            person.relation = known
     education = header_key(v.get("education", "")) or None
     if education is not None:
         education = words_with_app_labels("education").get(education)
@@ -505,7 +510,7 @@ class ParticipantImport:
         is overwritten, and a record with restricted processing is left alone."""
         if participant.institution_id != context.institution_id:
             return
-        if getattr(participant, "processing_restricted", False):
+        if participant.processing_restricted:
             return
         changed = sorted(name for name in FILLABLE
                          if person.values.get(name) and not getattr(participant, name))
