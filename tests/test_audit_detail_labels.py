@@ -43,3 +43,15 @@ def test_unknown_keys_and_values_are_shown_as_recorded():
     assert labels.detail_text("Case", "stage", "lead") == "lead"
     assert labels.detail_text("Case", "ids", [3, 4]) == "3, 4"
     assert labels.detail_text("Case", "nested", {"a": None}) == "a: —"
+
+
+def test_an_edit_conflict_and_shared_data_are_named_by_their_labels(app):
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale("en"):
+            assert labels.detail_text("Participant", "edit_conflict", ["last_name"]) == (
+                "Last name")
+            assert str(labels.detail_key_label("edit_conflict")) == (
+                "fields changed meanwhile by someone else")
+            assert labels.detail_text("Referral", "shared_fields", ["contact"]) != "contact"

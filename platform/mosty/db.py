@@ -46,8 +46,9 @@ def configure_sqlite(engine):
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
-        # SQLite's lower() folds ASCII only, so a search for "łukasz" missed "Łukasz" (the
-        # search uses lower() on both sides, as PostgreSQL's ILIKE folds every letter).
+        # SQLite's lower() folds ASCII only; lower() compares e-mail addresses on both sides
+        # (auth.service), as PostgreSQL folds every letter. (Name searches use a regular
+        # expression, mosty.collation.matches, and SQLAlchemy's REGEXP function.)
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         collation.register_sqlite(dbapi_connection)
         cursor = dbapi_connection.cursor()

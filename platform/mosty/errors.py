@@ -3,7 +3,7 @@
 import logging
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, request
+from flask import make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -37,8 +37,8 @@ def init_app(app):
         if fields is not None:
             if not current_user.is_authenticated:
                 return session_ended(fields)
-            return _no_store(render_template("form_expired.html", fields=fields,
-                                             action=_action()), 400)
+            # Not cached, as no page is (security.py): it carries what was typed.
+            return render_template("form_expired.html", fields=fields, action=_action()), 400
         return render_error(
             400, _l("The form has expired or was sent from another page. Please try again.")
         )
@@ -90,8 +90,9 @@ def session_ended(fields):
     """The page for a form sent after its sign-in ended: what was typed, kept in the page (not
     on the server), to send again once signed in again in another tab. The resend then meets
     the stale-token page, which gives it a fresh token: two clicks, nothing retyped."""
-    return _no_store(render_template("session_ended.html", fields=fields,
-                                     action=_action()), 401)
+    # A response, not a tuple: Flask-Login's unauthorized handler and abort() pass it on.
+    return make_response(render_template("session_ended.html", fields=fields,
+                                         action=_action()), 401)
 
 
 def unauthorized():
@@ -111,13 +112,6 @@ def unauthorized():
 
 def _action():
     return request.full_path if request.query_string else request.path
-
-
-def _no_store(page, status):
-    # The page carries what was typed, personal data included: no cache may keep it.
-    response = current_app.make_response((page, status))
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _same_site(address):

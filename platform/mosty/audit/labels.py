@@ -111,6 +111,8 @@ def object_type_label(object_type):
 DETAIL_KEY_LABELS = {
     "fields": _l("fields"),
     "shared_fields": _l("fields shared"),
+    "edit_conflict": _l("fields changed meanwhile by someone else"),
+    "duplicate_ids": _l("possible duplicates (numbers)"),
     "ids": _l("records (numbers)"),
     "member_ids": _l("family members (numbers)"),
     "participant_id": _l("person (number)"),
@@ -193,8 +195,12 @@ def detail_text(object_type, key, value):
                          for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(detail_text(object_type, key, item) for item in value)
-    if key in ("fields", "shared_fields") and isinstance(value, str):
+    if key in ("fields", "edit_conflict") and isinstance(value, str):
         return str(field_label(value))
+    if key == "shared_fields" and isinstance(value, str):
+        from ..referrals.forms import SHAREABLE_FIELD_LABELS
+
+        return str(SHAREABLE_FIELD_LABELS.get(value, value))
     if key in ("from", "to", "status"):
         return str(_status_labels(object_type).get(value, value))
     return str(DETAIL_VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)

@@ -94,12 +94,6 @@ def limit_body():
     request.max_content_length = MAX_BODY_BYTES
 
 
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.teardown_request
 def leave(exc):
     clear_request_partnership()

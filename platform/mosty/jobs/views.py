@@ -45,9 +45,7 @@ def progress(job_id):
         "finished": payload["state"] in ("done", "failed"),
         "result_url": url_for("jobs.result", job_id=job.id) if job.has_result else None,
     })
-    response = jsonify(payload)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(payload)
 
 
 @login_required

@@ -36,11 +36,6 @@ def confirmation_text(participant):
               "undone.", name=participant.full_name)
 
 
-def would_be_carried_out(participant, today=None):
-    """Would a request recorded now erase the person's data (no retention obligation)?"""
-    return not retention_status(participant, today or date.today()).applies
-
-
 def request_erasure(participant, *, received_on, actor_id, institution_id, confirmed=False,
                     today=None):
     """Record the request and decide it. ErasureNotConfirmed, with nothing recorded, when it

@@ -29,7 +29,6 @@ from .erasure import (
     decision_text,
     request_erasure,
     requests_of,
-    would_be_carried_out,
 )
 from .export import as_json, build_export, display
 from .forms import ErasureForm, RestrictionForm
@@ -132,11 +131,13 @@ def _render_person(participant, status=200, restriction_form=None, erasure_form=
         .order_by(RestrictionChange.changed_at.desc(), RestrictionChange.id.desc())))
     requests = requests_of(participant.id)
     years = current_app.config["MOSTY_RETENTION_YEARS"]
+    retention = retention_status(participant)
     html = render_template(
         "privacy/person.html", participant=participant, may_decide=may_decide,
         restriction_form=restriction_form, erasure_form=erasure_form, refusal=refusal,
-        erasure_needs_confirmation=would_be_carried_out(participant),
-        retention=retention_status(participant), enrollments=enrollments,
+        # A request recorded now would erase the data: no retention obligation applies.
+        erasure_needs_confirmation=not retention.applies,
+        retention=retention, enrollments=enrollments,
         status_labels=STATUS_LABELS, restriction_changes=changes,
         requests=[(r, decision_text(r, years)) for r in requests],
         names=_names([c.changed_by_id for c in changes]

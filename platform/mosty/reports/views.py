@@ -90,9 +90,8 @@ def download(report_id, variant, file_format):
     audit.record("export", object_type="StoredReport", object_id=report_id,
                  detail={"variant": variant, "format": file_format, "size": len(data)})
     db.session.commit()
-    response = Response(data, mimetype=stored_file.content_type)
+    response = Response(data, content_type=stored_file.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{stored_file.filename}"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
