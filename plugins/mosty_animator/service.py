@@ -172,7 +172,7 @@ def peer_advisors(case):
     return sorted(
         (m for m in members if m.has_role(ADVISOR_ROLE)
          and (not m.institution.teryt or not county or m.institution.teryt.startswith(county))),
-        key=lambda m: m.user.name)
+        key=lambda m: toolkit.sort_key(m.user.name))
 
 
 # --- a case -----------------------------------------------------------------------------------

@@ -106,10 +106,6 @@ class FormOnlyMixin:
         pass
 
 
-class FormOnlyQuerySelectField(FormOnlyMixin, QuerySelectField):
-    pass
-
-
 class InstitutionPickField(QuerySelectField):
     """A picker of the institutions the administrator manages. An id outside them (another
     partnership's, a removed one, a forged one) is said to be that, not "this field is

@@ -27,6 +27,9 @@ class Participant(TimestampMixin, PartnershipOwned, Base):
     __tablename__ = "participant"
     __table_args__ = (
         Index("ix_participant_partnership_pesel", "partnership_id", "pesel"),
+        # On PostgreSQL its name columns carry COLLATE "pl-x-icu" (migration 0019), which the
+        # lists order by (mosty.collation.by_name); the comparison of models and migrations
+        # does not see a column's collation.
         Index("ix_participant_partnership_name", "partnership_id", "last_name", "first_name"),
     )
 

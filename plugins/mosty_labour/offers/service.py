@@ -90,7 +90,9 @@ def communes():
 def place_of(offer, units=None):
     """The offer's locality and the territory unit it lies in, each named once."""
     units = communes() if units is None else units
-    unit = units.get(offer.commune_teryt) or units.get(offer.commune_teryt[:4])
+    # The commune itself, its county, its voivodeship: the territory may list any of them.
+    code = offer.commune_teryt
+    unit = next((units[c] for c in (code, code[:4], code[:2]) if c in units), None)
     return places.place_label(offer.locality, unit, offer.commune_teryt)
 
 
@@ -222,7 +224,7 @@ def suggestions(offer, institution_id, participant_id=None, limit=SUGGESTION_LIM
     if matched is not None:
         columns.append(matched.label("matched"))
         order.append(matched.desc())
-    order += [locality, p.last_name, p.first_name, p.id]
+    order += [locality, toolkit.by_name(p.last_name), toolkit.by_name(p.first_name), p.id]
     rows = toolkit.db.session.execute(
         select(*columns).where(*conditions).order_by(*order).limit(limit)).all()
     return _explained(offer, rows)

@@ -65,7 +65,11 @@ def create_offer(*, institution_id, actor_id, values):
 
 def _same_open_offer(institution_id, values):
     """The office's open offer with exactly these values, or None: the back button and a
-    resubmit (or a second click) would post the same vacancies twice."""
+    resubmit (or a second click) would post the same vacancies twice. The office's row is
+    locked first (PostgreSQL), so of two such posts at the same moment the second waits and
+    then finds the first, as send_referral does with the person's row."""
+    toolkit.db.session.execute(select(toolkit.Institution.id).where(
+        toolkit.Institution.id == institution_id).with_for_update())
     candidates = toolkit.db.session.scalars(select(JobOffer).where(
         JobOffer.institution_id == institution_id, JobOffer.status == "open",
         JobOffer.position == values.get("position"),
