@@ -46,3 +46,16 @@ def test_a_stored_code_is_read_back_too(world):
         relations = {m.participant.first_name: m.relation
                      for m in db.session.scalars(select(FamilyMember))}
     assert relations == {"Anna": "head", "Jan": "child_in_law"}
+
+
+def test_a_code_no_commune_can_have_is_refused_as_in_the_forms(world):
+    # The forms refused 1261000; the import stored it (it checked only 7 digits and the area).
+    from test_imports import batch_id_of, batch_of, dry_run, upload
+
+    client = client_of(world, world.clerk)
+    rows = [f"Anna;Wiśniewska;{ANNA};1261000;;;;"]
+    batch_id = batch_id_of(upload(client, csv_bytes(rows, header=HEADER)))
+    dry_run(client, batch_id)
+    errors = batch_of(world, batch_id).report["errors"]
+    assert [e["column"] for e in errors] == ["Gmina"]
+    assert "1261000" in errors[0]["message"]

@@ -16,6 +16,7 @@ from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..participants.pesel import pesel_problems
 from ..partnerships.models import Institution, TerritoryUnit
+from ..teryt import code_problem
 from .contract import header_key
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y.%m.%d", "%Y/%m/%d")
@@ -207,6 +208,11 @@ class CommuneLookup:
             if not self.covers(digits):
                 raise CellError(_l("The commune %(code)s lies outside the partnership's area.",
                                    code=digits))
+            # Within the area, as the registry's forms check it: a code no commune can have
+            # (1261000) is refused here too.
+            problem = code_problem(digits)
+            if problem is not None:
+                raise CellError(problem)
             return digits, self.names.get(digits, "")
         codes = self.by_name.get(_name_key(value), set())
         if len(codes) == 1:
