@@ -21,6 +21,12 @@ def utcnow():
     return datetime.now(UTC)
 
 
+def as_utc(moment):
+    """A stored moment as an aware UTC datetime: SQLite hands ``DateTime(timezone=True)``
+    columns back naive, though they were written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

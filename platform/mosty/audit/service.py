@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..auth.models import Membership, User
 from ..collation import by_name
+from ..db import as_utc
 from ..extensions import db
 from ..partnerships.models import Institution
 from . import log
@@ -87,11 +88,6 @@ def entries_query(filters, order, newest_first=True):
     return query.order_by(order, AuditEntry.id.desc() if newest_first else AuditEntry.id.asc())
 
 
-def _aware(moment):
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 def describe(entries):
     """AuditRows for ``entries``, with actor and institution names looked up once."""
     actor_ids = {e.actor_id for e in entries if e.actor_id is not None}
@@ -102,7 +98,7 @@ def describe(entries):
         select(Institution.id, Institution.name).where(Institution.id.in_(institution_ids))
     ).all()) if institution_ids else {}
     return [
-        AuditRow(id=e.id, at=_aware(e.at), actor=actors.get(e.actor_id),
+        AuditRow(id=e.id, at=as_utc(e.at), actor=actors.get(e.actor_id),
                  institution=institutions.get(e.institution_id), action=e.action,
                  object_type=e.object_type, object_id=e.object_id, detail=dict(e.detail or {}))
         for e in entries

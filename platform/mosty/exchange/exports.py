@@ -8,7 +8,7 @@ One audit entry per export names the ids written, never their values.
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import audit
+from ..db import as_utc
 from ..extensions import db
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
@@ -117,8 +118,7 @@ def _plain(value):
     """A moment in the local time a person reads on the screen. Mosty stores UTC; SQLite hands
     it back without its zone, which made exports an hour or two behind the pages."""
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(LOCAL_TIME).replace(tzinfo=None)
+        return as_utc(value).astimezone(LOCAL_TIME).replace(tzinfo=None)
     return value
 
 
