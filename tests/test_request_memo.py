@@ -40,6 +40,24 @@ def test_the_second_ask_in_a_request_is_answered_from_the_first(app):
     assert calls == ["Kowalska", "Nowak"]
 
 
+def test_the_same_question_asked_with_other_words_reads_once(app):
+    f, p, ops = world(app)
+    f.participant(ops, last_name="Kowalska")
+
+    @request_memo
+    def people(last_name, first_name=None):
+        calls.append((last_name, first_name))
+        return []
+
+    calls.clear()
+    with app.test_request_context(), partnership_scope(p.id):
+        people("Kowalska")
+        people(last_name="Kowalska")
+        people("Kowalska", first_name=None)
+        people("Kowalska", "Anna")
+    assert calls == [("Kowalska", None), ("Kowalska", "Anna")]
+
+
 def test_a_new_request_reads_again(app):
     f, p, ops = world(app)
     f.participant(ops, last_name="Kowalska")

@@ -9,6 +9,7 @@ forgets every answer, so a page re-rendered after a change reads afresh. Outside
 """
 
 from functools import wraps
+from inspect import signature
 
 from flask import g, has_request_context
 from sqlalchemy import event
@@ -20,11 +21,17 @@ _KEY = "_request_memo"
 def request_memo(loader):
     """Decorate a loader whose arguments are hashable (ids, not ORM objects)."""
 
+    parameters = signature(loader)
+
     @wraps(loader)
     def remembered(*args, **kwargs):
         if not has_request_context():
             return loader(*args, **kwargs)
-        key = (loader, args, tuple(sorted(kwargs.items())))
+        # The arguments as the loader sees them, so f(1), f(participant_id=1) and
+        # f(participant_id=1, family_id=None) are one question.
+        bound = parameters.bind(*args, **kwargs)
+        bound.apply_defaults()
+        key = (loader, bound.args, tuple(sorted(bound.kwargs.items())))
         memo = g.setdefault(_KEY, {})
         if key not in memo or _pending_changes():
             memo[key] = loader(*args, **kwargs)

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import audit
 from ..collation import by_name, matches
@@ -139,17 +139,19 @@ class MemberRow:
 def member_rows(family, institution_id, today=None):
     """Every member, oldest generation first, with age and months of unemployment."""
     today = today or date.today()
-    members = list(db.session.scalars(
-        select(FamilyMember).where(FamilyMember.family_id == family.id)
-        .options(selectinload(FamilyMember.participant).selectinload(Participant.institution))
-    ))
-    visible = set(db.session.scalars(select(Participant.id).where(
-        Participant.id.in_([m.participant_id for m in members]),
-        participant_visible_to(institution_id))))
+    # One statement: each member with their record, its institution and whether this
+    # institution may see it (the family page reads it on every view).
+    members = db.session.execute(
+        select(FamilyMember, participant_visible_to(institution_id).label("visible"))
+        .join(FamilyMember.participant).join(Participant.institution)
+        .where(FamilyMember.family_id == family.id)
+        .options(contains_eager(FamilyMember.participant)
+                 .contains_eager(Participant.institution))
+    ).all()
     rows = []
-    for member in members:
+    for member, visible in members:
         person = member.participant
-        if person.id not in visible:
+        if not visible:
             rows.append(MemberRow(member, None, person.institution))
             continue
         rows.append(MemberRow(

@@ -26,7 +26,7 @@ def instruments_section(participant, institution_id):
                  "administrations": service.participant_administrations(participant.id,
                                                                         institution_id),
                  "institution_id": institution_id,
-                 "can_start": bool(service.usable_instruments())},
+                 "can_start": service.can_give_instruments()},
     )
 
 
@@ -37,7 +37,7 @@ def family_instruments_section(family, institution_id):
         template="instruments/_family_section.html", order=35,
         context={"family_id": family.id, "rounds": service.family_rounds(family.id,
                                                                           institution_id),
-                 "can_start": bool(service.usable_instruments())},
+                 "can_start": service.can_give_instruments()},
     )
 
 

@@ -329,3 +329,11 @@ def usable_instruments():
     """Instruments that have a version to give (all of them, once saved)."""
     return [i for i in instruments() if i.current is not None]
 
+
+@request_memo
+def can_give_instruments():
+    """Whether the partnership has an instrument to give: the sections' "give" link. One
+    row's id, not every instrument with every version's definition (the definitions are the
+    largest text a participant page would otherwise read)."""
+    return db.session.scalar(select(InstrumentVersion.id).limit(1)) is not None
+

@@ -12,6 +12,7 @@ from ..enrollment.models import Enrollment
 from ..enrollment.service import (
     ENDED_STATUSES,
     enrollment_visible_to,
+    enrollments_of,
     ensure_subject_not_restricted,
     subject_of,
 )
@@ -177,10 +178,11 @@ def record_follow_up(enrollment, *, months, status, checked_on, note):
 @request_memo
 def follow_ups_for(participant_id=None, family_id=None):
     """``[(enrollment, {months: FollowUp})]`` of a participant's or family's ended paths."""
-    column, value = ((Enrollment.participant_id, participant_id) if participant_id is not None
-                     else (Enrollment.family_id, family_id))
-    enrollments = list(db.session.scalars(
-        select(Enrollment).where(column == value, Enrollment.status.in_(ENDED_STATUSES))
-        .order_by(Enrollment.ended_on.desc(), Enrollment.id.desc())))
+    # The paths the page's path section has read already, not a second statement; latest
+    # end first (an ended path without its end date, which should not happen, first of all).
+    enrollments = sorted(
+        (e for e in enrollments_of(participant_id=participant_id, family_id=family_id)
+         if e.status in ENDED_STATUSES),
+        key=lambda e: (e.ended_on or date.max, e.id), reverse=True)
     recorded = follow_ups_of_enrollments([e.id for e in enrollments])
     return [(e, recorded.get(e.id, {})) for e in enrollments]
