@@ -7,7 +7,9 @@ its start, and, once it ended, the deregistration date and reason, with the offi
 number and the entitlement to benefit. Rows are applied per person in date order through the
 same transitions a clerk uses, so the same rules hold (one open registration at a time, no
 overlaps) and every change is audited; a period already recorded is left alone, so the same
-file imported twice changes nothing the second time.
+file imported twice changes nothing the second time. Within one file a period (a person and a
+first day) is given once: a row repeating it word for word is merged, a row saying something
+else about it is refused, naming the line of the first.
 
 The handler follows the import contract (``docs/imports.md``): it checks every row in both
 modes, works inside a savepoint that is rolled back after a dry run or when any row has an
@@ -186,6 +188,38 @@ class _Row:
         return day
 
 
+def _repeated_periods(ordered):
+    """A period (one person, one first day) given on two rows of the file: a row that says
+    the very same thing again is merged, as the case-number import merges a repeated row
+    (``{line: line of the first}`` is returned); a row that says something else (another
+    status, an end where the first has none, another end or reason, case number or benefit)
+    is ambiguous, because applied in turn it would close or change the period the first just
+    recorded, so it is refused, naming the first. Judged on the file alone, before anyone is
+    looked up, so the answer is the same whoever the office may see. ``ordered`` is sorted
+    by PESEL, day and line."""
+    first = {}
+    repeats = {}
+    for row in ordered:
+        if not row.pesel or row.registered_on is None or row.errors:
+            continue
+        key = (row.pesel, row.registered_on)
+        earlier = first.setdefault(key, row)
+        if earlier is row:
+            continue
+        if _said(earlier) == _said(row):
+            repeats[row.line] = earlier.line
+        else:
+            row.errors.append(RowError("registered_on", _l(
+                "This person's period starting on this day is already given on line "
+                "%(line)d of this file: keep one row for it.", line=earlier.line)))
+    return repeats
+
+
+def _said(row):
+    return (row.status, row.deregistered_on, row.reason, row.case_no, row.benefit,
+            row.benefit_until)
+
+
 def _outcome(row, effect, note="", participant=None):
     return RowOutcome(line=row.line, effect="error" if row.errors else effect,
                       errors=list(row.errors), note=note,
@@ -210,12 +244,17 @@ class RegistrationImport:
         # closed) and undone after a dry run or when any row fails.
         savepoint = toolkit.db.session.begin_nested()
         ordered = sorted(checked, key=lambda r: (r.pesel, r.registered_on or date.min, r.line))
+        repeats = _repeated_periods(ordered)
         # The case number and the benefit are the office's file as it is now: they are taken
         # from each person's latest period in the file, not from the history.
-        latest = {row.pesel: row for row in ordered}
+        latest = {row.pesel: row for row in ordered if row.line not in repeats}
         for index, row in enumerate(ordered, 1):
-            outcomes[row.line] = self._apply(row, people, office, context,
-                                             latest[row.pesel] is row)
+            if row.line in repeats:
+                outcomes[row.line] = _outcome(row, "merge", _l("Repeats line %(line)d.",
+                                                               line=repeats[row.line]))
+            else:
+                outcomes[row.line] = self._apply(row, people, office, context,
+                                                 latest[row.pesel] is row)
             context.report_progress(index, len(ordered))
         results = [outcomes[row.line] for row in checked]
         if context.dry_run or any(r.errors for r in results):
