@@ -5,7 +5,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..consents.forms import CheckboxesField, ChoiceField, choices
-from ..forms import Form
+from ..forms import Form, whole_number
 from ..i18n import lazy_gettext as _l
 from . import urls
 from .delivery import NOT_PUBLIC, address_refused
@@ -23,7 +23,7 @@ def _institution_choices(institutions):
 
 
 class TokenForm(Form):
-    institution = ChoiceField(_l("Institution"), coerce=int)
+    institution = ChoiceField(_l("Institution"), coerce=whole_number)
     name = StringField(_l("Name of the token"), validators=[
         DataRequired(message=_l("Name the token, e.g. after the system that will use it.")),
         Length(max=120, message=_l("At most %(max)d characters."))],
@@ -63,7 +63,7 @@ def check_url(form, field):
 
 
 class WebhookForm(Form):
-    institution = ChoiceField(_l("Institution"), coerce=int)
+    institution = ChoiceField(_l("Institution"), coerce=whole_number)
     name = StringField(_l("Name"), validators=[
         DataRequired(message=_l("Name the receiving system.")),
         Length(max=120, message=_l("At most %(max)d characters."))])

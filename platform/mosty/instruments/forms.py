@@ -10,7 +10,7 @@ from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ..consents.forms import CheckboxesField, ChoiceField
-from ..forms import Form
+from ..forms import Form, whole_number
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
 from .definitions import MAX_SOURCE
@@ -60,7 +60,7 @@ class DefinitionForm(Form):
 
 class StartForm(Form):
     instrument = ChoiceField(_l("Standardized instrument"), coerce=optional_id)
-    members = CheckboxesField(_l("Family members to fill it in"), coerce=int)
+    members = CheckboxesField(_l("Family members to fill it in"), coerce=whole_number)
 
     def __init__(self, *args, instruments=(), members=(), **kwargs):
         super().__init__(*args, **kwargs)
