@@ -34,8 +34,9 @@ def personal_data(participant):
         _l("Actual address"): p.actual_locality,
         _l("Actual address: TERYT"): p.actual_teryt,
         _l("Actual address: urban or rural"): _label(labels.AREA_LABELS, p.actual_area),
-        _l("Education"): _label(labels.EDUCATION_LABELS, p.education),
-        _l("Labour-market status"): _label(labels.LABOUR_STATUS_LABELS, p.labour_status),
+        # Missing for an imported person: "not given", as the participant page says.
+        _l("Education"): labels.education_label(p.education),
+        _l("Labour-market status"): labels.labour_status_label(p.labour_status),
         _l("Unemployed since"): p.unemployed_since,
         _l("Long-term unemployed"): p.long_term_unemployed,
         _l("Contract type"): _label(labels.CONTRACT_LABELS, p.contract_type),
