@@ -19,8 +19,10 @@ ANIMATOR = "animator@pomorze.mosty.test"
 ADVISOR = "klub@pomorze.mosty.test"
 OPERATOR = "operator@pomorze.mosty.test"
 
+# The member's first name stands apart (in brackets), not inside the sentence: "dla %(name)s"
+# needed the genitive ("dla Łukasza") that a name pasted in its nominative does not give.
 GOALS = [
-    ("Stała praca dla %(name)s", "member",
+    ("Stała praca (%(name)s)", "member",
      [("Rejestracja w powiatowym urzędzie pracy", "member", -40, "done"),
       ("Kurs zawodowy (spawanie lub obsługa wózka widłowego)", "institution", 25, "agreement"),
       ("Przygotowanie CV z animatorem", "animator", -5, "planned")]),

@@ -101,10 +101,47 @@ def advisor_cases():
 
 # --- territory ----------------------------------------------------------------------------------
 
-def counties_and_communes():
+COMMUNE_LOCALITIES_SHOWN = 3
+
+
+def counties_and_communes(institution_id, county="", commune=""):
+    """The board's territory filters: the partnership's counties (TERYT order), and the
+    communes (7-digit TERYT) to choose from, in Polish order of their names.
+
+    A partnership's territory usually lists only its counties, while a family's address
+    carries its commune's code, so the communes are those of the territory *and* those where
+    the families on the institution's board live (the board's own visibility: nothing is
+    offered about a family the board would not show), within the chosen county if there is
+    one. A commune the territory does not name is named by its families' localities and its
+    code, e.g. "Pomianowo, Rarwino (3201022)". The chosen ``commune`` is always offered, so
+    the form says which filter the board shows."""
     units = toolkit.db.session.scalars(
         select(toolkit.TerritoryUnit).order_by(toolkit.TerritoryUnit.teryt)).all()
-    return ([u for u in units if len(u.teryt) == 4], [u for u in units if len(u.teryt) == 7])
+    names = {u.teryt: u.name for u in units if len(u.teryt) == 7}
+    on_board = visible_cases(institution_id).with_only_columns(Case.family_id)
+    localities = {}
+    for teryt, locality in toolkit.db.session.execute(
+            select(toolkit.Family.teryt, toolkit.Family.locality).distinct()
+            .where(toolkit.Family.id.in_(on_board))):
+        if teryt and len(teryt) == 7 and teryt.isdigit():
+            localities.setdefault(teryt, set()).update([locality] if locality else [])
+    codes = {code for code in set(names) | set(localities) if code.startswith(county)}
+    if commune:
+        codes.add(commune)
+
+    def label(code):
+        if code in names:
+            return names[code]
+        places = sorted(localities.get(code, ()), key=toolkit.sort_key)
+        if not places:
+            return code
+        shown = ", ".join(places[:COMMUNE_LOCALITIES_SHOWN])
+        more = "…" if len(places) > COMMUNE_LOCALITIES_SHOWN else ""
+        return f"{shown}{more} ({code})"
+
+    communes = sorted((SimpleNamespace(teryt=code, name=label(code)) for code in codes),
+                      key=lambda unit: (toolkit.sort_key(unit.name), unit.teryt))
+    return [u for u in units if len(u.teryt) == 4], communes
 
 
 # --- the recruitment board --------------------------------------------------------------------
@@ -177,6 +214,16 @@ def peer_advisors(case):
 
 # --- a case -----------------------------------------------------------------------------------
 
+# The step the family's page offers from each stage; an enrolled family has none.
+NEXT_STEPS = {"lead": "contacted", "contacted": "visited", "not_eligible": "visited",
+              "visited": "assess", "eligible": "enroll"}
+
+
+def next_step(case):
+    """The recruitment step possible now (a name of ``views.STEPS``), or None."""
+    return NEXT_STEPS.get(case.stage)
+
+
 def contacts(case):
     return list(toolkit.db.session.scalars(
         select(Contact).where(Contact.case_id == case.id)
@@ -240,8 +287,13 @@ def requests_for_member():
     query = select(InfoRequest).options(selectinload(InfoRequest.asked_by))
     if not is_operator():
         query = query.where(InfoRequest.institution_id == staff_institution_id())
-    return list(toolkit.db.session.scalars(
-        query.order_by(InfoRequest.status, InfoRequest.deadline, InfoRequest.id)))
+    # The open ones first, the soonest deadline on top: they are what someone has to do.
+    # Then the answered ones, the latest answer first. (Ordered here rather than by the status
+    # column, whose alphabetical order put "answered" before "open".)
+    return sorted(toolkit.db.session.scalars(query),
+                  key=lambda item: (0, item.deadline.toordinal(), item.id)
+                  if item.status == "open"
+                  else (1, -(item.answered_on or item.deadline).toordinal(), -item.id))
 
 
 def request_or_404(request_id):

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
@@ -143,6 +144,15 @@ def _limits():
             "latest_deadline": transitions.latest_deadline()}
 
 
+@bp.context_processor
+def _numbers():
+    """Scores as the user's language writes numbers ("+1,10" and "2,4" in Polish), as the
+    instruments pages do (their ``instrument_number`` filter, used for plain scores here)."""
+    return {"signed_change": lambda value: format_decimal(value, format="+#,##0.00;-#,##0.00"),
+            # One decimal on every label of the chart's axis; + 0.0 turns -0.0 into 0.0.
+            "axis_number": lambda value: format_decimal(value + 0.0, format="#,##0.0")}
+
+
 # --- recruitment board -----------------------------------------------------------------------
 
 @bp.route("/")
@@ -156,7 +166,8 @@ def index():
     animator_id = request.args.get("animator", type=toolkit.row_id)
     columns = service.board(institution_id, county=county, commune=commune,
                             animator_id=animator_id)
-    counties, communes = service.counties_and_communes()
+    counties, communes = service.counties_and_communes(institution_id, county=county,
+                                                       commune=commune)
     family_ids = sorted(c.family_id for cases in columns.values() for c in cases)
     _read("animator_case", family_ids=family_ids)
     commit_keeping_loaded(toolkit.db.session)  # no reload per card
@@ -214,7 +225,7 @@ def _family_page(family_id, typed=NOTHING_TYPED):
         "animator/family.html", case=case, labels=labels, contacts=service.contacts(case),
         plan=service.plan_of(case), agreements=service.agreements(case),
         target_groups=service.family_target_groups(), advisors=service.peer_advisors(case),
-        today=date.today(), can_write=toolkit.can_use(KEY, "write"), typed=typed)
+        next_step=service.next_step(case), today=date.today(), can_write=toolkit.can_use(KEY, "write"), typed=typed)
     toolkit.db.session.commit()
     return response
 
