@@ -5,6 +5,7 @@ Every row a view shows, counts, exports, opens or offers in a picker comes throu
 """
 
 import logging
+from datetime import date, datetime
 
 from flask import Response, abort, flash, redirect, request
 from flask_admin import AdminIndexView, BaseView, expose
@@ -14,6 +15,7 @@ from flask_admin.babel import ngettext as admin_ngettext
 from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
+from flask_babel import format_date, format_datetime
 from flask_login import current_user, login_user
 from markupsafe import Markup, escape
 from sqlalchemy import inspect
@@ -24,6 +26,7 @@ from wtforms import FieldList, FormField, SelectField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .. import audit
+from .. import db as mosty_db
 from ..auth import sign_ins
 from ..auth.models import Membership
 from ..collation import sort_key
@@ -233,6 +236,14 @@ def _plain_errors(form):
             field.errors = [error for n, error in enumerate(errors) if error not in errors[:n]]
 
 
+def _moment(_view, value, _name=None):
+    return format_datetime(mosty_db.as_utc(value))
+
+
+def _day(_view, value, _name=None):
+    return format_date(value)
+
+
 class ScopedConverter(AdminModelConverter):
     """Every relationship picker offers only what the administrator may see."""
 
@@ -278,8 +289,12 @@ class ScopedModelView(AdminAccessMixin, ModelView):
     page_size = 50
     column_labels = COLUMN_LABELS
     column_display_all_relations = False
-    column_type_formatters = {**ModelView.column_type_formatters, bool: _yes_no_icon}
-    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, bool: _yes_no}
+    # Moments and days as the rest of Mosty shows them (the reader's format, Warsaw time);
+    # the CSV export keeps its own year-first local form, which spreadsheets sort.
+    column_type_formatters = {**ModelView.column_type_formatters, bool: _yes_no_icon,
+                              datetime: _moment, date: _day}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, bool: _yes_no,
+                                     datetime: _moment, date: _day}
     column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, bool: _yes_no}
     form_extra_fields = {
         "partnership_id": PartnershipField(_l("Partnership"), validators=[DataRequired()]),

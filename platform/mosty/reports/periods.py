@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import has_app_context
+from flask_babel import format_date
+
 PRESETS = ("month", "quarter", "year")
 
 
@@ -23,7 +26,11 @@ class Period:
         return f"{self.start.isoformat()}_{self.end.isoformat()}"
 
     def __str__(self):
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        """The period as people read it, in the reader's date format ("1 gru 2026 – 31 gru
+        2026"); ISO dates outside the app (names and keys use ``key``)."""
+        if not has_app_context():
+            return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        return f"{format_date(self.start)} – {format_date(self.end)}"
 
 
 def month_of(day):
