@@ -22,7 +22,7 @@ def test_details_are_shown_with_labels_in_polish(app):
                        object_id=7, detail={"from": "sent", "to": "declined"}),
             AuditEntry(partnership_id=pid, action="update", object_type="Participant",
                        object_id=56, detail={"fields": ["last_name", "phone"],
-                                             "labour_skill_removed": True}),
+                                             "labour_skill_removed": 12}),
         ])
         db.session.commit()
     client = login(app.test_client(), world.a.admin)
@@ -32,7 +32,7 @@ def test_details_are_shown_with_labels_in_polish(app):
     for shown in ("osoba (numer):</span> 56", "rodzina (numer):</span> —",
                   "formularz:</span> monitoring po zakończeniu",
                   "z:</span> oczekuje na odpowiedź", "do:</span> odrzucone",
-                  "pola:</span> Nazwisko, Telefon", "labour skill removed:</span> tak"):
+                  "pola:</span> Nazwisko, Telefon", "usunięta umiejętność (numer):</span> 12"):
         assert shown in html, shown
     for raw in ("participant_id", "family_id", "follow_up", ">sent<", "last_name"):
         assert raw not in html, raw
@@ -40,7 +40,7 @@ def test_details_are_shown_with_labels_in_polish(app):
 
 def test_unknown_keys_and_values_are_shown_as_recorded():
     assert labels.detail_key_label("some_module_key") == "some module key"
-    assert labels.detail_text("Case", "stage", "lead") == "lead"
+    assert labels.detail_text("NoSuchModel", "colour", "teal") == "teal"
     assert labels.detail_text("Case", "ids", [3, 4]) == "3, 4"
     assert labels.detail_text("Case", "nested", {"a": None}) == "a: —"
 

@@ -9,6 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from . import labels as names
+
+# The audit log page names the keys of the module's entries and the codes they carry with the
+# module's own labels (``__audit_detail_labels__``, ``__audit_value_labels__``); the ``fields``
+# a model's update names, with ``__audit_field_labels__``.
+AUDIT_KEYS = names.AUDIT_KEYS
+
 # Recruitment (nabór): where a family came from, and the stages of the board, in order.
 SOURCES = ("welfare_centre", "club", "self", "parish", "school", "other")
 STAGES = ("lead", "contacted", "visited", "eligible", "not_eligible", "enrolled")
@@ -38,6 +45,11 @@ class Case(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
 
     __tablename__ = "animator_case"
     __audit_label__ = _l("Family on the recruitment board")
+    __audit_detail_labels__ = AUDIT_KEYS
+    __audit_value_labels__ = {"from": names.STAGES, "to": names.STAGES, "stage": names.STAGES,
+                              "source": names.SOURCES, "purpose": names.PURPOSES,
+                              "part": names.PURPOSES}
+    __audit_field_labels__ = names.CASE_FIELDS
     __table_args__ = (UniqueConstraint("partnership_id", "family_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +101,8 @@ class Contact(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
 
     __tablename__ = "animator_contact"
     __audit_label__ = _l("Contact or home visit")
+    __audit_detail_labels__ = AUDIT_KEYS
+    __audit_value_labels__ = {"kind": names.CONTACT_KINDS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
@@ -106,6 +120,8 @@ class Plan(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
 
     __tablename__ = "animator_plan"
     __audit_label__ = _l("Family work plan")
+    __audit_detail_labels__ = AUDIT_KEYS
+    __audit_value_labels__ = {"purpose": names.PURPOSES, "signed": names.SIGNED_BY}
     __table_args__ = (UniqueConstraint("case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +153,7 @@ class Goal(toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "animator_goal"
     __audit_label__ = _l("Work plan goal")
+    __audit_detail_labels__ = AUDIT_KEYS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("animator_plan.id", ondelete="CASCADE"),
@@ -158,6 +175,7 @@ class Agreement(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base):
 
     __tablename__ = "animator_agreement"
     __audit_label__ = _l("Agreement with an institution (animator)")
+    __audit_detail_labels__ = AUDIT_KEYS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
@@ -185,6 +203,9 @@ class Action(toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "animator_action"
     __audit_label__ = _l("Work plan action")
+    __audit_detail_labels__ = AUDIT_KEYS
+    __audit_value_labels__ = {"from": names.ACTION_STATUSES, "to": names.ACTION_STATUSES,
+                              "who_kind": names.WHO_KINDS}
     __table_args__ = (Index("ix_animator_action_due", "partnership_id", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -225,6 +246,7 @@ class Review(toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "animator_review"
     __audit_label__ = _l("Work plan review")
+    __audit_detail_labels__ = AUDIT_KEYS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("animator_plan.id", ondelete="CASCADE"),
@@ -240,6 +262,8 @@ class InfoRequest(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base
 
     __tablename__ = "animator_info_request"
     __audit_label__ = _l("Information request")
+    __audit_detail_labels__ = AUDIT_KEYS
+    __audit_value_labels__ = {"from": names.REQUEST_STATUSES, "to": names.REQUEST_STATUSES}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
@@ -265,6 +289,8 @@ class Barrier(toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "animator_barrier"
     __audit_label__ = _l("Barrier found in the diagnosis")
+    __audit_detail_labels__ = AUDIT_KEYS
+    __audit_value_labels__ = {"kind": names.BARRIERS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),
@@ -285,6 +311,8 @@ class InstrumentRound(toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "animator_instrument_round"
     __audit_label__ = _l("Diagnosis or motivation round")
+    __audit_detail_labels__ = AUDIT_KEYS
+    __audit_value_labels__ = {"purpose": names.PURPOSES, "occasion": names.OCCASIONS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("animator_case.id", ondelete="CASCADE"),

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..audit.models import AuditEntry
 from ..auth.models import Membership, User
 from ..extensions import db
 from ..i18n import gettext as _
 from ..partnerships.models import Partnership
+from ..tenancy import system_scope
 from .scoping import ADMIN_ROLE
 
 
@@ -121,6 +123,23 @@ def check_account_deletion(user):
     if standing.platform_admin:
         keep_platform_admin(user)
     keep_admin_seats(standing.seats, leaving=[seat.membership_id for seat in standing.seats])
+    if has_history(user):
+        raise AdminRefusal(_("This account has a history in the audit log (sign-ins, reads or "
+                             "changes of personal data), which must keep naming who did what, "
+                             "so it cannot be deleted. Switch it off instead (untick "
+                             "\"Active\"): the person can no longer sign in."))
+
+
+def has_history(user):
+    """Whether the account did anything the audit log records, in any partnership. The log
+    names people by their account: deleting it would turn them into "system" on every entry
+    (and on the records that name their author), in partnerships this administrator does
+    not even see. An account created by mistake, never used, may go."""
+    if user.id is None:
+        return False
+    with system_scope("checking whether an account appears in the audit log"):
+        return db.session.scalar(
+            select(AuditEntry.id).where(AuditEntry.actor_id == user.id).limit(1)) is not None
 
 
 def membership_seats(membership):

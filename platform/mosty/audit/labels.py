@@ -71,12 +71,12 @@ def action_label(action):
     return ACTION_LABELS.get(action, action)
 
 
-_MAPPED_CLASSES = {"mappers": 0, "by_name": {}}
+_MAPPED_CLASSES = {"mappers": 0, "by_name": {}, "keys": {}, "values": {}}
 
 
-def _mapped_class(name):
-    """The mapped class recorded under ``name`` (its class or table name) in the log (first
-    one wins, as for labels).
+def _mapped():
+    """The mapped classes by the names the log records them under (class or table name, first
+    one wins, as for labels), and what all of them declare for their detail keys and values.
 
     Built once and again only when more models have been mapped (a plugin imported later), so
     a page of the audit log does not walk every mapper for every row it shows.
@@ -85,7 +85,7 @@ def _mapped_class(name):
 
     mappers = Base.registry.mappers
     if len(mappers) != _MAPPED_CLASSES["mappers"]:
-        by_name = {}
+        by_name, keys, values = {}, {}, {}
         for mapper in mappers:
             by_name.setdefault(mapper.class_.__name__, mapper.class_)
         for mapper in mappers:
@@ -94,17 +94,47 @@ def _mapped_class(name):
             table = getattr(mapper.class_, "__tablename__", None)
             if table:
                 by_name.setdefault(table, mapper.class_)
-        _MAPPED_CLASSES.update(mappers=len(mappers), by_name=by_name)
-    return _MAPPED_CLASSES["by_name"].get(name)
+        for mapper in mappers:
+            # A module also writes its keys and codes on entries about core objects (the
+            # animator reads a "family" for its lead form): these find the module's labels.
+            for key, label in _declared(mapper.class_, "__audit_detail_labels__").items():
+                keys.setdefault(key, label)
+            for key, codes in _declared(mapper.class_, "__audit_value_labels__").items():
+                merged = values.setdefault(key, {})
+                for code, label in codes.items():
+                    merged.setdefault(code, label)
+        _MAPPED_CLASSES.update(mappers=len(mappers), by_name=by_name, keys=keys, values=values)
+    return _MAPPED_CLASSES
+
+
+def _mapped_class(name):
+    """The mapped class recorded under ``name`` (its class or table name) in the log."""
+    return _mapped()["by_name"].get(name)
+
+
+def _declared(cls, attribute):
+    """A class's label map for the log (``__audit_detail_labels__``, ``__audit_value_labels__``
+    or ``__audit_field_labels__``); empty when it declares none."""
+    return getattr(cls, attribute, None) or {}
+
+
+def _is_core(cls):
+    return cls.__module__.startswith("mosty.")
 
 
 def object_type_label(object_type):
     """The readable name of an object type: the core's own label, else the model's
-    ``__audit_label__`` (a plugin's translatable name), else the type as recorded."""
+    ``__audit_label__`` (a plugin's translatable name), else the type as recorded.
+
+    A type recorded by its table name (``family``, ``animator_case``) is the model's: a core
+    model then has the core's label for its class name."""
     label = OBJECT_TYPE_LABELS.get(object_type)
     if label is None:
-        label = getattr(_mapped_class(object_type), "__audit_label__", None) or object_type
-    return label
+        cls = _mapped_class(object_type)
+        if cls is not None:
+            label = getattr(cls, "__audit_label__", None) or (
+                OBJECT_TYPE_LABELS.get(cls.__name__) if _is_core(cls) else None)
+    return label or object_type
 
 
 # The keys entries carry in their detail, as the log page names them.
@@ -118,6 +148,22 @@ DETAIL_KEY_LABELS = {
     "participant_id": _l("person (number)"),
     "family_id": _l("family (number)"),
     "institution_id": _l("institution (number)"),
+    "institution_ids": _l("institutions (numbers)"),
+    "participant_ids": _l("people (numbers)"),
+    "outcome_id": _l("outcome (number)"),
+    "family_round_id": _l("family round of an instrument (number)"),
+    "version_id": _l("instrument version (number)"),
+    # What the demo data added, by kind.
+    "participants": _l("participants"),
+    "dependants": _l("dependants"),
+    "families": _l("families"),
+    "consents": _l("consents"),
+    "services": _l("services"),
+    "deliveries": _l("service deliveries"),
+    "enrollments": _l("participations in the project"),
+    "referrals": _l("referrals"),
+    "outcomes": _l("outcomes"),
+    "follow_ups": _l("follow-ups"),
     "import_id": _l("import (number)"),
     "api_token": _l("API token (number)"),
     "from": _l("from"),
@@ -139,6 +185,7 @@ DETAIL_KEY_LABELS = {
     "capacity": _l("capacity"),
     "event_kinds": _l("events"),
     "files": _l("files"),
+    "items": _l("items answered"),
     "mailed": _l("sent by e-mail"),
     "anonymised": _l("anonymised"),
     "source": _l("source"),
@@ -163,10 +210,43 @@ DETAIL_VALUE_LABELS = {
 }
 
 
-def detail_key_label(key):
-    """A detail key as the log page names it; a module's own key with its underscores as
-    spaces."""
-    return DETAIL_KEY_LABELS.get(key, key.replace("_", " "))
+def detail_key_label(key, object_type=None):
+    """A detail key as the log page names it: as the entry's model declares it
+    (``__audit_detail_labels__``), else the core's name for it, else as any model declares it
+    (a module's key on an entry about a core object), else with its underscores as spaces."""
+    label = _declared(_mapped_class(object_type), "__audit_detail_labels__").get(key)
+    if label is None:
+        label = DETAIL_KEY_LABELS.get(key) or _mapped()["keys"].get(key)
+    return label or key.replace("_", " ")
+
+
+def _core_declarations(object_type):
+    """What a core model would declare as ``__audit_value_labels__`` and
+    ``__audit_field_labels__`` when its labels live in its service (which imports the audit log,
+    so they are read when a page is shown): (value labels, field labels)."""
+    if object_type == "Outcome":
+        from ..outcomes.service import OUTCOME_KIND_LABELS
+
+        return {"kind": OUTCOME_KIND_LABELS}, {
+            "kind": _l("Outcome"), "occurred_on": _l("Date"), "employer": _l("Employer"),
+            "contract_type": _l("Contract type"), "hours_per_week": _l("Hours per week"),
+            "note": _l("Note")}
+    return {}, {}
+
+
+def _value_label(object_type, key, value):
+    """A code of an entry's detail as the entry's model names it under ``key``
+    (``__audit_value_labels__``), else the core's statuses and pages, else as any model names
+    it under that key; None when nobody does."""
+    own = (_declared(_mapped_class(object_type), "__audit_value_labels__").get(key)
+           or _core_declarations(object_type)[0].get(key, {}))
+    if value in own:
+        return own[value]
+    if key in ("from", "to", "status") and value in _status_labels(object_type):
+        return _status_labels(object_type)[value]
+    if value in DETAIL_VALUE_LABELS:
+        return DETAIL_VALUE_LABELS[value]
+    return _mapped()["values"].get(key, {}).get(value)
 
 
 def _status_labels(object_type):
@@ -181,8 +261,9 @@ def _status_labels(object_type):
 
 
 def detail_text(object_type, key, value):
-    """One value of an entry's detail as people read it: labels for statuses, participant
-    fields and the pages a reading came from, "—" for nothing, yes/no, lists joined."""
+    """One value of an entry's detail as people read it: labels for statuses, fields and the
+    codes a model declares, the pages a reading came from, "—" for nothing, yes/no, lists
+    joined."""
     from ..i18n import gettext
     from ..privacy.rectification import field_label
 
@@ -191,16 +272,20 @@ def detail_text(object_type, key, value):
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, dict):
-        return "; ".join(f"{detail_key_label(k)}: {detail_text(object_type, k, v)}"
+        return "; ".join(f"{detail_key_label(k, object_type)}: {detail_text(object_type, k, v)}"
                          for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(detail_text(object_type, key, item) for item in value)
-    if key in ("fields", "edit_conflict") and isinstance(value, str):
-        return str(field_label(value))
-    if key == "shared_fields" and isinstance(value, str):
+    if not isinstance(value, str):
+        return str(value)
+    if key in ("fields", "edit_conflict"):
+        # A model's own fields (a consent's lawful basis), else the participant's.
+        own = (_declared(_mapped_class(object_type), "__audit_field_labels__")
+               or _core_declarations(object_type)[1])
+        return str(own[value]) if value in own else str(field_label(value))
+    if key == "shared_fields":
         from ..referrals.forms import SHAREABLE_FIELD_LABELS
 
         return str(SHAREABLE_FIELD_LABELS.get(value, value))
-    if key in ("from", "to", "status"):
-        return str(_status_labels(object_type).get(value, value))
-    return str(DETAIL_VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
+    label = _value_label(object_type, key, value)
+    return value if label is None else str(label)

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, TimestampMixin
+from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..tenancy import PartnershipOwned
@@ -18,6 +19,12 @@ class Consent(TimestampMixin, PartnershipOwned, Base):
     """A participant's consent (or other lawful basis) to share their record with institutions."""
 
     __tablename__ = "consent"
+    # The audit log page names the fields an entry lists (a consent's own, not a person's).
+    __audit_field_labels__ = {
+        "lawful_basis": _l("Lawful basis"), "purposes": _l("Purposes"),
+        "given_on": _l("Given on"), "withdrawn_on": _l("Withdrawn on"),
+        "institutions": _l("Institutions it names"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(

@@ -34,6 +34,13 @@ class ActivationInstrument(toolkit.TimestampMixin, toolkit.PartnershipOwned, too
 
     __tablename__ = "labour_instrument"
     __audit_label__ = _l("Activation instrument")
+    # The keys of the module's entries, as the audit log page names them.
+    __audit_detail_labels__ = {
+        "instrument_id": _l("activation instrument (number)"),
+        "enrolment_ids": _l("enrolments (numbers)"),
+        "candidate_ids": _l("people who can be enrolled (numbers)"),
+        "attendance_day": _l("day of attendance"),
+    }
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("places_taken >= 0 AND places_taken <= capacity",

@@ -29,6 +29,17 @@ class JobOffer(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "labour_offer"
     __audit_label__ = _l("Job offer")
+    # The audit log page names the fields an offer's entries list, as the offer's form does.
+    __audit_field_labels__ = {
+        "position": _l("Position"), "employer_id": _l("Employer"),
+        "employer_name": _l("or the employer's name"),
+        "commune_teryt": _l("TERYT commune code of the workplace"), "locality": _l("Locality"),
+        "hours_per_week": _l("Hours a week"), "contract_type": _l("Contract type"),
+        "requirements": _l("Required skills"), "part_time": _l("Part-time"),
+        "flexible_hours": _l("Flexible hours"), "remote": _l("Remote work possible"),
+        "vacancies": _l("Vacancies"), "posted_on": _l("Reported on"),
+        "description": _l("Description"), "status": _l("Status"),
+    }
     __table_args__ = (Index("ix_labour_offer_status", "partnership_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +88,9 @@ class Skill(toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "labour_skill"
     __audit_label__ = _l("Skill")
+    # Recorded on the person's entries when skills are added or removed.
+    __audit_detail_labels__ = {"labour_skills_added": _l("skills added"),
+                               "labour_skill_removed": _l("skill removed (number)")}
     __table_args__ = (UniqueConstraint("participant_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,6 +107,13 @@ class Candidate(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolkit.Base):
 
     __tablename__ = "labour_candidate"
     __audit_label__ = _l("Candidate for a job offer")
+    __audit_detail_labels__ = {"offer_id": _l("job offer (number)"),
+                               "labour_offer_id": _l("job offer (number)")}
+    # The statuses as offers/service.py names them (the same messages; the service imports
+    # this module, not the reverse).
+    __audit_value_labels__ = {key: {"referred": _l("referred to the employer"),
+                                    "hired": _l("hired"), "not_hired": _l("not hired")}
+                              for key in ("from", "to", "status")}
     __table_args__ = (UniqueConstraint("offer_id", "participant_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,6 +30,14 @@ class LabourRegistration(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolk
 
     __tablename__ = "labour_registration"
     __audit_label__ = _l("Labour office registration")
+    # The keys of the module's entries, as the audit log page names them.
+    __audit_detail_labels__ = {
+        "registration_id": _l("labour office registration (number)"),
+        "period_id": _l("registration period (number)"),
+        "labour_registration_ids": _l("labour office registrations (numbers)"),
+        "registry_fields": _l("fields updated in the registry"),
+        "day": _l("day"),
+    }
     __table_args__ = (UniqueConstraint("participant_id", "institution_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
