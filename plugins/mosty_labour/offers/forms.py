@@ -33,6 +33,9 @@ INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
 TOO_LONG = _l("At most %(max)d characters.")
 CHOOSE_A_SUGGESTION = _l("Choose a person from the suggestions.")
 SKILL_MAX = 80  # the column's length (labour_skill.name)
+# Full time under the Labour Code (art. 129: 8 hours a day, 40 a week on average): part-time
+# work has fewer hours, so a part-time offer of 40 hours or more says two different things.
+FULL_TIME_HOURS = 40
 
 
 def optional_id(value):
@@ -103,9 +106,22 @@ class OfferForm(toolkit.Form):
             raise ValidationError(problem)
 
     def validate_employer_name(self, field):
-        if self.employer_id.data is None and not (field.data or "").strip():
+        typed = (field.data or "").strip()
+        if self.employer_id.data is None and not typed:
             raise ValidationError(_l("Choose an employer of the partnership or give the "
                                      "employer's name."))
+        if self.employer_id.data is not None and typed:
+            # values() keeps the partner and drops the name: the clerk would lose what they typed.
+            raise ValidationError(_l("Choose an employer of the partnership or type the name of "
+                                     "another one, not both: the typed name would not be "
+                                     "saved. Clear the name or the choice above."))
+
+    def validate_part_time(self, field):
+        hours = self.hours_per_week.data
+        if field.data and hours is not None and hours >= FULL_TIME_HOURS:
+            raise ValidationError(_l("A part-time offer has fewer than %(full)d hours a week: "
+                                     "lower the hours or untick part-time.",
+                                     full=FULL_TIME_HOURS))
 
     def values(self):
         employer_id = self.employer_id.data

@@ -3,7 +3,7 @@
 Offer: open → filled (when the hires reach the vacancies) / closed, and closed → open again;
 only the labour office that took the offer changes it.
 Candidate: referred → hired (with the start date; records the registry's "job started"
-outcome) / not hired (with the reason).
+outcome; refused once the hires reach the vacancies) / not hired (with the reason).
 """
 
 from datetime import date
@@ -84,6 +84,7 @@ def update_offer(offer, *, institution_id, actor_id, values):
     whose hires reach the new number is filled, as by a hire."""
     _own(offer, institution_id)
     _check_offer_values(values)
+    _lock_offer(offer)
     hires = service.hires_of(offer.id)
     if values.get("vacancies") is not None and values["vacancies"] < hires:
         raise OfferRefused(_l("%(hired)d people are already hired from this offer: the number "
@@ -96,6 +97,15 @@ def update_offer(offer, *, institution_id, actor_id, values):
     _fill_when_every_vacancy_is_taken(offer, hires, actor_id=actor_id,
                                       institution_id=institution_id)
     return offer
+
+
+def _lock_offer(offer):
+    """Changes to one offer's places wait for each other (PostgreSQL row lock on the offer),
+    then read it again: of two clerks hiring for the last place at the same moment, the second
+    counts the first one's hire and is refused, as _lock_person does for registrations."""
+    toolkit.db.session.execute(select(JobOffer.id).where(JobOffer.id == offer.id)
+                               .with_for_update())
+    toolkit.db.session.refresh(offer)
 
 
 def _fill_when_every_vacancy_is_taken(offer, hires, *, actor_id, institution_id):
@@ -122,6 +132,7 @@ def close_offer(offer, *, actor_id, institution_id):
 
 def reopen_offer(offer, *, actor_id, institution_id):
     _own(offer, institution_id)
+    _lock_offer(offer)
     if service.hires_of(offer.id) >= offer.vacancies:
         raise OfferRefused(_l("Every vacancy of this offer is filled: raise the number of "
                               "vacancies first."))
@@ -219,6 +230,15 @@ def hire_candidate(candidate, *, start_date, institution_id, actor_id):
     if wrong is not None:
         raise OfferRefused(wrong)
     offer = candidate.offer
+    _lock_offer(offer)
+    hires = service.hires_of(offer.id)
+    if hires >= offer.vacancies:
+        # Each hire is a "job started" outcome in the registry: more hires than places would
+        # count people the offer never had room for.
+        raise OfferRefused(_l("Every vacancy of this offer is already filled (%(hired)d of "
+                              "%(vacancies)d). If the employer really hired more people, raise "
+                              "the number of vacancies on the offer first, then record the "
+                              "hire.", hired=hires, vacancies=offer.vacancies))
     _claim_answer(candidate, "hired")
     outcome = toolkit.record_outcome(candidate.participant, institution_id=institution_id, values={
         "kind": "job_started", "occurred_on": start_date, "employer": offer.employer_full_name,
@@ -234,7 +254,7 @@ def hire_candidate(candidate, *, start_date, institution_id, actor_id):
                          institution_id=institution_id,
                          detail={"from": "referred", "to": "hired", "offer_id": offer.id,
                                  "outcome_id": outcome.id})
-    _fill_when_every_vacancy_is_taken(offer, service.hires_of(offer.id), actor_id=actor_id,
+    _fill_when_every_vacancy_is_taken(offer, hires + 1, actor_id=actor_id,
                                       institution_id=institution_id)
     return candidate
 

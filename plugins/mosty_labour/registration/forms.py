@@ -4,13 +4,14 @@ from datetime import date
 
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
 from ..dates import BENEFIT_MONTHS_AHEAD, REGISTRATIONS_BEGIN, months_ahead, within
 from .service import DEREGISTRATION_REASON_LABELS, PERIOD_STATUS_LABELS
+from .transitions import benefit_end_problem
 
 INVALID_CHOICE = _l("Choose one of the options offered.")
 INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
@@ -60,8 +61,21 @@ class DetailsForm(toolkit.Form):
         validators=[Optional(), within(REGISTRATIONS_BEGIN,
                                        lambda: months_ahead(BENEFIT_MONTHS_AHEAD))])
 
+    def __init__(self, *args, registration=None, **kwargs):
+        # The registration the details belong to (the benefit's end is checked against it).
+        super().__init__(*args, **kwargs)
+        self._registration = registration
+
+    def validate_benefit_until(self, field):
+        # The rule of update_details (which refuses it too), shown here at the field.
+        if field.errors or field.data is None or self._registration is None:
+            return
+        problem = benefit_end_problem(self._registration, field.data)
+        if problem is not None:
+            raise ValidationError(problem)
+
     @classmethod
     def for_registration(cls, registration):
-        return cls(formdata=None, case_no=registration.case_no,
+        return cls(formdata=None, registration=registration, case_no=registration.case_no,
                    benefit_entitled=registration.benefit_entitled,
                    benefit_until=registration.benefit_until)

@@ -6,6 +6,7 @@ is open (at any office) or before the last one ended.
 
 from datetime import date
 
+from flask_babel import format_date
 from sqlalchemy import select
 
 from mosty import toolkit
@@ -211,11 +212,42 @@ def deregister(registration, *, office_id, actor_id, on, reason, import_id=None)
     return current
 
 
+def registration_start(registration):
+    """The first day of the office's current (or last) registration: the last period's start,
+    or where that period only followed a change of status (unemployed ↔ job seeker), the start
+    of the first period of that unbroken run. None without periods."""
+    periods = list(registration.periods)
+    if not periods:
+        return None
+    start = periods[-1]
+    for earlier in reversed(periods[:-1]):
+        if (earlier.deregistration_reason != "status_changed"
+                or earlier.deregistered_on != start.registered_on):
+            break
+        start = earlier
+    return start.registered_on
+
+
+def benefit_end_problem(registration, benefit_until):
+    """Why the benefit cannot end on ``benefit_until``, or None: it is paid from the
+    registration on, so it cannot end before it (the import's rule, with its message). A date
+    already recorded is left alone, so that a file saved before this rule can still have its
+    case number changed."""
+    if benefit_until is None or benefit_until == registration.benefit_until:
+        return None
+    start = registration_start(registration)
+    if start is not None and benefit_until < start:
+        return _l("The benefit cannot end before the registration (%(day)s).",
+                  day=format_date(start))
+    return None
+
+
 def update_details(registration, *, office_id, actor_id, case_no, benefit_entitled,
                    benefit_until, import_id=None):
     """The office's case number and the entitlement to benefit. The benefit's end may lie
-    ahead (up to ``BENEFIT_MONTHS_AHEAD`` months) while the person is registered; once the
-    registration has ended, a new end cannot be after the deregistration."""
+    ahead (up to ``BENEFIT_MONTHS_AHEAD`` months) while the person is registered; a new end
+    cannot be before the registration began, nor, once the registration has ended, after the
+    deregistration."""
     _own(registration, office_id)
     if benefit_until is not None and not benefit_entitled:
         raise RegistrationRefused(_l("A benefit end date needs the entitlement to benefit."))
@@ -224,6 +256,9 @@ def update_details(registration, *, office_id, actor_id, case_no, benefit_entitl
         wrong = outside(benefit_until, REGISTRATIONS_BEGIN, months_ahead(BENEFIT_MONTHS_AHEAD))
         if wrong is not None:
             raise RegistrationRefused(wrong)
+    problem = benefit_end_problem(registration, benefit_until)
+    if problem is not None:
+        raise RegistrationRefused(problem)
     last = registration.last_period
     if (benefit_until is not None and benefit_until != registration.benefit_until
             and last is not None and last.deregistered_on is not None

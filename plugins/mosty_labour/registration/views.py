@@ -87,7 +87,7 @@ def registration_deregister(participant_id):
 @bp.route("/registration/<int:participant_id>/details", methods=("POST",))
 def registration_details(participant_id):
     participant, office = _writable(participant_id)
-    form = DetailsForm()
+    form = DetailsForm(registration=service.registration_at(participant.id, office.id))
     if not form.validate_on_submit():
         return _render(participant, status=422, details_form=form)
     return _apply(participant, {"details_form": form}, gettext("The details are saved."),
