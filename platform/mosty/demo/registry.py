@@ -22,6 +22,7 @@ from ..enrollment.service import default_retention, ensure_default_target_groups
 from ..extensions import db
 from ..families.models import Family, FamilyMember
 from ..outcomes.models import FollowUp, Outcome
+from ..outcomes.service import add_months
 from ..participants.models import CareRelation, Dependant, Participant
 from ..partnerships.models import Institution
 from ..referrals.models import Referral
@@ -595,7 +596,7 @@ class _Demo:
         if enrollment.ended_on is None or enrollment.exit_reason == "not_eligible":
             return
         for months in (3, 6):
-            due = enrollment.ended_on + timedelta(days=months * 30)
+            due = add_months(enrollment.ended_on, months)  # the earliest the rule allows
             if due > self.today:
                 break
             checked = min(due + timedelta(days=r.randint(0, 14)), self.today)

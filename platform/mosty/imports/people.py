@@ -321,7 +321,20 @@ class ParticipantImport:
             seen_pesel.setdefault(values["pesel"], person)
         seen_name.setdefault(natural, person)
         if earlier is not None:
-            person.same_as_line = earlier.line
+            holders = registered.by_pesel.get(values["pesel"], ()) if values["pesel"] else ()
+            if holders and earlier.match_id not in holders:
+                # Merged with that line, the PESEL would fill in that record's blank one: a
+                # second record with the PESEL of someone already registered.
+                outcome.errors.append(RowError("pesel", _l(
+                    "This PESEL is already registered by %(institution)s, but the name and "
+                    "date of birth are those of line %(line)d, another person: check the row.",
+                    institution=registered.institution_names.get(
+                        registered.institution_of[min(holders)], "?"),
+                    line=earlier.line)))
+                return
+            # The first line of the chain: only a line that adds a record has its id in
+            # ``created`` (a third line like the second merges into the first's record).
+            person.same_as_line = earlier.same_as_line or earlier.line
             person.match_id = earlier.match_id
             outcome.effect = "merge"
             outcome.note = phrases("same_line", line=earlier.line)

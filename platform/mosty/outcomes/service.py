@@ -4,6 +4,7 @@ months after a programme path ends."""
 import calendar
 from datetime import date
 
+from flask_babel import format_date
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -49,7 +50,12 @@ DUE_SORTS = {
 
 
 class FollowUpRefused(Exception):
-    """The follow-up cannot be recorded; the message is readable."""
+    """The follow-up cannot be recorded; the message is readable. ``field``: the form field
+    it is about, or None for the follow-up as a whole."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def add_months(day, months):
@@ -112,6 +118,19 @@ def due_on(enrollment, months):
     return add_months(enrollment.ended_on, months) if enrollment.ended_on else None
 
 
+# The follow-up is due on the day it may first be checked: that many calendar months after the
+# path ended (clamped to a shorter month's end: ended 31 August, the 6-month one is 28 February).
+earliest_check = due_on
+
+
+def proposed_check_date(enrollment, months, today=None):
+    """The check date the follow-up form proposes: today once the follow-up is due, otherwise
+    none (a date before it would be refused, a later one is in the future)."""
+    today = today or date.today()
+    due = due_on(enrollment, months) if months in FOLLOW_UP_MONTHS else None
+    return today if due is not None and due <= today else None
+
+
 def due_months(enrollment, recorded, today=None):
     """The follow-ups of an ended enrollment that are due and not recorded yet."""
     today = today or date.today()
@@ -164,8 +183,18 @@ def record_follow_up(enrollment, *, months, status, checked_on, note):
     if months in follow_ups_of(enrollment.id):
         raise FollowUpRefused(_l("The follow-up after %(months)s months is already recorded.",
                                  months=months))
-    if checked_on < enrollment.ended_on:
-        raise FollowUpRefused(_l("The check cannot be before the end of the programme path."))
+    earliest = earliest_check(enrollment, months)
+    if checked_on < earliest:
+        # The report's "situation 3 and 6 months after leaving" counts these: a check made
+        # sooner says nothing about the situation that many months on.
+        message = str(_l(
+            "The follow-up after %(months)s months can be checked on %(date)s at the earliest "
+            "(%(months)s months after the programme path ended).",
+            months=months, date=format_date(earliest)))
+        if checked_on < enrollment.ended_on:
+            ended = _l("The check cannot be before the end of the programme path.")
+            message = f"{ended} {message}"
+        raise FollowUpRefused(message, field="checked_on")
     follow_up = FollowUp(enrollment_id=enrollment.id, months=months, status=status,
                          checked_on=checked_on, note=note)
     db.session.add(follow_up)

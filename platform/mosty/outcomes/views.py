@@ -61,7 +61,12 @@ def _subject_url(enrollment):
 def new_follow_up():
     institution_id = require_case_access()
     enrollment = own_enrollment(request.args.get("enrollment", type=row_id), institution_id)
-    form = FollowUpForm(months=request.args.get("months", type=int), checked_on=date.today())
+    recorded = service.follow_ups_of(enrollment.id)
+    months = request.args.get("months", type=int)
+    if months not in FOLLOW_UP_MONTHS:  # the first one due and not recorded yet
+        months = next(iter(service.due_months(enrollment, recorded)), None)
+    form = FollowUpForm(months=months, checked_on=service.proposed_check_date(
+        enrollment, months or FOLLOW_UP_MONTHS[0]))
     if form.validate_on_submit():
         try:
             service.record_follow_up(enrollment, months=form.months.data,
@@ -69,7 +74,8 @@ def new_follow_up():
                                      note=(form.note.data or "").strip())
         except (service.FollowUpRefused, ProcessingRestricted) as refused:
             db.session.rollback()
-            form.form_errors.append(str(refused))
+            field = getattr(refused, "field", None)
+            (form[field].errors if field else form.form_errors).append(str(refused))
         else:
             db.session.commit()
             flash(gettext("The follow-up has been recorded."), "success")
@@ -84,7 +90,7 @@ def new_follow_up():
     status = 422 if request.method == "POST" else 200
     return render_template(
         "outcomes/follow_up.html", form=form, enrollment=enrollment, subject=subject,
-        is_family=isinstance(subject, Family), recorded=service.follow_ups_of(enrollment.id),
+        is_family=isinstance(subject, Family), recorded=recorded,
         due={m: service.due_on(enrollment, m) for m in FOLLOW_UP_MONTHS},
         status_labels=service.FOLLOW_UP_STATUS_LABELS, back_url=_subject_url(enrollment),
     ), status

@@ -82,6 +82,8 @@ class DuplicateMatch:
     reasons: list = field(default_factory=list)
     # The name is what the member typed when it matched, so it may be shown without access.
     name_matches: bool = False
+    # A PESEL identifies one person: such a match is never a namesake (see pesel_taken).
+    same_pesel: bool = False
 
     @property
     def institution(self):
@@ -102,7 +104,8 @@ def find_duplicates(institution_id, values, exclude_id=None):
     matches = []
     for candidate in db.session.scalars(query.order_by(Participant.id)):
         reasons = []
-        if values.get("pesel") and candidate.pesel == values["pesel"]:
+        same_pesel = bool(values.get("pesel")) and candidate.pesel == values["pesel"]
+        if same_pesel:
             reasons.append(_l("same PESEL"))
         name_matches = (candidate.birth_date == values["birth_date"]
                         and candidate.first_name.casefold() == first
@@ -110,7 +113,7 @@ def find_duplicates(institution_id, values, exclude_id=None):
         if name_matches:
             reasons.append(_l("same name and date of birth"))
         if reasons:
-            matches.append(DuplicateMatch(candidate, False, reasons, name_matches))
+            matches.append(DuplicateMatch(candidate, False, reasons, name_matches, same_pesel))
     if matches:
         visible_ids = set(db.session.scalars(
             select(Participant.id).where(Participant.id.in_([m.participant.id for m in matches]),
@@ -118,6 +121,26 @@ def find_duplicates(institution_id, values, exclude_id=None):
         for match in matches:
             match.visible = match.participant.id in visible_ids
     return matches
+
+
+def pesel_taken(matches):
+    """Why the person may not be saved with this PESEL, or None. Unlike a namesake (same name
+    and date of birth), a record with the same PESEL is the same person: confirming "a
+    different person" does not override it, since a second record splits the person's case
+    and breaks the matching by PESEL (the labour office's import, docs/imports.md). The
+    message names the registering institution only when the record is not visible, as the
+    duplicate warning does."""
+    taken = [match for match in matches if match.same_pesel]
+    if not taken:
+        return None
+    if any(match.visible for match in taken):
+        return _l("A person with this PESEL is already in the registry. Open their record "
+                  "(below) instead of registering them again.")
+    return _l("A person with this PESEL is already in the registry, registered by "
+              "%(institution)s; your institution has no access to the record. Do not register "
+              "them again: ask that institution to share the record with yours (the person's "
+              "consent naming your institution, or a referral).",
+              institution=", ".join(sorted({match.institution.name for match in taken})))
 
 
 def family_to_join(family_id, relation, institution_id):

@@ -93,12 +93,16 @@ def new():
         form.family.data = request.args.get("family", "")
         form.relation.data = request.args.get("relation", "")
     family, family_error = _family_of_form(form, institution_id)
-    matches = []
+    matches, pesel_taken = [], None
     status = 200
     if form.validate_on_submit() and family_error is None:
         values = form.values()
         matches = service.find_duplicates(institution_id, values)
-        if not matches or form.confirm_different_person.data:
+        pesel_taken = service.pesel_taken(matches)
+        if pesel_taken is not None:  # the confirmation is for namesakes, never a PESEL
+            form.pesel.errors.append(pesel_taken)
+            status = 422
+        elif not matches or form.confirm_different_person.data:
             participant = service.register(institution_id, values, family,
                                            form.relation.data or None)
             db.session.commit()
@@ -117,7 +121,7 @@ def new():
     db.session.commit()
     return render_template("participants/form.html", form=form, participant=None,
                            family=family, family_error=family_error, matches=matches,
-                           labels=LABELS), status
+                           pesel_taken=pesel_taken, labels=LABELS), status
 
 
 @login_required
@@ -156,7 +160,7 @@ def edit(participant_id):
     institution_id = require_case_access()
     participant = service.get_editable(participant_id, institution_id)
     form = ParticipantEditForm.for_participant(participant, service.record_version(participant))
-    matches, conflict = [], None
+    matches, conflict, pesel_taken = [], None, None
     status = 200
     if form.validate_on_submit():
         values = form.values()
@@ -170,7 +174,14 @@ def edit(participant_id):
             if any(values[name] != getattr(participant, name) for name in identity):
                 matches = service.find_duplicates(institution_id, values,
                                                   exclude_id=participant.id)
-            if not matches or form.confirm_different_person.data:
+            # Refused only when the PESEL is changed to another record's: two records that
+            # already share one (from before this rule) can still be rectified.
+            pesel_taken = (service.pesel_taken(matches)
+                           if values["pesel"] != participant.pesel else None)
+            if pesel_taken is not None:
+                form.pesel.errors.append(pesel_taken)
+                status = 422
+            elif not matches or form.confirm_different_person.data:
                 changed = service.rectify(participant, values)
                 db.session.commit()
                 flash(_("Saved.") if changed else _("Nothing was changed."), "success")
@@ -184,7 +195,7 @@ def edit(participant_id):
     db.session.commit()
     return render_template("participants/form.html", form=form, participant=participant,
                            family=None, family_error=None, matches=matches,
-                           conflict=conflict, labels=LABELS), status
+                           pesel_taken=pesel_taken, conflict=conflict, labels=LABELS), status
 
 
 @login_required
