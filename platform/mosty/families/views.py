@@ -15,6 +15,7 @@ from ..participants.sections import FAMILY_SECTIONS, FAMILY_TIMELINE, sections_f
 from ..participants.views import LABELS, rendered_panels, search_text
 from ..plugins.access import collect
 from ..privacy.restriction import ProcessingRestricted
+from ..sealed_search import read_search
 from . import service
 from .forms import AddMemberForm, FamilyForm
 
@@ -22,13 +23,17 @@ from .forms import AddMemberForm, FamilyForm
 @login_required
 def index():
     institution_id = require_case_access()
-    q, error = search_text(request.args.get("q"))
+    search = read_search(search_text)
+    if search.redirect is not None:
+        return search.redirect
+    q, error = search.text, search.error
     order, sort = sort_order(service.SORT_COLUMNS, "name")
     page = None
     if error is None:
         page = paginate_audited(service.search(institution_id, q, order), "Family",
                                 search=bool(q))
     return render_template("families/index.html", page=page, q=q, sort=sort, error=error,
+                           search_args=search.link_args,
                            labels=LABELS), (200 if error is None else 400)
 
 

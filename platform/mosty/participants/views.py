@@ -15,6 +15,7 @@ from ..i18n import lazy_gettext as _l
 from ..ids import row_id
 from ..pagination import paginate_audited, sort_order
 from ..plugins.access import collect
+from ..sealed_search import read_search
 from . import labels, service
 from .forms import CareRelationForm, ParticipantEditForm, ParticipantForm
 from .sections import PARTICIPANT_SECTIONS, PARTICIPANT_TIMELINE, sections_for, timeline_for
@@ -60,14 +61,18 @@ def rendered_panels(core_panels, module_panels):
 @login_required
 def index():
     institution_id = require_case_access()
-    q, error = search_text(request.args.get("q"))
+    search = read_search(search_text)
+    if search.redirect is not None:
+        return search.redirect
+    q, error = search.text, search.error
     order, sort = sort_order(service.SORT_COLUMNS, "name")
     page = None
     if error is None:
         page = paginate_audited(service.search(institution_id, q, order), "Participant",
                                 search=bool(q))
     return render_template("participants/index.html", page=page, q=q, sort=sort,
-                           error=error, labels=LABELS), (200 if error is None else 400)
+                           error=error, search_args=search.link_args,
+                           labels=LABELS), (200 if error is None else 400)
 
 
 def _family_of_form(form, institution_id):

@@ -10,7 +10,7 @@ bp = Blueprint("privacy", __name__, template_folder="templates")
 # (e.g. editing a closed record): the reason, never a 500.
 bp.app_errorhandler(ProcessingRestricted)(views.refused_for_the_person)
 
-bp.add_url_rule("/", "index", views.index)
+bp.add_url_rule("/", "index", views.index, methods=["GET", "POST"])
 bp.add_url_rule("/participants/<int:participant_id>/", "person", views.person)
 bp.add_url_rule("/participants/<int:participant_id>/export", "export_html", views.export_html)
 bp.add_url_rule("/participants/<int:participant_id>/export.json", "export_json",

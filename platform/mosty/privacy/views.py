@@ -22,6 +22,7 @@ from ..pagination import paginate
 from ..participants.models import Participant
 from ..participants.views import search_text
 from ..partnerships.models import Institution
+from ..sealed_search import read_search
 from . import access
 from .erasure import (
     ErasureNotConfirmed,
@@ -41,7 +42,10 @@ from .retention import due_for_anonymisation, retention_status
 @login_required
 def index():
     access.require_privacy_access()
-    q, error = search_text(request.args.get("q"))
+    search = read_search(search_text)
+    if search.redirect is not None:
+        return search.redirect
+    q, error = search.text, search.error
     requests, request_people = _recent_requests()
     page = None
     if q and error is None:
