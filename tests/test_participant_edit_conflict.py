@@ -20,7 +20,7 @@ from test_pesel import make_pesel
 
 SLUG = "krakow-edit-conflict"
 ANNA_PESEL = make_pesel(date(1985, 3, 14), "female")
-CONFLICT = "Ktoś inny zmienił tę kartotekę, gdy ją edytowałeś"
+CONFLICT = "Ktoś inny zmienił tę kartotekę w trakcie Twojej edycji"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -19,6 +19,9 @@ def _path_panel(kind, subject, institution_id):
     enrollments = (service.enrollments_of(family_id=subject.id) if kind == "family"
                    else service.enrollments_of(participant_id=subject.id))
     current = service.open_enrollment(enrollments)
+    # A person whose data may not be used (restricted, or the record closed) is not offered
+    # a recruitment the path would refuse anyway.
+    closed = kind == "participant" and (subject.restricted or subject.anonymised_at is not None)
     return Panel(
         module=MODULE, title=_l("Programme path"), template="enrollment/_section.html",
         order=10,
@@ -27,7 +30,8 @@ def _path_panel(kind, subject, institution_id):
             "path_subject_id": subject.id,
             "path_enrollments": enrollments,
             "path_current": current,
-            "path_groups": [] if current else service.target_groups(kind),
+            "path_groups": [] if current or closed else service.target_groups(kind),
+            "path_closed": closed,
             "path_institution_id": institution_id,
             "path_status_labels": service.STATUS_LABELS,
             "path_exit_reason_labels": service.EXIT_REASON_LABELS,
