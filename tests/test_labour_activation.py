@@ -133,9 +133,29 @@ def test_capacity_cannot_be_lowered_below_the_places_taken(world):
     response = client_of(world, world.gup_clerk).post(
         f"/{SLUG}/labour/instruments/{instrument.id}/edit", data={
             "kind": "training", "title": "Kurs", "locality": "Kraków",
-            "starts_on": TODAY.isoformat(), "capacity": "1"})
+            "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=30)).isoformat(),
+            "capacity": "1"})
     assert response.status_code == 422
     assert "2 places are already taken" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind, refused", [
+    ("training", True), ("internship", True), ("intervention_works", True),
+    ("public_works", True), ("job_club", True),
+    ("activation_grant", False), ("startup_grant", False), ("job_placement", False),
+    ("career_counselling", False),
+])
+def test_a_fixed_term_instrument_needs_its_end_date(world, kind, refused):
+    """QA: an internship could be saved without an end date, though the form's hint said
+    empty is for support without an end."""
+    response = client_of(world, world.gup_clerk).post(f"/{SLUG}/labour/instruments/new",
+                                                      data=instrument_form(kind=kind))
+    html = response.get_data(as_text=True)
+    if refused:
+        assert response.status_code == 422
+        assert "runs for a set time: give its end date" in html
+    else:
+        assert response.status_code == 302, html[:500]
 
 
 # --- enrolment and capacity ------------------------------------------------------------------

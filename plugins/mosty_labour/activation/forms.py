@@ -46,7 +46,8 @@ class InstrumentForm(toolkit.Form):
                           validators=[InputRequired(message=INVALID_DATE), within(
                               PROGRAMME_BEGINS, lambda: months_ahead(INSTRUMENT_MONTHS_AHEAD))])
     ends_on = DateField(_l("Ends on"), invalid_value_message=INVALID_DATE,
-                        validators=[Optional()], description=_l("Empty for one-off support."))
+                        validators=[Optional()], description=_l("Empty only for support without an end: a grant, job "
+                                                    "placement or career counselling."))
     capacity = IntegerField(_l("Places"), validators=[
         InputRequired(message=_l("Give the number of places.")),
         NumberRange(min=1, max=10000, message=_l("Between 1 and 10000 places."))])

@@ -20,6 +20,9 @@ from mosty.toolkit import lazy_gettext as _l
 INSTRUMENT_KINDS = ("training", "internship", "intervention_works", "public_works",
                     "activation_grant", "startup_grant", "job_placement", "career_counselling",
                     "job_club")
+# Kinds that run for a set time (a course, an internship, a works contract, a club's cycle):
+# they have an end date. Grants, job placement and career counselling may have none.
+FIXED_TERM_KINDS = ("training", "internship", "intervention_works", "public_works", "job_club")
 # enrolled → completed / dropped_out; cancelled (before the start) gives the place back.
 ENROLMENT_STATUSES = ("enrolled", "completed", "dropped_out", "cancelled")
 ENDED_STATUSES = ("completed", "dropped_out")

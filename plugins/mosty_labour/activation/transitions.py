@@ -21,7 +21,13 @@ from mosty.toolkit import lazy_gettext as _l
 
 from ..dates import INSTRUMENT_MONTHS_AHEAD, PROGRAMME_BEGINS, months_ahead, outside
 from ..registration.access import has_consent_for
-from .models import INSTRUMENT_KINDS, ActivationInstrument, Attendance, InstrumentEnrolment
+from .models import (
+    FIXED_TERM_KINDS,
+    INSTRUMENT_KINDS,
+    ActivationInstrument,
+    Attendance,
+    InstrumentEnrolment,
+)
 
 INSTRUMENT_FIELDS = ("kind", "title", "locality", "teryt", "starts_on", "ends_on", "capacity",
                      "description")
@@ -43,6 +49,10 @@ def _check_instrument_values(values, places_taken=0):
     wrong = outside(values["starts_on"], PROGRAMME_BEGINS, months_ahead(INSTRUMENT_MONTHS_AHEAD))
     if wrong is not None:
         raise ActivationRefused(_l("Start date: %(problem)s", problem=wrong))
+    if values.get("ends_on") is None and values["kind"] in FIXED_TERM_KINDS:
+        raise ActivationRefused(_l("This kind of instrument runs for a set time: give its end "
+                                   "date (only grants, job placement and career counselling "
+                                   "may have none)."))
     if values.get("ends_on") is not None and values["ends_on"] < values["starts_on"]:
         raise ActivationRefused(_l("The end date cannot be before the start date."))
     if values.get("ends_on") is not None and values["ends_on"] > months_ahead(
