@@ -440,3 +440,17 @@ def test_saving_the_edit_form_without_a_change_writes_no_update(app, world):
                            data=person(phone="600999999"))
     assert response.status_code == 302
     assert audit_actions(app)[-1][0::2] == ("update", {"fields": ["phone"]})
+
+
+# --- a phone number is digits (QA: "abc<b>" was saved as a phone) ----------------------------
+
+@pytest.mark.parametrize("value, ok", [
+    ("601 234 567", True), ("+48 12 345 67 89", True), ("(12) 345-67-89", True),
+    ("601234567", True), ("0048 601 234 567", True),
+    ("abc<b>", False), ("601", False), ("tel. 601 234 567", False), ("٦٠١٢٣٤٥٦٧", False),
+    ("+48 601 234 567 890 123 45", False), ("601+234567", False),
+])
+def test_a_phone_number_is_digits_in_the_form_and_the_import_alike(value, ok):
+    from mosty.forms import phone_problem
+
+    assert (phone_problem(value) is None) is ok

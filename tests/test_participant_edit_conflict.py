@@ -139,18 +139,18 @@ def test_sending_the_refused_form_again_saves_both_changes(world, tab1, tab2):
 
 def test_a_field_both_changed_keeps_what_was_typed_beside_the_saved_value(world, tab1, tab2):
     first, second = open_form(tab1, world), open_form(tab2, world)
-    tab2.post(edit_url(world), data={**second, "phone": "<b>700 800 900</b>"})
+    tab2.post(edit_url(world), data={**second, "registered_locality": "<b>Wieliczka</b>"})
 
-    response = tab1.post(edit_url(world), data={**first, "phone": "600700800"})
+    response = tab1.post(edit_url(world), data={**first, "registered_locality": "Skawina"})
 
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert form_of(response)["phone"] == "600700800"
-    assert "Ktoś inny zapisał tu w międzyczasie: &lt;b&gt;700 800 900&lt;/b&gt;" in page
-    assert stored(world).phone == "<b>700 800 900</b>"
+    assert form_of(response)["registered_locality"] == "Skawina"
+    assert "Ktoś inny zapisał tu w międzyczasie: &lt;b&gt;Wieliczka&lt;/b&gt;" in page
+    assert stored(world).registered_locality == "<b>Wieliczka</b>"
     # The member decides: sent again, what they typed is saved.
     assert tab1.post(edit_url(world), data=form_of(response)).status_code == 302
-    assert stored(world).phone == "600700800"
+    assert stored(world).registered_locality == "Skawina"
 
 
 def test_the_same_change_made_by_both_is_no_conflict(world, tab1, tab2):

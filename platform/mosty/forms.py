@@ -67,6 +67,31 @@ def unreadable_input_stops(form, field):
         raise StopValidation()
 
 
+# A phone number as people write it: digits, with spaces, hyphens, dots, slashes or brackets
+# between them and a "+" first; 9 digits in Poland, up to 15 abroad (ITU E.164).
+_PHONE = re.compile(r"\+?[0-9 ()./-]+")
+PHONE_DIGITS = (9, 15)
+
+
+def phone_problem(value):
+    """A message when ``value`` is not a phone number (None when it is, or empty). The forms
+    and the imports ask the same, so a record imported is never refused later, on a field
+    nobody touched, by the form that edits it."""
+    if not value:
+        return None
+    digits = sum(character.isdigit() for character in value)
+    if not _PHONE.fullmatch(value) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        return _l("Write the phone number in digits, e.g. 601 234 567 or +48 12 345 67 89.")
+    return None
+
+
+def a_phone_number(form, field):
+    if field.data and not field.errors:
+        problem = phone_problem(field.data)
+        if problem is not None:
+            raise ValidationError(problem)
+
+
 def whole_number(value):
     """``coerce`` for a select of ids or numbers: an int, or ASCII digits only. ``int()`` would
     also read other scripts' digits ("١"), spaces, "+1" and "1_0" as a choice offered."""

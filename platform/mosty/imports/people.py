@@ -20,6 +20,7 @@ from ..audit.models import AuditEntry
 from ..consents.access import participant_visible_to
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
+from ..forms import phone_problem
 from ..i18n import lazy_gettext as _l
 from ..participants.labels import EDUCATION_LABELS, LABOUR_STATUS_LABELS, RELATION_LABELS
 from ..participants.models import EDUCATION_LEVELS, LABOUR_STATUSES, Participant
@@ -179,6 +180,8 @@ def check_row(row, lookup):
             errors.append(RowError("locality", _l("Give the locality: the commune's name is "
                                                   "not known from its code.")))
     phone = take("phone", text, 40)
+    if phone and phone_problem(phone):
+        errors.append(RowError("phone", phone_problem(phone)))
     email = take("email", text, 200)
     if email and not EMAIL.match(email):
         errors.append(RowError("email", _l("Enter an e-mail address like name@example.pl.")))

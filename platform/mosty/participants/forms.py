@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form
+from ..forms import Form, a_phone_number
 from ..i18n import lazy_gettext as _l
 from ..teryt import code_problem
 from .labels import (
@@ -49,9 +49,9 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def text(label, max_length, required=False, **kwargs):
+def text(label, max_length, required=False, checks=(), **kwargs):
     validators = [DataRequired()] if required else [Optional()]
-    validators += [Length(max=max_length)]  # control characters: the shared Form
+    validators += [Length(max=max_length), *checks]  # control characters: the shared Form
     return StringField(label, filters=[strip], validators=validators, **kwargs)
 
 
@@ -108,7 +108,7 @@ class ParticipantForm(Form):
                         validators=[Optional(), Length(max=20)],
                         description=_l("Optional. Checked against the date of birth and sex."))
     # Contact
-    phone = text(_l("Phone"), 40)
+    phone = text(_l("Phone"), 40, checks=[a_phone_number])
     email = EmailField(_l("E-mail"), filters=[strip],
                        validators=[Optional(), Length(max=200), Email(
                            message=_l("Enter an e-mail address like name@example.pl."))])
