@@ -71,7 +71,8 @@ def action_label(action):
     return ACTION_LABELS.get(action, action)
 
 
-_MAPPED_CLASSES = {"mappers": 0, "by_name": {}, "keys": {}, "values": {}}
+_MAPPED_CLASSES = {"mappers": 0, "by_name": {}, "keys": {}, "values": {},
+                   "person_field_keys": set()}
 
 
 def _mapped():
@@ -85,7 +86,7 @@ def _mapped():
 
     mappers = Base.registry.mappers
     if len(mappers) != _MAPPED_CLASSES["mappers"]:
-        by_name, keys, values = {}, {}, {}
+        by_name, keys, values, person_field_keys = {}, {}, {}, set()
         for mapper in mappers:
             by_name.setdefault(mapper.class_.__name__, mapper.class_)
         for mapper in mappers:
@@ -103,7 +104,11 @@ def _mapped():
                 merged = values.setdefault(key, {})
                 for code, label in codes.items():
                     merged.setdefault(code, label)
-        _MAPPED_CLASSES.update(mappers=len(mappers), by_name=by_name, keys=keys, values=values)
+            # Keys whose lists name the person's fields, as "fields" does by default (the
+            # labour office's "registry_fields", whatever the entry is about).
+            person_field_keys.update(getattr(mapper.class_, "__audit_person_field_keys__", ()))
+        _MAPPED_CLASSES.update(mappers=len(mappers), by_name=by_name, keys=keys, values=values,
+                               person_field_keys=person_field_keys)
     return _MAPPED_CLASSES
 
 
@@ -283,6 +288,8 @@ def detail_text(object_type, key, value):
         own = (_declared(_mapped_class(object_type), "__audit_field_labels__")
                or _core_declarations(object_type)[1])
         return str(own[value]) if value in own else str(field_label(value))
+    if key in _mapped()["person_field_keys"]:
+        return str(field_label(value))
     if key == "shared_fields":
         from ..referrals.forms import SHAREABLE_FIELD_LABELS
 

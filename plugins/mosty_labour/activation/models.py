@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from . import labels
+
 INSTRUMENT_KINDS = ("training", "internship", "intervention_works", "public_works",
                     "activation_grant", "startup_grant", "job_placement", "career_counselling",
                     "job_club")
@@ -44,6 +46,8 @@ class ActivationInstrument(toolkit.TimestampMixin, toolkit.PartnershipOwned, too
         "candidate_ids": _l("people who can be enrolled (numbers)"),
         "attendance_day": _l("day of attendance"),
     }
+    __audit_value_labels__ = {"kind": labels.KIND_LABELS}
+    __audit_field_labels__ = labels.INSTRUMENT_FIELD_LABELS
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("places_taken >= 0 AND places_taken <= capacity",
@@ -78,6 +82,11 @@ class InstrumentEnrolment(toolkit.TimestampMixin, toolkit.PartnershipOwned, tool
 
     __tablename__ = "labour_enrolment"
     __audit_label__ = _l("Enrolment on an activation instrument")
+    __audit_detail_labels__ = {"referral_id": _l("referral (number)")}
+    # The inbox (inbox/views.py) has no model of its own: its list of referrals, the way to an
+    # enrolment, is named here ("box": "labour_inbox" on its readings of referrals).
+    __audit_value_labels__ = {key: labels.ENROLMENT_STATUS_LABELS for key in ("from", "to")} | {
+        "box": {"labour_inbox": _l("received by the labour office")}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instrument_id: Mapped[int] = mapped_column(

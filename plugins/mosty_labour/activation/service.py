@@ -7,28 +7,13 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from mosty import toolkit
-from mosty.toolkit import lazy_gettext as _l
 
 from ..registration.access import id_or_404
-from .models import ActivationInstrument, InstrumentEnrolment
 
-KIND_LABELS = {
-    "training": _l("training"),
-    "internship": _l("internship (staż)"),
-    "intervention_works": _l("intervention works"),
-    "public_works": _l("public works"),
-    "activation_grant": _l("activation grant"),
-    "startup_grant": _l("start-up grant"),
-    "job_placement": _l("job placement"),
-    "career_counselling": _l("career counselling"),
-    "job_club": _l("job club"),
-}
-ENROLMENT_STATUS_LABELS = {
-    "enrolled": _l("enrolled"),
-    "completed": _l("completed"),
-    "dropped_out": _l("dropped out"),
-    "cancelled": _l("cancelled"),
-}
+# The labels live in labels.py (the models declare them for the audit log); the pages and
+# other modules read them here.
+from .labels import ENROLMENT_STATUS_LABELS, KIND_LABELS  # noqa: F401
+from .models import ActivationInstrument, InstrumentEnrolment
 
 
 def catalogue(kind=None, office_id=None, current_only=True, today=None):

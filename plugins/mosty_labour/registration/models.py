@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
+from . import labels
+
 # "Bezrobotny" and "poszukujący pracy" (ustawa o promocji zatrudnienia): only the first counts
 # towards long-term unemployment.
 PERIOD_STATUSES = ("unemployed", "job_seeker")
@@ -38,6 +40,15 @@ class LabourRegistration(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolk
         "registry_fields": _l("fields updated in the registry"),
         "day": _l("day"),
     }
+    # A change of status goes from a period's status to another one or to "deregistered", for
+    # a reason; the nightly task's entries (about the person) give their own reason.
+    __audit_value_labels__ = {
+        key: {**labels.PERIOD_STATUS_LABELS, "deregistered": labels.STATUS_LABELS["deregistered"]}
+        for key in ("from", "to")
+    } | {"reason": {**labels.DEREGISTRATION_REASON_LABELS, **labels.RECOMPUTE_REASON_LABELS}}
+    __audit_field_labels__ = labels.REGISTRATION_FIELD_LABELS
+    # The person's fields the office's status was copied to (_sync_registry).
+    __audit_person_field_keys__ = ("registry_fields",)
     __table_args__ = (UniqueConstraint("participant_id", "institution_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +80,7 @@ class RegistrationPeriod(toolkit.TimestampMixin, toolkit.PartnershipOwned, toolk
 
     __tablename__ = "labour_registration_period"
     __audit_label__ = _l("Registration period")
+    __audit_value_labels__ = {"status": labels.PERIOD_STATUS_LABELS}
     __table_args__ = (
         CheckConstraint("deregistered_on IS NULL OR deregistered_on >= registered_on",
                         name="dates_in_order"),

@@ -8,30 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mosty import toolkit
-from mosty.toolkit import lazy_gettext as _l
 
 from ..activation.models import ActivationInstrument, InstrumentEnrolment
 from . import rules
-from .models import LabourRegistration
 
-STATUS_LABELS = {
-    "unemployed": _l("registered unemployed"),
-    "job_seeker": _l("job seeker"),
-    "deregistered": _l("deregistered"),
-    "not_registered": _l("not registered at a labour office"),
-}
-PERIOD_STATUS_LABELS = {"unemployed": _l("unemployed"), "job_seeker": _l("job seeker")}
-DEREGISTRATION_REASON_LABELS = {
-    "employment": _l("took up employment or other paid work"),
-    "business": _l("started a business"),
-    "refused_offer": _l("refused a suitable job offer or form of help"),
-    "no_show": _l("did not report on the set date"),
-    "own_request": _l("at own request"),
-    "pension": _l("acquired the right to a pension"),
-    "education": _l("took up full-time education"),
-    "other": _l("other reason"),
-    "status_changed": _l("status changed"),
-}
+# The labels live in labels.py (the models declare them for the audit log); the pages and
+# other modules read them here.
+from .labels import (
+    DEREGISTRATION_REASON_LABELS,
+    PERIOD_STATUS_LABELS,  # noqa: F401
+    STATUS_LABELS,
+)
+from .models import LabourRegistration
 
 
 @dataclass
