@@ -2,7 +2,6 @@
 board at every stage, signed plans with an agreement, a peer advisor's family, information
 requests; loading twice adds nothing; the demo logins reach their pages."""
 
-import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -14,19 +13,13 @@ from mosty.plugins.manager import demo_loaders
 from mosty.tenancy import partnership_scope, system_scope
 from mosty.testing.factories import login
 from mosty_animator.models import Agreement, Barrier, Case, InfoRequest, InstrumentRound, Plan
-from test_demo import PASSWORD, _demo_app, cheap_passwords
+from test_demo import PASSWORD, cheap_passwords, loaded_demo
 
 
 @pytest.fixture(scope="module")
 def demo(sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("animator-demo") / "demo.sqlite"
-    shutil.copyfile(sqlite_template, path)
-    app = _demo_app(path)
-    with app.app_context(), cheap_passwords():
-        load_demo(password=PASSWORD, extra_loaders=demo_loaders(app))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with loaded_demo(sqlite_template, tmp_path_factory, "animator-demo", with_modules=True) as app:
+        yield app
 
 
 def pomorze_id(app):

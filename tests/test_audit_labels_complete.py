@@ -7,7 +7,6 @@ left raw."""
 
 import html as html_lib
 import re
-import shutil
 
 import pytest
 from flask_babel import force_locale
@@ -16,14 +15,12 @@ from sqlalchemy import select
 from mosty.audit.labels import detail_key_label, detail_text, object_type_label
 from mosty.audit.models import AuditEntry
 from mosty.auth.models import User
-from mosty.demo import load_demo
 from mosty.extensions import db
 from mosty.partnerships.models import Partnership
-from mosty.plugins.manager import demo_loaders
 from mosty.tenancy import partnership_scope, system_scope
 from mosty.testing.factories import login
 from mosty_animator.models import Case
-from test_demo import PASSWORD, _demo_app, cheap_passwords
+from test_demo import loaded_demo
 
 # Codes QA found on the page, and others the demo writes: never shown as such.
 KNOWN_CODES = {"lead", "contacted", "visited", "enrolled", "planned", "in_progress", "done",
@@ -38,14 +35,8 @@ DETAIL = re.compile(r'<div><span class="muted">(.*?):</span> (.*?)</div>')
 
 @pytest.fixture(scope="module")
 def demo(sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("audit-labels") / "demo.sqlite"
-    shutil.copyfile(sqlite_template, path)
-    app = _demo_app(path)
-    with app.app_context(), cheap_passwords():
-        load_demo(password=PASSWORD, extra_loaders=demo_loaders(app))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with loaded_demo(sqlite_template, tmp_path_factory, "audit-labels", with_modules=True) as app:
+        yield app
 
 
 def client_for(app, email):

@@ -27,6 +27,7 @@ from mosty.outcomes.models import FollowUp, Outcome
 from mosty.participants.models import CareRelation, Dependant, Participant
 from mosty.participants.pesel import pesel_problems
 from mosty.partnerships.models import Institution, Partnership, TerritoryUnit
+from mosty.plugins.manager import demo_loaders
 from mosty.referrals.models import STATUSES as REFERRAL_STATUSES
 from mosty.referrals.models import Referral
 from mosty.services.models import Service, ServiceDelivery
@@ -54,17 +55,28 @@ def _demo_app(path):
                        "MOSTY_MIGRATION_DATABASE_URL": f"sqlite:///{path}"})
 
 
-@pytest.fixture(scope="module")
-def demo_app(sqlite_template, tmp_path_factory):
-    """One database with the demo loaded, shared by the read-only tests of this module."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+@contextmanager
+def loaded_demo(sqlite_template, tmp_path_factory, name, with_modules=False):
+    """An app on a copy of the migrated template database with the demo loaded (the modules'
+    demo data too, ``with_modules``): for a module-scoped fixture of read-mostly tests."""
+    path = tmp_path_factory.mktemp(name) / "demo.sqlite"
     shutil.copyfile(sqlite_template, path)
     app = _demo_app(path)
     with app.app_context(), cheap_passwords():
-        load_demo(password=PASSWORD)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+        load_demo(password=PASSWORD,
+                  **({"extra_loaders": demo_loaders(app)} if with_modules else {}))
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_app(sqlite_template, tmp_path_factory):
+    """One database with the demo loaded, shared by the read-only tests of this module."""
+    with loaded_demo(sqlite_template, tmp_path_factory, "demo") as app:
+        yield app
 
 
 @pytest.fixture
