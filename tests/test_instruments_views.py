@@ -369,6 +369,23 @@ def test_a_restricted_person_cannot_be_given_an_instrument(world):
     assert count(world, Administration) == 0
 
 
+def test_a_draft_saved_after_the_person_was_restricted_keeps_what_was_typed(world):
+    """QA: a form opened before the restriction, sent after it, answered 200 with the
+    answer gone; now 422 with the message and the answer still shown."""
+    client = client_of(world, world.animator)
+    administration_id = start_for_anna(world, client)
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.get(Participant, world.anna.id).processing_restricted = True
+        db.session.commit()
+    response = client.post(url(administration_id), data={
+        "action": "save", "q-chce_pracowac": "4", "q-uwagi_animatora": "Rozmowa w GOPS"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "restricted" in page
+    assert 'value="4" checked' in page and "Rozmowa w GOPS" in page
+    assert administration_row(world, administration_id).answers == {}
+
+
 # --- access: the registry's institution rule -----------------------------------------------------
 
 def test_an_institution_without_access_gets_404_everywhere_and_changes_nothing(world):

@@ -303,10 +303,11 @@ def administration(administration_id):
         return _render(record, institution_id, errors=incomplete.errors, values=request.form,
                        status=422, audited=True)
     except InstrumentRefused as refused:
+        # Refused as a whole (the person's processing restricted meanwhile, the draft no
+        # longer open): nothing is saved, and the page comes back with what was typed.
         db.session.rollback()
         flash(str(refused), "error")
-        return redirect(url_for("instruments.administration", administration_id=record.id),
-                        303)
+        return _render(record, institution_id, values=request.form, status=422)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("instruments.administration", administration_id=record.id), 303)
