@@ -146,3 +146,28 @@ def test_bad_reasons_get_a_message_never_a_500(world, reason):
     assert response.status_code == 422
     assert 'class="error"' in response.get_data(as_text=True)
     assert not anna(world).processing_restricted
+
+
+def test_the_restriction_form_sent_twice_does_not_undo_itself(world):
+    """QA: a double click (or a page sent again) on "Restrict processing" restricted, then
+    lifted the restriction, putting the person's data back into exports and the API."""
+    client = client_of(world.app, world.worker)
+    page = client.get(f"/{SLUG}/privacy/participants/{world.anna.id}/").get_data(as_text=True)
+    assert 'name="intent" value="restrict"' in page
+    form = {"reason": "Osoba kwestionuje dane", "intent": "restrict"}
+    assert client.post(restriction_url(world), data=form).status_code == 302
+    again = client.post(restriction_url(world), data=form, follow_redirects=True)
+    assert again.status_code == 200
+    assert "already restricted: nothing changed" in again.get_data(as_text=True)
+    assert anna(world).processing_restricted
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert len(db.session.scalars(select(RestrictionChange)).all()) == 1
+    # The page now offers the lifting, and that works once.
+    page = client.get(f"/{SLUG}/privacy/participants/{world.anna.id}/").get_data(as_text=True)
+    assert 'name="intent" value="lift"' in page
+    lift = {"reason": "Dane sprawdzone", "intent": "lift"}
+    assert client.post(restriction_url(world), data=lift).status_code == 302
+    assert client.post(restriction_url(world), data=lift).status_code == 302
+    assert not anna(world).processing_restricted
+    with world.app.app_context(), partnership_scope(world.p.id):
+        assert len(db.session.scalars(select(RestrictionChange)).all()) == 2

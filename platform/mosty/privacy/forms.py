@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from wtforms import BooleanField, DateField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms import Form, date_within
@@ -15,6 +15,9 @@ INVALID_DATE = _l("Enter a date as YYYY-MM-DD.")
 
 
 class RestrictionForm(Form):
+    # What the page offered ("restrict" or "lift"): sent twice (a double click, a page sent
+    # again), the form must not undo itself.
+    intent = HiddenField()
     reason = TextAreaField(
         _l("Reason"), filters=[strip], render_kw={"rows": 3},
         validators=[DataRequired(message=_l("Give the reason.")),

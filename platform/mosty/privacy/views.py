@@ -209,7 +209,12 @@ def restriction(participant_id):
     form = RestrictionForm()
     if not form.validate_on_submit():
         return _render_person(participant, status=422, restriction_form=form)
-    change = lift_restriction if participant.processing_restricted else restrict
+    restricted = participant.processing_restricted
+    if form.intent.data in ("restrict", "lift") and (form.intent.data == "restrict") == restricted:
+        flash(_("Processing was already restricted: nothing changed.") if restricted
+              else _("The restriction was already lifted: nothing changed."), "info")
+        return redirect(url_for("privacy.person", participant_id=participant.id))
+    change = lift_restriction if restricted else restrict
     try:
         change(participant, reason=form.reason.data, actor_id=current_user.id,
                institution_id=access.acting_institution_id())
