@@ -144,7 +144,7 @@ def _read_csv(data, max_rows):
         for record in reader:
             # The first MAX_COLUMNS, as of a sheet: a line of a million separators would
             # otherwise be a mapping page of a million columns.
-            yield reader.line_num, [cell.strip() for cell in record[:MAX_COLUMNS]]
+            yield reader.line_num, [_unguarded(cell.strip()) for cell in record[:MAX_COLUMNS]]
             done[0] = reader.line_num
 
     try:
@@ -152,6 +152,14 @@ def _read_csv(data, max_rows):
                                                   separator=separator))
     except csv.Error as error:
         raise _csv_error(error, text, separator, done[0] + 1, reader.line_num) from None
+
+
+def _unguarded(cell):
+    """A cell as it was before an export guarded it: Mosty's CSV exports (and other programs)
+    write a cell that starts like a formula ("+48 601…", "=…") with an apostrophe first, so a
+    spreadsheet never runs it. Read back, the apostrophe goes, or an exported file would not
+    import again (every phone refused, names no longer matching). Only before =, +, -, @."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 def _csv_error(error, text, separator, first_line, line):
