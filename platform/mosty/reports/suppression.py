@@ -6,7 +6,9 @@ suppression. Hiding one cell of a row is not enough: the row total minus the pub
 gives it back. So more cells are hidden until every row and column with a hidden cell has at
 least two (*secondary* or complementary suppression), and until every hidden cell lies on a
 cycle of hidden cells (rows and columns alternating): a hidden cell that does not is recovered
-by adding up the totals of the rows and columns on one side of it.
+by adding up the totals of the rows and columns on one side of it. And since zeros are shown,
+every hidden cell is known to be at least 1: the hidden cells of a line whose total is shown
+must add up to enough that none is narrowed down to fewer than three possible counts.
 
 Totals count people too: a row total of 2 says "two people of this group took part". So the
 published totals are treated as cells of a larger table (the cells with their row totals as
@@ -22,6 +24,9 @@ from ..config import ConfigError
 
 DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
+# A hidden cell is never narrowed down to fewer than this many possible counts (1, 2 or 3 at
+# the least) by the totals and the zeros shown around it.
+MINIMUM_RANGE = 3
 
 
 class ThresholdTooLow(ConfigError, ValueError):
@@ -70,6 +75,7 @@ def suppress(cells, threshold=DEFAULT_THRESHOLD):
         changed = _complete_lines(cells, hidden, check_rows, check_columns)
         if check_rows and check_columns:
             changed = _close_bridges(cells, hidden) or changed
+        changed = _widen_sums(cells, hidden, check_rows, check_columns) or changed
         if not changed:
             return hidden
 
@@ -97,6 +103,36 @@ def _complete_lines(cells, hidden, check_rows, check_columns):
                 stable = False
                 changed = True
     return changed
+
+
+def _widen_sums(cells, hidden, check_rows, check_columns):
+    """Leave every hidden cell at least ``MINIMUM_RANGE`` possible counts; True when a cell was
+    added.
+
+    Zeros are published, so a reader knows each hidden cell is at least 1, and a line whose
+    total is shown gives the sum of its hidden cells: two hidden cells adding up to 2 are both
+    1, however well the equations are closed. So the hidden cells of such a line must add up
+    to at least ``MINIMUM_RANGE + (k - 1)`` for ``k`` of them; while they do not, the line
+    hides its cheapest other count or, having none, its total (the crossing line then
+    protects that). The table is extended (``with_totals``): a line's last cell is its
+    total."""
+    n_rows, n_columns = len(cells), len(cells[0])
+    lines = []
+    if check_rows:
+        lines += [[(r, c) for c in range(n_columns)] for r in range(n_rows)]
+    if check_columns:
+        lines += [[(r, c) for r in range(n_rows)] for c in range(n_columns)]
+    for line in lines:
+        *inner, total = line
+        concealed = [rc for rc in inner if rc in hidden]
+        if total in hidden or not concealed:
+            continue
+        if sum(cells[r][c] for r, c in concealed) - (len(concealed) - 1) >= MINIMUM_RANGE:
+            continue
+        counts = [rc for rc in inner if rc not in hidden and cells[rc[0]][rc[1]] > 0]
+        hidden.add(_cheapest(cells, counts) if counts else total)
+        return True
+    return False
 
 
 def _close_bridges(cells, hidden):
