@@ -180,8 +180,8 @@ def check_row(row, lookup):
             errors.append(RowError("locality", _l("Give the locality: the commune's name is "
                                                   "not known from its code.")))
     phone = take("phone", text, 40)
-    if phone and phone_problem(phone):
-        errors.append(RowError("phone", phone_problem(phone)))
+    if problem := phone_problem(phone):
+        errors.append(RowError("phone", problem))
     email = take("email", text, 200)
     if email and not EMAIL.match(email):
         errors.append(RowError("email", _l("Enter an e-mail address like name@example.pl.")))

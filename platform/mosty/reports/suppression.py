@@ -85,19 +85,24 @@ def _cheapest(cells, candidates):
     return min(candidates, key=lambda rc: (cells[rc[0]][rc[1]] == 0, cells[rc[0]][rc[1]], rc))
 
 
+def _lines(cells, check_rows, check_columns):
+    """The published rows and columns of the table, each as its list of positions."""
+    n_rows, n_columns = len(cells), len(cells[0])
+    lines = []
+    if check_rows:
+        lines += [[(r, c) for c in range(n_columns)] for r in range(n_rows)]
+    if check_columns:
+        lines += [[(r, c) for r in range(n_rows)] for c in range(n_columns)]
+    return lines
+
+
 def _complete_lines(cells, hidden, check_rows, check_columns):
     """Hide one more cell in every published row/column that hides exactly one; until stable."""
-    n_rows, n_columns = len(cells), len(cells[0])
     changed = False
     stable = False
     while not stable:
         stable = True
-        lines = []
-        if check_rows:
-            lines += [[(r, c) for c in range(n_columns)] for r in range(n_rows)]
-        if check_columns:
-            lines += [[(r, c) for r in range(n_rows)] for c in range(n_columns)]
-        for line in lines:
+        for line in _lines(cells, check_rows, check_columns):
             if sum(1 for rc in line if rc in hidden) == 1:
                 hidden.add(_cheapest(cells, [rc for rc in line if rc not in hidden]))
                 stable = False
@@ -116,13 +121,7 @@ def _widen_sums(cells, hidden, check_rows, check_columns):
     hides its cheapest other count or, having none, its total (the crossing line then
     protects that). The table is extended (``with_totals``): a line's last cell is its
     total."""
-    n_rows, n_columns = len(cells), len(cells[0])
-    lines = []
-    if check_rows:
-        lines += [[(r, c) for c in range(n_columns)] for r in range(n_rows)]
-    if check_columns:
-        lines += [[(r, c) for r in range(n_rows)] for c in range(n_columns)]
-    for line in lines:
+    for line in _lines(cells, check_rows, check_columns):
         *inner, total = line
         concealed = [rc for rc in inner if rc in hidden]
         if total in hidden or not concealed:
