@@ -225,26 +225,11 @@ def detail_key_label(key, object_type=None):
     return label or key.replace("_", " ")
 
 
-def _core_declarations(object_type):
-    """What a core model would declare as ``__audit_value_labels__`` and
-    ``__audit_field_labels__`` when its labels live in its service (which imports the audit log,
-    so they are read when a page is shown): (value labels, field labels)."""
-    if object_type == "Outcome":
-        from ..outcomes.service import OUTCOME_KIND_LABELS
-
-        return {"kind": OUTCOME_KIND_LABELS}, {
-            "kind": _l("Outcome"), "occurred_on": _l("Date"), "employer": _l("Employer"),
-            "contract_type": _l("Contract type"), "hours_per_week": _l("Hours per week"),
-            "note": _l("Note")}
-    return {}, {}
-
-
 def _value_label(object_type, key, value):
     """A code of an entry's detail as the entry's model names it under ``key``
     (``__audit_value_labels__``), else the core's statuses and pages, else as any model names
     it under that key; None when nobody does."""
-    own = (_declared(_mapped_class(object_type), "__audit_value_labels__").get(key)
-           or _core_declarations(object_type)[0].get(key, {}))
+    own = _declared(_mapped_class(object_type), "__audit_value_labels__").get(key, {})
     if value in own:
         return own[value]
     if key in ("from", "to", "status") and value in _status_labels(object_type):
@@ -285,8 +270,7 @@ def detail_text(object_type, key, value):
         return str(value)
     if key in ("fields", "edit_conflict"):
         # A model's own fields (a consent's lawful basis), else the participant's.
-        own = (_declared(_mapped_class(object_type), "__audit_field_labels__")
-               or _core_declarations(object_type)[1])
+        own = _declared(_mapped_class(object_type), "__audit_field_labels__")
         return str(own[value]) if value in own else str(field_label(value))
     if key in _mapped()["person_field_keys"]:
         return str(field_label(value))

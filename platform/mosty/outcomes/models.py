@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import Base, TimestampMixin
 from ..participants.models import Participant
 from ..tenancy import PartnershipOwned
+from .labels import OUTCOME_FIELD_LABELS, OUTCOME_KIND_LABELS
 
 OUTCOME_KINDS = ("job_started", "training_completed", "registration_ended", "self_employment")
 FOLLOW_UP_MONTHS = (3, 6)
@@ -17,6 +18,8 @@ FOLLOW_UP_STATUSES = ("employed", "self_employed", "unemployed", "inactive", "in
 
 class Outcome(TimestampMixin, PartnershipOwned, Base):
     __tablename__ = "outcome"
+    __audit_value_labels__ = {"kind": OUTCOME_KIND_LABELS}
+    __audit_field_labels__ = OUTCOME_FIELD_LABELS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(

@@ -24,22 +24,9 @@ from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted
 from ..request_memo import request_memo
+from .labels import FOLLOW_UP_STATUS_LABELS, OUTCOME_KIND_LABELS  # noqa: F401 - read as service.X
 from .models import FOLLOW_UP_MONTHS, FollowUp, Outcome
 
-OUTCOME_KIND_LABELS = {
-    "job_started": _l("job started"),
-    "training_completed": _l("training completed"),
-    "registration_ended": _l("registration as unemployed ended"),
-    "self_employment": _l("own business started"),
-}
-FOLLOW_UP_STATUS_LABELS = {
-    "employed": _l("employed"),
-    "self_employed": _l("self-employed"),
-    "unemployed": _l("unemployed"),
-    "inactive": _l("economically inactive"),
-    "in_education": _l("in education or training"),
-    "unknown": _l("not known (no contact)"),
-}
 # Aliases for sorting by name, so the visibility subqueries (on the plain tables) stay apart.
 _SortParticipant = aliased(Participant)
 _SortFamily = aliased(Family)
