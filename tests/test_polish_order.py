@@ -124,7 +124,7 @@ def test_the_participant_search_ignores_case_and_polish_diacritics(lecka, typed)
     page = client.get("/part-a/participants/", query_string={"q": typed})
     body = page.get_data(as_text=True)
     assert "Łęcka" in body, typed
-    assert "Lis" not in body
+    assert ">Lis Jan<" not in body  # the name as the list shows it; tokens in the page are random
 
 
 def test_the_family_search_ignores_diacritics_and_a_wildcard_is_plain_text(lecka):
