@@ -32,6 +32,7 @@ from ..referrals.transitions import (
 from ..tenancy.context import clear_request_partnership
 from . import tokens
 from .delivery import is_restricted
+from .moments import iso_moment
 
 bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
 # Only a bearer token authenticates here, never the session cookie, so a forged cross-site
@@ -118,10 +119,6 @@ def token_required(view):
     return wrapped
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
 def _summary(referral):
     return {
         "id": referral.id,
@@ -131,10 +128,10 @@ def _summary(referral):
         "to_institution_id": referral.to_institution_id,
         "service": ({"id": referral.service.id, "name": referral.service.name}
                     if referral.service else None),
-        "sent_at": _iso(referral.sent_at),
-        "due_on": _iso(referral.due_on),
-        "answered_at": _iso(referral.answered_at),
-        "completed_at": _iso(referral.completed_at),
+        "sent_at": iso_moment(referral.sent_at),
+        "due_on": iso_moment(referral.due_on),
+        "answered_at": iso_moment(referral.answered_at),
+        "completed_at": iso_moment(referral.completed_at),
         "overdue": referral.is_overdue(),
     }
 

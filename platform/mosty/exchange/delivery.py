@@ -36,6 +36,7 @@ from ..tasks import RETRY_BACKOFF_MAX, VISIBILITY_TIMEOUT, partnership_task, sys
 from ..tenancy import partnership_scope
 from . import signatures, urls
 from .models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
+from .moments import iso_moment
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ def _body(delivery, event):
         "id": delivery.delivery_uuid,
         "event": event.kind,
         "event_id": event.id,
-        "created_at": event.created_at.isoformat(),
+        "created_at": iso_moment(event.created_at),
         "institution_id": event.institution_id,
         "data": event.payload,
     }, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")

@@ -13,6 +13,7 @@ from sqlalchemy import event, exists, literal, select, union_all
 from ..extensions import db
 from ..tenancy import current_partnership_id
 from .models import EVENT_KINDS, OutboxEvent
+from .moments import iso_moment
 
 _PENDING_KEY = "mosty_exchange_published"
 
@@ -46,20 +47,18 @@ def publish(kind, subject, institution_ids, payload, *, participant_id=None):
 
 
 def referral_payload(referral):
-    """What partner systems learn of a referral: ids, status and dates, no personal values."""
-    def iso(value):
-        return value.isoformat() if value is not None else None
-
+    """What partner systems learn of a referral: ids, status and dates, no personal values.
+    Moments carry their UTC offset (SQLite would otherwise hand them back naive)."""
     return {
         "referral_id": referral.id,
         "status": referral.status,
         "from_institution_id": referral.from_institution_id,
         "to_institution_id": referral.to_institution_id,
         "service_id": referral.service_id,
-        "due_on": iso(referral.due_on),
-        "sent_at": iso(referral.sent_at),
-        "answered_at": iso(referral.answered_at),
-        "completed_at": iso(referral.completed_at),
+        "due_on": iso_moment(referral.due_on),
+        "sent_at": iso_moment(referral.sent_at),
+        "answered_at": iso_moment(referral.answered_at),
+        "completed_at": iso_moment(referral.completed_at),
     }
 
 
