@@ -25,6 +25,9 @@ class AuditEntry(PartnershipOwned, Base):
         # many reads it has); migrations 0012 and 0017.
         Index("ix_audit_entry_partnership_object", "partnership_id", "object_type", "object_id",
               "action", "at"),
+        # The log found by its author: the audit log's "who" filter and the check before an
+        # account is deleted (migration 0020).
+        Index("ix_audit_entry_actor_at", "actor_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
