@@ -8,7 +8,13 @@ Here the size is looked for only where the format puts it, before the rows.
 Cells are read as values, not formulas. A formula saved without its result (a file written by
 a program rather than by Excel or LibreOffice, which save both) has no value to read: it is
 refused (``FormulaWithoutValue``) rather than read as an empty cell, which would lose a phone
-or a family silently or call a name in the sheet missing."""
+or a family silently or call a name in the sheet missing.
+
+A cell merged down over several rows (a family's name once, beside all its members) gives
+its value to every row it spans, as the person who merged it sees the sheet. openpyxl's
+read-only mode leaves the rows under it empty: the merges are listed after the rows, which it
+never reaches. Across columns nothing is copied: the columns a merge spans are different
+fields, and the value belongs to the first of them."""
 
 import io
 import re
@@ -24,6 +30,9 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 HEAD_BYTES = 64 * 1024
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref="([^"]*)"')
 _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
+_MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([^"]*)"')
+CHUNK_BYTES = 1024 * 1024
 
 
 class FormulaWithoutValue(Exception):
@@ -54,6 +63,7 @@ class _Sheet(ReadOnlyWorksheet):
         filler = None if values_only else EMPTY_CELL
         empty_row = (filler,) * (max_col + 1 - min_col) if max_col is not None else ()
         expected = min_row
+        fill_down = _FillDown(self._merged_down(), min_col)
         with self._get_source() as source:
             parser = _Parser(source, self._shared_strings, data_only=self.parent.data_only,
                              epoch=self.parent.epoch, date_formats=self.parent._date_formats,
@@ -66,7 +76,65 @@ class _Sheet(ReadOnlyWorksheet):
                 for _missing in range(expected, number):
                     yield empty_row
                 expected = number + 1
-                yield self._get_row(cells, min_col, max_col, values_only)
+                row = self._get_row(cells, min_col, max_col, values_only)
+                yield fill_down(number, row) if values_only else row
+
+    def _merged_down(self):
+        """The merges of the sheet that span more than one row, as (column, first row, last
+        row): read from the end of the sheet, after its rows."""
+        found = []
+        with self._get_source() as source:
+            tail, after_rows = b"", False
+            while chunk := source.read(CHUNK_BYTES):
+                text = tail + chunk
+                if not after_rows:
+                    end = _SHEET_DATA_END.search(text)
+                    if end is None:
+                        tail = text[-64:]  # the closing tag may straddle two chunks
+                        continue
+                    after_rows, text = True, text[end.end():]
+                tail = b""
+                # A ref cut by the chunk's end is read whole with the next chunk.
+                cut = text.rfind(b"<")
+                text, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+                found.extend(_MERGE.findall(text))
+            found.extend(_MERGE.findall(tail))
+        spans = []
+        for ref in found:
+            try:
+                column, first, _last_column, last = range_boundaries(ref.decode("ascii"))
+            except (ValueError, TypeError):
+                continue  # a malformed merge hides nothing: the rows are read as they are
+            if None not in (column, first, last) and last > first:
+                spans.append((column, first, last))
+        return spans
+
+
+class _FillDown:
+    """Gives each row the value of the merged cells above it that span it (``_merged_down``)."""
+
+    def __init__(self, spans, min_col):
+        self.starting = {}
+        for column, first, last in spans:
+            self.starting.setdefault(first, []).append((column - min_col, last))
+        self.open = []  # (index in the row, last row, value)
+
+    def __call__(self, number, row):
+        if not self.starting and not self.open:
+            return row
+        self.open = [span for span in self.open if span[1] >= number]
+        # A row empty but for the merge stays empty: a merge drawn far below the data (a
+        # whole column) must not turn the sheet's empty rows into rows to import.
+        if self.open and any(value is not None for value in row):
+            row = list(row)
+            for index, _last, value in self.open:
+                if 0 <= index < len(row) and row[index] is None:
+                    row[index] = value
+            row = tuple(row)
+        for index, last in self.starting.pop(number, ()):
+            if 0 <= index < len(row):
+                self.open.append((index, last, row[index]))
+        return row
 
     def _get_size(self):
         with self._get_source() as source:
