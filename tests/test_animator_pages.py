@@ -154,8 +154,8 @@ def test_the_report_counts_outcomes_by_county_and_sex(w_any):
 def test_personal_data_and_anonymisation(w):
     with w.app.test_request_context(), partnership_scope(w.p.id):
         parent = db.session.get(Participant, w.parent.id)
-        section = hooks.personal_data(parent)
-        texts = [str(r) for r in section.records]
+        sections = hooks.personal_data(parent)
+        texts = [str(r) for section in sections for r in section.records]
         assert any("Stała praca Stanisława" in t for t in texts)
         assert any("Miejsce na kursie spawacza" in t for t in texts)
         hooks.anonymise_participant(parent)

@@ -337,10 +337,12 @@ def test_access_export_lists_skills_and_candidacies_and_anonymisation_blanks_the
         db.session.commit()
         participant = db.session.get(Participant, someone.id)
         skills, candidacies = hooks.personal_data(participant)
-        assert [r["skill"] for r in skills.records] == ["obsługa klienta"]
+        # Labels as the Polish export shows them (translated, codes named).
+        assert [r["Umiejętność"] for r in skills.records] == ["obsługa klienta"]
         (record,) = candidacies.records
-        assert record["status"] == "not_hired" and record["not_hired_reason"] == "Brak prawa jazdy"
-        assert "mieszka w tej samej gminie" in record["reasons"]
+        assert record["Status"] == "niezatrudniony"
+        assert record["Powód niezatrudnienia"] == "Brak prawa jazdy"
+        assert "mieszka w tej samej gminie" in record["Dlaczego zgłoszono tę osobę"]
 
         hooks.anonymise_participant(participant)
         db.session.commit()

@@ -224,31 +224,40 @@ def _outcomes_section(period_start, period_end):
 
 
 def personal_data(participant):
-    """The person's goals and actions, agreements about them and signatures (the family's
-    shared records, such as contacts, stay with the family)."""
-    goals = toolkit.db.session.scalars(select(Goal).where(
-        Goal.participant_id == participant.id)).all()
-    actions = toolkit.db.session.scalars(select(Action).where(
-        Action.who_participant_id == participant.id)).all()
-    agreements = toolkit.db.session.scalars(select(Agreement).where(
-        Agreement.participant_id == participant.id)).all()
-    signed = toolkit.db.session.scalars(select(Plan).where(
-        Plan.family_signed_by_id == participant.id)).all()
-    barriers = toolkit.db.session.scalars(select(Barrier).where(
-        Barrier.participant_id == participant.id)).all()
-    records = (
-        [{"record": "goal", "text": g.text, "progress": g.progress} for g in goals]
-        + [{"record": "action", "what": a.what, "due_on": a.due_on.isoformat() if a.due_on
-            else "", "status": a.effective_status} for a in actions]
-        + [{"record": "agreement", "institution": a.institution.name,
-            "commitment": a.commitment, "concluded_on": a.concluded_on.isoformat()}
-           for a in agreements]
-        + [{"record": "plan_signature", "signed_on": p.family_signed_on.isoformat()}
-           for p in signed]
-        + [{"record": "barrier", "kind": b.kind, "note": b.note,
-            "recorded_on": b.recorded_on.isoformat()} for b in barriers])
-    return toolkit.PersonalDataSection(module=KEY, title=_l("Work animator"),
-                                       records=tuple(records))
+    """The person's goals and actions, agreements about them, plan signatures and barriers, one
+    section each (the family's shared records, such as contacts, stay with the family).
+    Labels are translated, codes named, dates left as dates for the export to format."""
+    session = toolkit.db.session
+    goals = session.scalars(select(Goal).where(Goal.participant_id == participant.id)
+                            .order_by(Goal.id)).all()
+    actions = session.scalars(select(Action).where(Action.who_participant_id == participant.id)
+                              .order_by(Action.due_on, Action.id)).all()
+    agreements = session.scalars(select(Agreement).where(
+        Agreement.participant_id == participant.id).order_by(Agreement.concluded_on)).all()
+    signed = session.scalars(select(Plan).where(Plan.family_signed_by_id == participant.id)
+                             .order_by(Plan.family_signed_on)).all()
+    barriers = session.scalars(select(Barrier).where(Barrier.participant_id == participant.id)
+                               .order_by(Barrier.recorded_on, Barrier.id)).all()
+    sections = (
+        (_l("Work animator: goals"), [{
+            _l("Goal"): g.text, _l("Progress (%)"): g.progress} for g in goals]),
+        (_l("Work animator: plan actions"), [{
+            _l("Action"): a.what, _l("Due date"): a.due_on,
+            _l("Status"): labels.ACTION_STATUSES.get(a.effective_status, a.effective_status),
+        } for a in actions]),
+        (_l("Work animator: agreements with institutions"), [{
+            _l("Institution"): a.institution.name, _l("Commitment"): a.commitment,
+            _l("Concluded"): a.concluded_on} for a in agreements]),
+        (_l("Work animator: work plans signed for the family"), [{
+            _l("Signed on"): p.family_signed_on} for p in signed]),
+        (_l("Work animator: barriers"), [{
+            _l("Barrier"): labels.BARRIERS.get(b.kind, b.kind), _l("Note"): b.note,
+            _l("Recorded"): b.recorded_on} for b in barriers]),
+    )
+    held = [toolkit.PersonalDataSection(module=KEY, title=title, records=tuple(records))
+            for title, records in sections if records]
+    # Five "nothing held" sections for someone the module never saw would bury the rest.
+    return held or [toolkit.PersonalDataSection(module=KEY, title=_l("Work animator"))]
 
 
 def anonymise_participant(participant):

@@ -15,7 +15,7 @@ from sqlalchemy import String, and_, cast, or_, select
 
 from ..audit.labels import action_label, object_type_label
 from ..audit.models import AuditEntry
-from ..db import utcnow
+from ..db import as_utc, utcnow
 from ..extensions import db
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
@@ -36,13 +36,14 @@ class AccessExport:
 
 def plain(value):
     """A value as JSON-ready data: text, numbers, booleans, ISO dates, lists; lazy strings
-    translated."""
+    translated. Moments carry their offset ("+00:00"), also where SQLite hands them back
+    naive."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
+        return as_utc(value).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple | set):
@@ -135,7 +136,7 @@ def as_json(export):
     """The export as a JSON document (labels in the user's language)."""
     return {
         "participant_id": export.participant_id,
-        "generated_at": export.generated_at.isoformat(),
+        "generated_at": plain(export.generated_at),
         "sections": [{
             "module": section.module,
             "title": str(section.title),

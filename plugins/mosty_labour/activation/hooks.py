@@ -2,6 +2,7 @@
 access export, in anonymisation, and the demo catalogue."""
 
 from flask import url_for
+from flask_babel import format_date  # the templates' date filter: the reader's locale
 from sqlalchemy import select
 
 from mosty import toolkit
@@ -57,13 +58,14 @@ def personal_data(participant):
             _("Instrument"): enrolment.instrument.title,
             _("Kind"): str(service.KIND_LABELS[enrolment.instrument.kind]),
             _("Labour office"): enrolment.instrument.institution.name,
-            _("Enrolled on"): enrolment.enrolled_on.isoformat(),
+            _("Enrolled on"): enrolment.enrolled_on,
             _("Status"): str(service.ENROLMENT_STATUS_LABELS[enrolment.status]),
-            _("Ended on"): enrolment.ended_on.isoformat() if enrolment.ended_on else "",
+            _("Ended on"): enrolment.ended_on,
             _("Note"): enrolment.end_note,
-            _("Attendance"): ", ".join(
-                "{}: {}".format(a.day.isoformat(), _("present") if a.present else _("absent"))
-                for a in enrolment.attendance),
+            # One text a day, its date in the reader's format (the export lists them).
+            _("Attendance"): ["{}: {}".format(format_date(a.day),
+                                              _("present") if a.present else _("absent"))
+                              for a in enrolment.attendance],
         })
     return toolkit.PersonalDataSection(module=KEY, title=_l("Activation instruments"),
                                        records=tuple(records))

@@ -67,6 +67,8 @@ def timeline_entries(subject, membership):
 
 
 def personal_data(participant):
+    """Skills and candidacies, with translated labels, statuses in words and dates as dates
+    (the export formats them for the reader)."""
     skills = service.skills_of(participant.id)
     candidates = list(toolkit.db.session.scalars(
         select(Candidate).where(Candidate.participant_id == participant.id)
@@ -74,16 +76,19 @@ def personal_data(participant):
     return [
         toolkit.PersonalDataSection(
             module=KEY, title=_l("Skills recorded by the labour office"),
-            records=tuple({"skill": s.name, "recorded": s.recorded_at.isoformat()}
+            records=tuple({_l("Skill"): s.name, _l("Recorded"): s.recorded_at}
                           for s in skills)),
         toolkit.PersonalDataSection(
             module=KEY, title=_l("Job offers the person was put forward for"),
             records=tuple({
-                "offer": str(c.offer), "status": c.status,
-                "put_forward": c.referred_at.isoformat(),
-                "reasons": "; ".join(service.explain(r) for r in c.reasons or []),
-                "start_date": c.start_date.isoformat() if c.start_date else "",
-                "not_hired_reason": c.not_hired_reason,
+                _l("Job offer"): str(c.offer),
+                _l("Status"): service.CANDIDATE_STATUS_LABELS.get(c.status, c.status),
+                _l("Put forward"): c.referred_at,
+                # A reason may hold a list of skills with commas: "; " keeps them apart.
+                _l("Why the person was put forward"): "; ".join(
+                    service.explain(r) for r in c.reasons or []),
+                _l("Start date"): c.start_date,
+                _l("Why not hired"): c.not_hired_reason or None,
             } for c in candidates)),
     ]
 

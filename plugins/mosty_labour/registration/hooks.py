@@ -72,14 +72,15 @@ def personal_data(participant):
                 _("Labour office"): registration.institution.name,
                 _("Case number"): registration.case_no,
                 _("Entitled to unemployment benefit"): registration.benefit_entitled,
-                _("Benefit until"): (registration.benefit_until.isoformat()
-                                     if registration.benefit_until else ""),
+                # Dates as dates: the export shows them in the reader's format.
+                _("Benefit until"): registration.benefit_until,
                 _("Registered as"): str(service.PERIOD_STATUS_LABELS[period.status]),
-                _("Registered on"): period.registered_on.isoformat(),
-                _("Deregistered on"): (period.deregistered_on.isoformat()
-                                       if period.deregistered_on else ""),
-                _("Reason for deregistration"): str(service.DEREGISTRATION_REASON_LABELS.get(
-                    period.deregistration_reason, "")),
+                _("Registered on"): period.registered_on,
+                _("Deregistered on"): period.deregistered_on,
+                _("Reason for deregistration"): (
+                    str(service.DEREGISTRATION_REASON_LABELS.get(
+                        period.deregistration_reason, period.deregistration_reason))
+                    if period.deregistration_reason else None),
             })
     return toolkit.PersonalDataSection(module=KEY, title=_l("Labour office registration"),
                                        records=tuple(records))
