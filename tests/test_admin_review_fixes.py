@@ -281,7 +281,7 @@ def test_exports_keep_formulas_as_text_in_a_csv_polish_excel_reads(app, client, 
     assert body.startswith(b"\xef\xbb\xbf")
     assert "Użytkownik".encode() in body
     header = body.decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("E-mail;Nazwa;Aktywny;")
+    assert header.startswith("E-mail;Imię i nazwisko;Aktywny;")
     assert any(row[1] == "'" + hostile for row in exported_rows(client, "users"))
 
     row = next(row for row in exported_rows(client, "institutions") if "=1+2" in row[0])

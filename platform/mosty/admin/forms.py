@@ -3,9 +3,9 @@
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.form import BaseForm
 from wtforms import PasswordField, SelectMultipleField
-from wtforms.validators import Length, Optional, StopValidation, ValidationError
+from wtforms.validators import Optional, StopValidation, ValidationError
 
-from ..auth.passwords import MIN_PASSWORD_LENGTH
+from ..auth.forms import PASSWORD_LENGTH
 from ..auth.service import normalise_email
 from ..collation import by_name
 from ..extensions import db
@@ -66,7 +66,7 @@ class NewPasswordField(PasswordField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         validators = [_required_for_a_new_account, Optional(),
-                      Length(min=MIN_PASSWORD_LENGTH, max=200), *(validators or [])]
+                      PASSWORD_LENGTH, *(validators or [])]
         super().__init__(label, validators, **kwargs)
 
     def populate_obj(self, obj, name):

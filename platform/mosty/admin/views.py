@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import RelationshipProperty
 from werkzeug.utils import secure_filename
 from wtforms import FieldList, FormField, SelectField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from .. import audit
 from .. import db as mosty_db
@@ -32,15 +32,18 @@ from ..auth.models import Membership
 from ..collation import sort_key
 from ..exchange.exports import to_csv
 from ..extensions import db
+from ..field_labels import COLUMN_LABELS, USER_COLUMN_LABELS
 from ..forms import date_within, has_control_characters
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..ids import MAX_ID, row_id
 from ..partnerships.labels import INSTITUTION_KIND_LABELS, INSTITUTION_ROLE_LABELS
 from ..partnerships.models import AgreementParty, Institution, Partnership
+from ..partnerships.wall import RESERVED_SLUGS, is_valid_slug
 from ..plugins.manager import get_registry
 from ..plugins.roles import available_roles
 from ..tenancy import NoPartnershipContext, TenancyViolation, current_partnership_id
+from ..teryt import VOIVODESHIPS, code_problem
 from . import guards, module_settings
 from .forms import (
     AdminForm,
@@ -70,55 +73,41 @@ EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail a
 TERYT = Regexp(r"^[0-9]{2}([0-9]{2}([0-9]{3})?)?\Z",  # ASCII digits: \d takes any script's
                message=_l("A TERYT code has 2, 4 or 7 digits."))
 
+
+def teryt_code(form, field):
+    """An institution's seat as a code the registry could hold, once it has the shape of one
+    (``TERYT``): a commune's is checked as the registry checks it ("9999999" has the shape and
+    is no commune), a voivodeship's and a county's by the same rules."""
+    code = field.data or ""
+    if field.errors or not code:
+        return
+    problem = None
+    if len(code) == 7:
+        problem = code_problem(code)
+    elif code[:2] not in VOIVODESHIPS:
+        problem = _l("There is no voivodeship with the code %(code)s: the voivodeship codes "
+                     "are 02, 04, … 32.", code=code[:2])
+    elif len(code) == 4 and code[2:] == "00":
+        problem = _l("There is no county with the code %(code)s: the counties are numbered "
+                     "from 01.", code=code)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+def partnership_slug(form, field):
+    """A slug the partnership's pages can be opened under: the first segment of their address,
+    so not one the platform keeps for its own pages (``/admin/``, ``/login``)."""
+    if not field.errors and not is_valid_slug(field.data):
+        raise ValidationError(_l(
+            "This address is reserved for the platform's own pages or is invalid. Use "
+            "lower-case letters, digits and hyphens (up to 40 characters), but not: "
+            "%(reserved)s.",
+            reserved=", ".join(sorted(RESERVED_SLUGS))))
+
+
 # An agreement runs from the programme's first records on, for some years ahead at most.
 AGREEMENT_YEARS_AHEAD = 30
 AGREEMENT_DATE = date_within(days_ahead=AGREEMENT_YEARS_AHEAD * 366)
-
-COLUMN_LABELS = {
-    "slug": _l("Address (slug)"),
-    "name": _l("Name"),
-    "programme": _l("Programme"),
-    "region": _l("Region"),
-    "default_locale": _l("Default language"),
-    "created_at": _l("Created"),
-    "updated_at": _l("Changed"),
-    "changed_at": _l("Changed"),
-    "partnership": _l("Partnership"),
-    "partnership_id": _l("Partnership"),
-    "short_name": _l("Short name"),
-    "kind": _l("Kind"),
-    "role": _l("Role"),
-    "teryt": _l("TERYT code"),
-    "locality": _l("Locality"),
-    "address": _l("Address"),
-    "email": _l("E-mail"),
-    "phone": _l("Phone"),
-    "website": _l("Website"),
-    "title": _l("Title"),
-    "signed_on": _l("Signed on"),
-    "valid_from": _l("Valid from"),
-    "valid_to": _l("Valid to"),
-    "purpose": _l("Purpose"),
-    "parties": _l("Parties"),
-    "institution": _l("Institution"),
-    "contribution": _l("Contribution"),
-    "user": _l("User"),
-    "user.email": _l("E-mail"),
-    "user.name": _l("Name"),
-    "institution.name": _l("Institution"),
-    "roles": _l("Roles"),
-    "active": _l("Active"),
-    "new_password": _l("Password"),
-    "locale": _l("Language"),
-    "is_platform_admin": _l("Platform administrator"),
-    "last_login_at": _l("Last sign-in"),
-    "memberships": _l("Memberships"),
-    "membership_institution": _l("Works for (institution)"),
-    "membership_roles": _l("Roles in this partnership"),
-    "module_key": _l("Module"),
-    "enabled": _l("On"),
-    "access": _l("Access"),
-}
 
 # Audit entries name the fields that changed; these are renamed or left out.
 AUDIT_FIELD_NAMES = {"password_hash": "password"}
@@ -475,7 +464,8 @@ class PartnershipView(ScopedModelView):
     form_args = {
         "slug": {"validators": [DataRequired(), Length(max=40),
                                 Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l(
-                                    "Use lower-case letters, digits and hyphens."))]},
+                                    "Use lower-case letters, digits and hyphens.")),
+                                partnership_slug]},
         "name": {"validators": [DataRequired(), Length(max=200)]},
     }
     # An append-only audit log refers to the partnership; it cannot be deleted here.
@@ -502,7 +492,7 @@ class InstitutionView(ScopedModelView):
     form_choices = {"kind": KIND_CHOICES, "role": INSTITUTION_ROLE_CHOICES}
     form_args = {
         "name": {"validators": [DataRequired(), Length(max=200)]},
-        "teryt": {"validators": [Optional(), TERYT]},
+        "teryt": {"validators": [Optional(), TERYT, teryt_code]},
         "email": {"validators": [Optional(), EMAIL, Length(max=200)], "filters": [strip_lower]},
     }
 
@@ -551,6 +541,8 @@ class UserView(ScopedModelView):
     changes only those that work nowhere else."""
 
     column_list = ["email", "name", "active", "is_platform_admin", "last_login_at"]
+    # A person's name is their full name ("Imię i nazwisko"), not an institution's "Nazwa".
+    column_labels = USER_COLUMN_LABELS
     column_details_list = ["email", "name", "active", "is_platform_admin", "locale",
                            "memberships", "last_login_at", "created_at", "updated_at"]
     column_export_list = ["email", "name", "active", "is_platform_admin", "locale",

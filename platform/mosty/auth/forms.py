@@ -7,6 +7,10 @@ from ..forms import Form
 from ..i18n import lazy_gettext as _l
 from .passwords import MIN_PASSWORD_LENGTH
 
+# WTForms' own "must be between 10 and 200 characters long" reads badly in Polish.
+PASSWORD_LENGTH = Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l(
+    "The password must have %(min)d to %(max)d characters.", min=MIN_PASSWORD_LENGTH, max=200))
+
 
 class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=200)])
@@ -17,7 +21,7 @@ class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[DataRequired(), PASSWORD_LENGTH],
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -7,6 +7,8 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, TimestampMixin
+from ..field_labels import MEMBERSHIP_FIELDS, USER_FIELDS
+from ..i18n import lazy_gettext as _l
 from ..partnerships.models import Institution, Partnership
 from ..tenancy import PartnershipOwned
 from .passwords import hash_password, needs_rehash, verify_password
@@ -16,6 +18,10 @@ class User(UserMixin, TimestampMixin, Base):
     """A person who signs in. Users are global; what they see comes from memberships."""
 
     __tablename__ = "user_account"
+    # The audit log names the fields an administrator changed, and why an account was
+    # switched off without one (``tasks.deactivate_dormant``), as the admin screens do.
+    __audit_field_labels__ = USER_FIELDS
+    __audit_value_labels__ = {"reason": {"dormant": _l("not signed in for a long time")}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(200), unique=True)
@@ -83,6 +89,7 @@ class Membership(TimestampMixin, PartnershipOwned, Base):
     """A user's place in one partnership: the institution they work for and their roles."""
 
     __tablename__ = "membership"
+    __audit_field_labels__ = MEMBERSHIP_FIELDS
     __table_args__ = (UniqueConstraint("user_id", "partnership_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

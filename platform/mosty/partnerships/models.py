@@ -6,7 +6,14 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, TimestampMixin
+from ..field_labels import (
+    AGREEMENT_FIELDS,
+    AGREEMENT_PARTY_FIELDS,
+    INSTITUTION_FIELDS,
+    PARTNERSHIP_FIELDS,
+)
 from ..tenancy import PartnershipOwned
+from .labels import INSTITUTION_ROLE_LABELS
 
 INSTITUTION_KINDS = (
     "ops",
@@ -33,6 +40,8 @@ class Partnership(TimestampMixin, Base):
     """The tenant: a group of institutions running one programme under a signed agreement."""
 
     __tablename__ = "partnership"
+    # The audit log names the fields an administrator changed as the admin screens do.
+    __audit_field_labels__ = PARTNERSHIP_FIELDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -73,6 +82,7 @@ class Institution(TimestampMixin, PartnershipOwned, Base):
     """A member organisation; each one is a separate controller of personal data."""
 
     __tablename__ = "institution"
+    __audit_field_labels__ = INSTITUTION_FIELDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -100,6 +110,7 @@ class Agreement(TimestampMixin, PartnershipOwned, Base):
     """The signed partnership agreement (porozumienie): parties, dates, contributions."""
 
     __tablename__ = "agreement"
+    __audit_field_labels__ = AGREEMENT_FIELDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -121,6 +132,7 @@ class AgreementParty(PartnershipOwned, Base):
     """One institution's signature on an agreement and what it contributes."""
 
     __tablename__ = "agreement_party"
+    __audit_field_labels__ = AGREEMENT_PARTY_FIELDS
     __table_args__ = (UniqueConstraint("agreement_id", "institution_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,3 +142,10 @@ class AgreementParty(PartnershipOwned, Base):
 
     agreement: Mapped[Agreement] = relationship(back_populates="parties")
     institution: Mapped[Institution] = relationship()
+
+    def __str__(self):
+        # As the agreement's details list its parties: the institution and whether it leads.
+        if self.institution is None:
+            return ""
+        role = self.institution.role
+        return f"{self.institution.name} ({INSTITUTION_ROLE_LABELS.get(role, role)})"

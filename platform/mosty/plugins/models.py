@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, DateTime, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, utcnow
+from ..field_labels import MODULE_GRANT_FIELDS, PARTNERSHIP_MODULE_FIELDS
 from ..tenancy import PartnershipOwned
 
 ACCESS_LEVELS = ("read", "write")
@@ -15,6 +16,8 @@ class PartnershipModule(PartnershipOwned, Base):
     """A module switched on (or off again) for one partnership."""
 
     __tablename__ = "partnership_module"
+    # The audit log names the fields an administrator changed as the admin screens do.
+    __audit_field_labels__ = PARTNERSHIP_MODULE_FIELDS
     __table_args__ = (UniqueConstraint("partnership_id", "module_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +31,7 @@ class ModuleGrant(PartnershipOwned, Base):
     """A role's access to a module in one partnership: ``read`` or ``write``."""
 
     __tablename__ = "module_grant"
+    __audit_field_labels__ = MODULE_GRANT_FIELDS
     __table_args__ = (UniqueConstraint("partnership_id", "module_key", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
