@@ -3,12 +3,13 @@ card and nothing else (404 for family B, for A's case page with its notes and el
 for A's plan); advisors come from the family's county club; information requests are asked by
 animators and answered by operators."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.families.models import Family
 from mosty.tenancy import partnership_scope
@@ -27,7 +28,7 @@ def w(app, factory):
                                         animator_id=w.animator.id, source="club",
                                         note="Ojciec pije, dług za prąd")
             case.stage = "enrolled"
-            transitions.log_contact(case, on=date.today(), kind="home_visit",
+            transitions.log_contact(case, on=dates.today(), kind="home_visit",
                                     note="Notatka poufna z wizyty")
         db.session.commit()
     return w
@@ -64,7 +65,7 @@ def test_an_advisor_sees_the_minimal_card_of_their_family_only(w):
                 "/participants/?q=Nowak", "/families/", "/reports/"):
         assert client.get(f"/{w.p.slug}" + url).status_code == 404, url
     assert client.post(f"{base}/families/{w.family.id}/contacts",
-                       data={"on": date.today().isoformat(), "kind": "phone"}).status_code in (403, 404)
+                       data={"on": dates.today().isoformat(), "kind": "phone"}).status_code in (403, 404)
     assert [d.get("card") for a, _i, d in entries(w, "animator_case")
             if a == "read" and d.get("card")] == [True]
 
@@ -93,7 +94,7 @@ def test_information_requests_asked_by_animators_answered_by_operators(w):
     response = animator.post(f"{base}/", data={"question": "Jakie kursy w Łobzie?",
                                                "deadline": "2000-01-01"}, follow_redirects=True)
     assert "The deadline cannot be in the past." in response.get_data(as_text=True)
-    deadline = (date.today() + timedelta(days=7)).isoformat()
+    deadline = (dates.today() + timedelta(days=7)).isoformat()
     animator.post(f"{base}/", data={"question": "Jakie kursy w Łobzie?", "deadline": deadline})
     with w.app.app_context(), partnership_scope(w.p.id):
         request_id = db.session.query(InfoRequest.id).scalar()

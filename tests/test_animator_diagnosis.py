@@ -3,11 +3,12 @@ of the ``diagnosis`` instrument per member with barriers and a family summary; t
 ``family_motivation`` test at entry and at reviews with scores and bands per member and for
 the family, and the change as a server-rendered chart; peer advisors get 404."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.families.models import Family
 from mosty.instruments import service as instruments
@@ -26,7 +27,7 @@ def w(app, factory):
             instruments.install_example(key, actor_id=None)
         case = transitions.add_lead(family=db.session.get(Family, w.family.id),
                                     institution_id=w.fundacja.id, animator_id=w.animator.id,
-                                    source="club", on=date.today() - timedelta(days=30))
+                                    source="club", on=dates.today() - timedelta(days=30))
         case.stage = "enrolled"
         db.session.commit()
         w.case_id = case.id
@@ -88,7 +89,7 @@ def test_the_diagnosis_per_member_with_barriers_and_a_family_summary(w):
     assert "not diagnosed yet" not in page
     with w.app.app_context(), partnership_scope(w.p.id):
         case = db.session.get(Case, w.case_id)
-        assert case.diagnosed_on == date.today()
+        assert case.diagnosed_on == dates.today()
         barrier_id = db.session.scalar(select(Barrier.id).where(Barrier.kind == "debt"))
     client.post(f"/{w.p.slug}/animator/barriers/{barrier_id}/delete")
     assert "Zadłużenie za prąd" not in client.get(f"{base}/diagnosis").get_data(as_text=True)
@@ -133,10 +134,10 @@ def test_a_motivation_round_at_a_review_names_the_plan_review(w):
         case = db.session.get(Case, w.case_id)
         plan = transitions.start_plan(case)
         goal = transitions.add_goal(plan, text="Praca dla Stanisława")
-        signed_on = date.today() - timedelta(days=2)
+        signed_on = dates.today() - timedelta(days=2)
         transitions.sign_by_family(plan, w.parent.id, on=signed_on)
         transitions.sign_by_animator(plan, w.animator.id, on=signed_on)
-        held_on = date.today() - timedelta(days=1)
+        held_on = dates.today() - timedelta(days=1)
         review = transitions.record_review(plan, held_on=held_on, notes="",
                                            progress={goal.id: 40})
         db.session.commit()
@@ -180,4 +181,4 @@ def test_dates_and_rounds_appear_on_the_timeline(w):
     fill_round(w, record.round_id, [3])
     page = client.get(f"/{w.p.slug}/families/{w.family.id}/").get_data(as_text=True)
     assert "Family motivation test" in page
-    assert record.started_on <= date.today() + timedelta(days=1)
+    assert record.started_on <= dates.today() + timedelta(days=1)

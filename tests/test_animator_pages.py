@@ -2,10 +2,11 @@
 the registry's family and participant pages (only for the institution running the case),
 the report section (aggregates only), and the privacy hooks."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.families.models import Family
 from mosty.participants.models import Participant
@@ -31,7 +32,7 @@ def w_any(any_app):
 
 def family_with_a_signed_plan(app, factory):
     w = build(app, factory)
-    today = date.today()
+    today = dates.today()
     with app.test_request_context(), partnership_scope(w.p.id):
         case = transitions.add_lead(family=db.session.get(Family, w.family.id),
                                     institution_id=w.fundacja.id, animator_id=w.animator.id,
@@ -69,11 +70,11 @@ def test_the_dashboard_shows_my_families_by_stage_overdue_and_reviews_due(w):
     with w.app.app_context(), partnership_scope(w.p.id):
         db.session.add_all([
             Outcome(participant_id=w.parent.id, institution_id=w.pup.id, kind="job_started",
-                    occurred_on=date.today(), employer="Agro Łobez"),
+                    occurred_on=dates.today(), employer="Agro Łobez"),
             Outcome(participant_id=w.parent_b.id, institution_id=w.pup.id, kind="job_started",
-                    occurred_on=date.today()),  # family B is not on this animator's board
+                    occurred_on=dates.today()),  # family B is not on this animator's board
             Outcome(participant_id=w.child.id, institution_id=w.pup.id,
-                    kind="training_completed", occurred_on=date.today())])
+                    kind="training_completed", occurred_on=dates.today())])
         db.session.commit()
     page = client_of(w, w.animator).get(f"/{w.p.slug}/animator/dashboard").get_data(as_text=True)
     assert 'data-stage="enrolled">1<' in page and 'data-stage="lead">0<' in page
@@ -107,7 +108,7 @@ def test_other_institutions_see_no_panel_or_timeline(w):
 
 
 def test_the_report_section_counts_the_period(w):
-    today = date.today()
+    today = dates.today()
     with w.app.test_request_context(), partnership_scope(w.p.id):
         from flask import session
 
@@ -130,7 +131,7 @@ def test_the_report_counts_outcomes_by_county_and_sex(w_any):
 
     from mosty.outcomes.models import Outcome
 
-    today = date.today()
+    today = dates.today()
     with w.app.app_context(), partnership_scope(w.p.id):
         db.session.add_all([
             Outcome(participant_id=w.parent.id, institution_id=w.pup.id, kind="job_started",
@@ -179,7 +180,7 @@ def test_the_plugin_declares_its_person_linked_tables():
 
 def test_the_partnership_report_page_shows_the_animator_sections(w, factory):
     coordinator = factory.staff(w.fundacja, roles=("coordinator",))
-    today = date.today()
+    today = dates.today()
     page = client_of(w, coordinator).get(
         f"/{w.p.slug}/reports/?preset=custom&start={(today - timedelta(days=60)).isoformat()}"
         f"&end={today.isoformat()}&variant=internal")

@@ -4,11 +4,12 @@ goal, overdue and due-next at a glance, the printable version; an agreement send
 through the registry (consent checked there) and the labour office's answer moves the plan
 action."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.referrals.models import Referral
 from mosty.tenancy import partnership_scope
@@ -25,7 +26,7 @@ def w(app, factory):
                                 w.family.id)
         case = transitions.add_lead(family=family, institution_id=w.fundacja.id,
                                     animator_id=w.animator.id, source="club",
-                                    on=date.today() - timedelta(days=90))
+                                    on=dates.today() - timedelta(days=90))
         case.stage = "enrolled"  # recruitment has its own tests
         db.session.commit()
         w.case_id = case.id
@@ -111,7 +112,7 @@ def test_signatures_then_reviews_with_progress_per_goal(w):
     with in_request(w):
         plan = db.session.get(Plan, plan_id)
         with pytest.raises(transitions.Refused):  # not signed yet
-            transitions.record_review(plan, held_on=date.today(), notes="", progress={})
+            transitions.record_review(plan, held_on=dates.today(), notes="", progress={})
         with pytest.raises(transitions.Refused):  # only a member signs for the family
             transitions.sign_by_family(plan, w.parent_b.id)
         transitions.sign_by_family(plan, w.parent.id)
@@ -120,26 +121,26 @@ def test_signatures_then_reviews_with_progress_per_goal(w):
         with pytest.raises(transitions.Refused):
             transitions.sign_by_animator(plan, w.animator.id)
         with pytest.raises(transitions.Refused):
-            transitions.record_review(plan, held_on=date.today(), notes="", progress={goal_id: 140})
-        transitions.record_review(plan, held_on=date.today(), notes="Kurs rozpoczęty",
+            transitions.record_review(plan, held_on=dates.today(), notes="", progress={goal_id: 140})
+        transitions.record_review(plan, held_on=dates.today(), notes="Kurs rozpoczęty",
                                   progress={goal_id: 40})
         db.session.commit()
         assert plan.goals[0].progress == 40
-        assert plan.next_review_on == date.today() + timedelta(days=30)
+        assert plan.next_review_on == dates.today() + timedelta(days=30)
     signed = [d.get("signed") for a, _i, d in entries(w, "animator_plan") if a == "transition"]
     assert signed == ["family", "animator"]
     assert [a for a, _i, _d in entries(w, "animator_review")] == ["create"]
 
 
 def test_the_plan_page_shows_overdue_and_due_next_and_prints_in_plain_polish(w):
-    plan_id, goal_id, late_id = plan_with_action(w, due_on=date.today() - timedelta(days=3))
+    plan_id, goal_id, late_id = plan_with_action(w, due_on=dates.today() - timedelta(days=3))
     with in_request(w):
         goal = db.session.get(__import__("mosty_animator.models").models.Goal, goal_id)
         transitions.add_action(goal, what="Rozmowa w PUP", who_kind="member",
                                who_participant_id=w.child.id,
-                               due_on=date.today() + timedelta(days=5))
+                               due_on=dates.today() + timedelta(days=5))
         transitions.add_action(goal, what="Za dwa miesiące", who_kind="animator",
-                               due_on=date.today() + timedelta(days=60))
+                               due_on=dates.today() + timedelta(days=60))
         db.session.commit()
         overdue, upcoming = service.at_a_glance(db.session.get(Plan, plan_id))
         assert [a.what for a in overdue] == ["Kurs operatora wózka widłowego"]

@@ -4,13 +4,14 @@ requests first; no step form for an enrolled family; one date format on the moti
 demo goals that need no declension of the name."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.families.models import Family
 from mosty.instruments import service as instruments
@@ -38,7 +39,7 @@ def lead(w, family_id, institution=None, animator=None):
         case = transitions.add_lead(family=db.session.get(Family, family_id),
                                     institution_id=(institution or w.fundacja).id,
                                     animator_id=(animator or w.animator).id, source="club",
-                                    on=date.today() - timedelta(days=30))
+                                    on=dates.today() - timedelta(days=30))
         db.session.commit()
         return case.id
 
@@ -216,7 +217,7 @@ def test_the_signed_change_and_the_axis_in_each_language(app):
 # --- 3. information requests: the open ones first --------------------------------------------
 
 def test_open_requests_come_first_by_deadline_then_the_answered_latest_first(w):
-    today = date.today()
+    today = dates.today()
     with w.app.test_request_context(), partnership_scope(w.p.id):
         def ask(question, days):
             return transitions.ask_operators(institution_id=w.fundacja.id,

@@ -2,11 +2,12 @@
 eligibility decided by the registry's rule with its reasons; the board with counts and
 filters; the module off or not granted answers 404."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.enrollment.models import Enrollment, TargetGroup
 from mosty.extensions import db
 from mosty.families.models import Family
@@ -26,7 +27,7 @@ def new_case(w, family_id=None):
         family = db.session.get(Family, family_id or w.family.id)
         case = transitions.add_lead(family=family, institution_id=w.fundacja.id,
                                     animator_id=w.animator.id, source="welfare_centre",
-                                    on=date.today() - timedelta(days=30))
+                                    on=dates.today() - timedelta(days=30))
         db.session.commit()
         return case.id
 
@@ -64,7 +65,7 @@ def test_the_family_path_from_lead_to_enrolled_each_step_audited(w):
     run(w, transitions.enroll, case_id, w.animator.id)
     with w.app.app_context(), partnership_scope(w.p.id):
         case = db.session.get(Case, case_id)
-        assert case.stage == "enrolled" and case.enrolled_on == date.today()
+        assert case.stage == "enrolled" and case.enrolled_on == dates.today()
         enrollment = db.session.get(Enrollment, case.enrollment_id)
         assert enrollment.family_id == w.family.id and enrollment.status == "active"
     moves = [(d["from"], d["to"]) for action, _id, d in entries(w, "animator_case")
@@ -169,7 +170,7 @@ def test_contacts_and_home_visits_are_logged_per_family(w):
     new_case(w)
     client = client_of(w, w.animator)
     base = f"/{w.p.slug}/animator/families/{w.family.id}"
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (dates.today() - timedelta(days=1)).isoformat()
     client.post(f"{base}/contacts", data={"on": yesterday, "kind": "home_visit",
                                           "present": "Stanisław, Kamila",
                                           "note": "Rozmowa o kursie", "next_step": "PUP"})
@@ -306,7 +307,7 @@ def test_bad_text_and_board_filters_get_a_message_never_a_server_error(any_app):
         page = client.get(f"{base}/?{query}")
         assert page.status_code == 200 and "Rodzina Nowaków" in page.get_data(as_text=True)
     family = f"{base}/families/{w.family.id}"
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (dates.today() - timedelta(days=1)).isoformat()
     for changes, message in [
         ({"note": "Rozmowa\x00o kursie"}, "This text contains characters that are not allowed."),
         ({"present": "Stanisław" * 40}, "Too long: at most 300 characters."),
@@ -319,7 +320,7 @@ def test_bad_text_and_board_filters_get_a_message_never_a_server_error(any_app):
                            data={"strengths": "Rodzina\x00", "barriers_summary": "Dojazd"})
     assert "characters that are not allowed" in response.get_data(as_text=True)
     response = client.post(f"{base}/requests/", follow_redirects=True,
-                           data={"question": "Oferty\x00?", "deadline": date.today().isoformat()})
+                           data={"question": "Oferty\x00?", "deadline": dates.today().isoformat()})
     assert "characters that are not allowed" in response.get_data(as_text=True)
     with any_app.app_context(), partnership_scope(w.p.id):
         assert db.session.scalars(select(Contact)).all() == []

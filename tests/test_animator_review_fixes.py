@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.families.models import Family
 from mosty.referrals.models import Referral
@@ -29,7 +30,7 @@ from mosty_animator.models import (
 )
 from test_animator_world import build, client_of, family_with_two_generations
 
-TODAY = date.today()
+TODAY = dates.today()
 LEAD_ON = TODAY - timedelta(days=120)
 ENROLLED_ON = TODAY - timedelta(days=100)
 SIGNED_ON = TODAY - timedelta(days=90)

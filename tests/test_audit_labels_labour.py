@@ -8,11 +8,12 @@ administrator."""
 
 import html as html_lib
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.testing.factories import login
 from mosty_labour.activation.models import ActivationInstrument, InstrumentEnrolment
 from test_labour_registration import (
@@ -26,7 +27,7 @@ from test_labour_registration import (
     url,
 )
 
-TODAY = date.today()
+TODAY = dates.today()
 DETAIL = re.compile(r'<div><span class="muted">(.*?):</span> (.*?)</div>')
 # A code as modules write them: an identifier with an underscore (``job_seeker``).
 IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")

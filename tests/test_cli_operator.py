@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.enrollment.models import Enrollment
 from mosty.extensions import db
 from mosty.participants.models import Participant
@@ -31,7 +32,7 @@ def people_past_retention(app, factory, slug, due=1):
                                       status="completed", recruited_on=date(2014, 1, 1),
                                       ended_on=LONG_AGO, retention_until=LONG_AGO))
         db.session.add(Enrollment(participant_id=kept.id, institution_id=gops.id,
-                                  status="active", recruited_on=date.today()))
+                                  status="active", recruited_on=dates.today()))
         db.session.commit()
     return p, people, kept
 
@@ -114,8 +115,8 @@ def test_the_monthly_report_is_stored_then_mailed_once_smtp_is_set(app, factory,
 
 
 @pytest.mark.parametrize("month", ["2026-13", "październik", "26-10", "2026-1",
-                                   (date.today() + timedelta(days=40)).strftime("%Y-%m"),
-                                   date.today().strftime("%Y-%m")])
+                                   (dates.today() + timedelta(days=40)).strftime("%Y-%m"),
+                                   dates.today().strftime("%Y-%m")])
 def test_a_bad_or_unfinished_month_is_refused(app, factory, month):
     p = factory.partnership(slug="delta-raport")
     result = app.test_cli_runner().invoke(args=["reports", "monthly", "--month", month])
@@ -148,7 +149,7 @@ def test_a_path_ended_without_a_retention_date_has_the_default_one(app, factory)
     old = factory.participant(gops, first_name="Stary", last_name="Wpis")
     recent = factory.participant(gops, first_name="Nowy", last_name="Wpis")
     with app.app_context(), partnership_scope(p.id):
-        for who, ended in ((old, LONG_AGO), (recent, date.today() - timedelta(days=400))):
+        for who, ended in ((old, LONG_AGO), (recent, dates.today() - timedelta(days=400))):
             db.session.add(Enrollment(participant_id=who.id, institution_id=gops.id,
                                       status="completed", recruited_on=date(2010, 1, 1),
                                       ended_on=ended, retention_until=None))

@@ -4,10 +4,10 @@ keeps access (the access rule grants it on the referral alone), and both the con
 and the message after the withdrawal say so, with the referral; the others lose access."""
 
 import re
-from datetime import date
 
 import pytest
 
+from mosty import dates
 from mosty.consents.models import Consent
 from mosty.consents.service import access_after_withdrawal
 from mosty.extensions import db
@@ -15,7 +15,7 @@ from mosty.tenancy import partnership_scope
 from mosty.testing.factories import login
 from test_consents import SLUG, client_of, page_of, withdraw_url, world  # noqa: F401
 
-TODAY = date.today()
+TODAY = dates.today()
 
 
 def text_of(html):

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.consents.models import Consent, ConsentInstitution
 from mosty.extensions import db
@@ -15,7 +16,7 @@ from mosty.tenancy import partnership_scope
 from mosty.testing.factories import login
 
 SLUG = "krakow-test"
-TODAY = date.today()
+TODAY = dates.today()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from stdnum.pl import pesel as stdnum_pesel
 
-from mosty import create_app
+from mosty import create_app, dates
 from mosty.audit.models import AuditEntry
 from mosty.consents.models import Consent
 from mosty.demo import load_demo
@@ -190,7 +190,7 @@ def test_names_contacts_and_case_numbers_look_real(in_partnership, slug):
         if p.labour_status == "registered_unemployed":
             assert p.unemployed_since is not None and p.labour_office_case_no
             assert (p.unemployed_since - p.birth_date).days >= 18 * 365
-            assert p.long_term_unemployed == ((date.today() - p.unemployed_since).days > 365)
+            assert p.long_term_unemployed == ((dates.today() - p.unemployed_since).days > 365)
 
 
 @pytest.mark.parametrize("slug", ["krakow", "pomorze"])
@@ -250,12 +250,12 @@ def test_enrollments_in_every_stage_with_readable_verdicts(in_partnership, slug)
         if e.exit_reason == "not_eligible":
             assert e.eligibility["eligible"] is False
         if e.status in ("completed", "exited"):
-            assert e.recruited_on <= e.ended_on <= date.today()
+            assert e.recruited_on <= e.ended_on <= dates.today()
             assert e.retention_until.year == e.ended_on.year + 5
         else:
             assert e.ended_on is None and e.retention_until is None
         if e.started_on:
-            assert e.recruited_on <= e.eligible_on <= e.started_on <= date.today()
+            assert e.recruited_on <= e.eligible_on <= e.started_on <= dates.today()
 
 
 def test_pomorze_enrolls_whole_families_krakow_enrolls_carers(in_partnership):
@@ -291,12 +291,12 @@ def test_consents_name_two_to_four_institutions_and_a_few_are_withdrawn(in_partn
     in_partnership(slug)
     consents = db.session.scalars(select(Consent)).all()
     adults = db.session.scalar(select(func.count(Participant.id)).where(
-        Participant.birth_date <= date(date.today().year - 18, 1, 1)))
+        Participant.birth_date <= date(dates.today().year - 18, 1, 1)))
     assert len(consents) > 0.75 * adults
     assert all(2 <= len(c.shared_with) <= 4 for c in consents)
     withdrawn = [c for c in consents if c.withdrawn_on]
     assert 0 < len(withdrawn) < 0.15 * len(consents)
-    assert all(c.given_on < c.withdrawn_on <= date.today() for c in withdrawn)
+    assert all(c.given_on < c.withdrawn_on <= dates.today() for c in withdrawn)
 
 
 @pytest.mark.parametrize("slug", ["krakow", "pomorze"])
@@ -304,9 +304,9 @@ def test_services_deliveries_outcomes_and_follow_ups(in_partnership, slug):
     in_partnership(slug)
     kinds = set(db.session.scalars(select(Service.kind)))
     assert {"advisory", "training", "placement"} <= kinds
-    two_years_ago = date.today().replace(year=date.today().year - 2)
+    two_years_ago = dates.today().replace(year=dates.today().year - 2)
     days = db.session.scalars(select(ServiceDelivery.delivered_on)).all()
-    assert len(days) > 300 and all(two_years_ago <= d <= date.today() for d in days)
+    assert len(days) > 300 and all(two_years_ago <= d <= dates.today() for d in days)
     outcomes = Counter(db.session.scalars(select(Outcome.kind)))
     assert outcomes["job_started"] > 0 and outcomes["training_completed"] > 0
     employers = set(db.session.scalars(select(Outcome.employer).where(

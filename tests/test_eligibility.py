@@ -1,12 +1,11 @@
 """Eligibility as data: the target groups of both demo partnerships evaluated into verdicts a
 person can read (territory, carers in and out of work, rural families with unemployment)."""
 
-from datetime import date
-
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.enrollment.eligibility import evaluate
 from mosty.enrollment.models import TargetGroup
 from mosty.enrollment.service import DEFAULT_TARGET_GROUPS, ensure_default_target_groups
@@ -45,7 +44,7 @@ def carer(factory, institution, hours=30, **fields):
     """A participant who cares for a small child."""
     person = factory.participant(institution, **fields)
     with factory._in(institution.partnership_id):
-        dependant = Dependant(first_name="Zosia", birth_year=date.today().year - 3,
+        dependant = Dependant(first_name="Zosia", birth_year=dates.today().year - 3,
                               dependant_type="child_under_7")
         db.session.add(dependant)
         db.session.flush()
@@ -240,7 +239,7 @@ def test_the_verdict_is_stored_as_plain_data_with_the_day_it_was_made(app, facto
     person = carer(factory, krakow.institution, labour_status="inactive")
     recorded = verdict_for(app, krakow, "1", participant=person).as_dict()
     assert recorded["eligible"] is True
-    assert recorded["evaluated_on"] == date.today().isoformat()
+    assert recorded["evaluated_on"] == dates.today().isoformat()
     assert all(set(r) == {"ok", "code", "params", "text"} for r in recorded["reasons"])
 
 

@@ -9,6 +9,7 @@ import pytest
 from flask import g, render_template
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.enrollment import sections
 from mosty.enrollment.models import Enrollment, TargetGroup
@@ -53,7 +54,7 @@ def load(app, partnership, model, object_id):
 def carer(factory, institution, **fields):
     person = factory.participant(institution, **fields)
     with factory._in(institution.partnership_id):
-        dependant = Dependant(first_name="Staś", birth_year=date.today().year - 2,
+        dependant = Dependant(first_name="Staś", birth_year=dates.today().year - 2,
                               dependant_type="child_under_7")
         db.session.add(dependant)
         db.session.flush()
@@ -123,7 +124,7 @@ def test_recruiting_records_the_verdict_with_its_reasons_and_one_audit_entry(app
     enrollment = enrollment_of(app, world)
     assert (enrollment.status, enrollment.target_group_id, enrollment.institution_id,
             enrollment.recruited_on) == ("recruited", world.group_1, world.a.other.id,
-                                         date.today())
+                                         dates.today())
     assert enrollment.eligibility["eligible"] is True
     assert "registered residence Kraków is in Kraków: eligible" in [
         r["text"] for r in enrollment.eligibility["reasons"]]
@@ -267,7 +268,7 @@ def test_confirming_eligibility_moves_to_eligible_with_one_transition_entry(app,
     response = step(client, world, enrollment, "assess")
     assert "Eligibility confirmed." in response.get_data(as_text=True)
     saved = load(app, world.a.partnership, Enrollment, enrollment.id)
-    assert (saved.status, saved.eligible_on) == ("eligible", date.today())
+    assert (saved.status, saved.eligible_on) == ("eligible", dates.today())
     assert transitions_logged(app, before)[0] == (
         "transition", {"from": "recruited", "to": "eligible", "eligible": True})
     # the page redirected to afterwards writes its own read entry
@@ -296,7 +297,7 @@ def test_starting_the_programme_from_eligible(app, client, world):
     assert response.status_code == 302
     saved = load(app, world.a.partnership, Enrollment, enrollment.id)
     assert (saved.status, saved.started_on, saved.changed_by_id) == (
-        "active", date.today(), world.a.caseworker.id)
+        "active", dates.today(), world.a.caseworker.id)
     assert transitions_logged(app, before) == [("transition", {"from": "eligible",
                                                                "to": "active"})]
 
@@ -307,9 +308,9 @@ def test_completing_the_programme_sets_the_end_and_the_default_retention(app, cl
     response = client.post(f"/{world.slug}/enrollment/{enrollment.id}/complete")
     assert response.status_code == 302
     saved = load(app, world.a.partnership, Enrollment, enrollment.id)
-    assert (saved.status, saved.ended_on) == ("completed", date.today())
-    assert saved.retention_until == default_retention(date.today())
-    assert saved.retention_until.year == date.today().year + 5
+    assert (saved.status, saved.ended_on) == ("completed", dates.today())
+    assert saved.retention_until == default_retention(dates.today())
+    assert saved.retention_until.year == dates.today().year + 5
     assert transitions_logged(app, before) == [("transition", {"from": "active",
                                                                "to": "completed"})]
 
@@ -323,7 +324,7 @@ def test_exit_with_a_reason_from_every_open_stage(app, client, world, steps):
     assert "The exit from the programme has been recorded." in response.get_data(as_text=True)
     saved = load(app, world.a.partnership, Enrollment, enrollment.id)
     assert (saved.status, saved.exit_reason, saved.ended_on) == ("exited", "found_work",
-                                                                 date.today())
+                                                                 dates.today())
     assert transitions_logged(app, before)[0] == (
         "transition", {"from": stage, "to": "exited", "reason": "found_work"})
 
@@ -409,7 +410,7 @@ def test_the_enrollment_page_shows_the_path_and_reads_once(app, client, world):
     body = client.get(f"/{world.slug}/enrollment/{enrollment.id}/").get_data(as_text=True)
     assert "completed" in body and "Eligible" in body
     assert "cares for 1 dependant(s), 40 hours a week" in body
-    assert f"Kept until {default_retention(date.today()).strftime('%b')}" in body
+    assert f"Kept until {default_retention(dates.today()).strftime('%b')}" in body
     assert [(e.action, e.object_type) for e in audit_log(app)[before:]] == [
         ("read", "Enrollment")]
 
@@ -541,7 +542,7 @@ def test_recruitment_on_an_earlier_day_keeps_that_day(app, world):
     with app.app_context(), partnership_scope(world.a.partnership.id):
         person = db.session.get(Participant, world.carer.id)
         group = db.session.get(TargetGroup, world.group_1)
-        earlier = date.today() - timedelta(days=40)
+        earlier = dates.today() - timedelta(days=40)
         enrollment, verdict = service.recruit(person, group, institution_id=world.a.other.id,
                                               actor_id=world.a.caseworker.id, on=earlier)
         assert verdict.eligible and enrollment.recruited_on == earlier

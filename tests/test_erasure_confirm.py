@@ -4,11 +4,12 @@ the person; without it nothing is recorded or erased and the form says so at the
 request refused under the retention obligation erases nothing and needs none."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.participants.models import Participant
@@ -67,7 +68,7 @@ def test_the_polish_page_names_the_person_in_polish(world, anna):
     html = client.get(person_url(anna)).get_data(as_text=True)
     assert ("Potwierdzam: dane osoby Anna Nowak zostaną trwale usunięte; tego nie można "
             "cofnąć.") in erasure_field(html)
-    response = post_erasure(world, anna, client=client, received_on=date.today().isoformat())
+    response = post_erasure(world, anna, client=client, received_on=dates.today().isoformat())
     assert response.status_code == 422
     assert ("Zaznacz potwierdzenie: dane osoby Anna Nowak zostaną trwale usunięte; tego nie "
             "można cofnąć.") in erasure_field(response.get_data(as_text=True))
@@ -76,7 +77,7 @@ def test_the_polish_page_names_the_person_in_polish(world, anna):
 def test_without_the_confirmation_nothing_is_erased_and_the_field_says_why(
         world, anna):
     before = requests_and_creations(world)
-    received = (date.today() - timedelta(days=3)).isoformat()
+    received = (dates.today() - timedelta(days=3)).isoformat()
     response = post_erasure(world, anna, received_on=received)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -89,7 +90,7 @@ def test_without_the_confirmation_nothing_is_erased_and_the_field_says_why(
 
 
 def test_with_the_confirmation_the_erasure_is_carried_out(world, anna):
-    response = post_erasure(world, anna, received_on=date.today().isoformat(),
+    response = post_erasure(world, anna, received_on=dates.today().isoformat(),
                             confirm_erasure="y")
     assert response.status_code == 302
     person = loaded(world.app, world.p.id, Participant, anna.id)
@@ -102,7 +103,7 @@ def test_a_request_refused_under_retention_needs_no_confirmation(world):
     html = client_of(world.app, world.worker).get(person_url(world.kept)).get_data(
         as_text=True)
     assert 'name="confirm_erasure"' not in html
-    response = post_erasure(world, world.kept, received_on=date.today().isoformat())
+    response = post_erasure(world, world.kept, received_on=dates.today().isoformat())
     assert response.status_code == 302
     with world.app.app_context(), partnership_scope(world.p.id):
         assert db.session.scalar(select(ErasureRequest.outcome)) == "refused"
@@ -112,7 +113,7 @@ def test_a_request_refused_under_retention_needs_no_confirmation(world):
 def test_the_erasure_rule_itself_refuses_an_unconfirmed_erasure(world, anna):
     with world.app.app_context(), partnership_scope(world.p.id):
         with pytest.raises(ErasureNotConfirmed):
-            request_erasure(db.session.get(Participant, anna.id), received_on=date.today(),
+            request_erasure(db.session.get(Participant, anna.id), received_on=dates.today(),
                             actor_id=world.worker.id, institution_id=world.gops.id)
         db.session.rollback()
     assert requests_and_creations(world)[0] == 0

@@ -2,12 +2,12 @@
 institutions that may see the person (ids and statuses only, restricted people held), and the
 JSON API answers unknown addresses, non-numeric ids and wrong methods in JSON, in Polish."""
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.enrollment import transitions as enrollment_transitions
 from mosty.enrollment.models import Enrollment
 from mosty.exchange import service as exchange_service
@@ -97,7 +97,7 @@ def test_a_family_path_step_reaches_the_familys_institution(world):
     family = world.f.family(world.mops, members=[(world.anna, "applicant")])
     with world.app.app_context(), partnership_scope(world.p.id):
         enrollment = Enrollment(family_id=family.id, institution_id=world.mops.id,
-                                status="recruited", recruited_on=date.today())
+                                status="recruited", recruited_on=dates.today())
         db.session.add(enrollment)
         db.session.flush()
         enrollment_transitions.exit_programme(enrollment, "moved_away", world.worker.id)

@@ -8,6 +8,7 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.families.models import Family, FamilyMember
@@ -42,7 +43,7 @@ def audit_entries(app):
 
 def months_ago(n, today=None):
     """The first day of the month ``n`` months back: exactly ``n`` whole months ago."""
-    today = today or date.today()
+    today = today or dates.today()
     index = today.year * 12 + today.month - 1 - n
     return date(index // 12, index % 12 + 1, 1)
 
@@ -57,7 +58,7 @@ def world(app, factory):
     pup = factory.institution(p, name="PUP Koszalin", kind="labour_office")
     ngo = factory.institution(p, name="Stowarzyszenie Animatorów", kind="ngo")
     other = factory.institution(p, name="PCPR Koszalin", kind="pcpr")
-    today = date.today()
+    today = dates.today()
     village = dict(registered_teryt="3215012", registered_locality="Dargiń",
                    actual_teryt="3215012", actual_locality="Dargiń", registered_area="rural")
     grandfather = factory.participant(

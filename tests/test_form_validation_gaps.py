@@ -4,7 +4,7 @@ birth, dates without bounds (year 0001, year 9999), an outcome keeping a job's f
 not a job, and the labour office's copy of the status leaving a pair the participant form
 would silently change, with an "update" audit entry for a save that changed nothing."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +15,7 @@ from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from mosty import dates
 from mosty.admin.views import TERYT as ADMIN_TERYT
 from mosty.audit.models import AuditEntry
 from mosty.consents.models import Consent
@@ -30,7 +31,7 @@ from mosty.tenancy import partnership_scope, system_scope
 from mosty.testing.factories import login
 
 SLUG = "krakow"
-TODAY = date.today()
+TODAY = dates.today()
 ARABIC_INDIC_TERYT = "١٢٦١٠١١"  # 1261011 in Arabic-Indic digits
 
 

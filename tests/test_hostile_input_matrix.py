@@ -31,7 +31,6 @@ import importlib
 import io
 import json
 from collections import Counter
-from datetime import date
 from fnmatch import fnmatchcase
 from html.parser import HTMLParser
 from pathlib import Path
@@ -46,6 +45,7 @@ from wtforms import FileField, Form
 from wtforms.fields import FieldList, FormField
 from wtforms.fields.core import UnboundField
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.testing.factories import login
 from mosty.testing.plugin import build_two_partnerships
@@ -510,7 +510,7 @@ FORMATTED_INPUTS = {
     "phone": "600100200", "hours": "2", "pesel": "", "*birth_date": "1985-03-14",
     "*birth_year": "2020",
 }
-PLAUSIBLE = {"date": lambda: date.today().isoformat(), "number": lambda: "1"}
+PLAUSIBLE = {"date": lambda: dates.today().isoformat(), "number": lambda: "1"}
 
 
 def formatted(name):

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 import sample_module
+from mosty import dates
 from mosty.enrollment.models import Enrollment
 from mosty.extensions import db
 from mosty.families.models import FamilyMember
@@ -113,7 +114,7 @@ def add_registry_objects(world, side):
         relation = CareRelation(carer_id=side.participant.id, dependant=dependant,
                                 hours_per_week=20)
         enrollment = Enrollment(participant_id=side.participant.id, institution_id=side.other.id,
-                                recruited_on=date.today())
+                                recruited_on=dates.today())
         db.session.add_all([relation, enrollment])
         db.session.commit()
         side.enrollment_id = enrollment.id
@@ -155,13 +156,13 @@ def add_animator_objects(world, side):
     with world.app.app_context(), partnership_scope(side.partnership.id):
         case = Case(family_id=side.family.id, institution_id=side.other.id,
                     animator_id=side.caseworker.id, source="self", stage="enrolled",
-                    lead_on=date.today())
+                    lead_on=dates.today())
         goal = Goal(plan=Plan(case=case), text="Praca", participant_id=side.participant.id)
-        action = Action(goal=goal, what="Kurs", who_kind="animator", due_on=date.today())
+        action = Action(goal=goal, what="Kurs", who_kind="animator", due_on=dates.today())
         request = InfoRequest(institution_id=side.other.id, asked_by_id=side.caseworker.id,
-                              question="Oferty pracy?", deadline=date.today())
+                              question="Oferty pracy?", deadline=dates.today())
         barrier = Barrier(case=case, kind="transport", note="Brak autobusu",
-                          recorded_on=date.today())
+                          recorded_on=dates.today())
         db.session.add_all([case, action, request, barrier])
         db.session.commit()
         side.animator_goal_id, side.animator_action_id = goal.id, action.id
@@ -230,7 +231,7 @@ def add_labour_offer_objects(world, side):
     with world.app.app_context(), partnership_scope(side.partnership.id):
         offer = JobOffer(institution_id=side.other.id, employer_name="Piekarnia",
                          position="Sprzedawca", commune_teryt="1261011", hours_per_week=40,
-                         contract_type="employment", posted_on=date.today())
+                         contract_type="employment", posted_on=dates.today())
         candidate = Candidate(offer=offer, participant_id=side.participant.id,
                               institution_id=side.other.id, referred_at=utcnow())
         db.session.add(candidate)
@@ -245,10 +246,10 @@ def add_labour_activation_objects(world, side):
     with world.app.app_context(), partnership_scope(side.partnership.id):
         instrument = ActivationInstrument(
             institution_id=side.other.id, kind="training", title="Kurs", locality="Kraków",
-            starts_on=date.today(), capacity=5, places_taken=1)
+            starts_on=dates.today(), capacity=5, places_taken=1)
         enrolment = InstrumentEnrolment(instrument=instrument,
                                         participant_id=side.participant.id,
-                                        enrolled_on=date.today())
+                                        enrolled_on=dates.today())
         db.session.add(enrolment)
         db.session.commit()
         side.activation_instrument_id, side.labour_enrolment_id = instrument.id, enrolment.id

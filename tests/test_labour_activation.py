@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.participants.models import Participant
 from mosty.tenancy import partnership_scope
@@ -19,7 +20,7 @@ from mosty_labour.activation.models import ActivationInstrument, Attendance, Ins
 from mosty_labour.activation.transitions import ActivationRefused, enrol
 from test_labour_registration import SLUG, audit_entries, client_of, in_a, labour_world
 
-TODAY = date.today()
+TODAY = dates.today()
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@ clocks and overdue flags; accepting onto an activation instrument (the enrolment
 same transaction, or nothing is) or with a service; declining with a reason; completing with
 the result. Each answer is one audited transition of the registry's referral."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select, update
 
+from mosty import dates
 from mosty.referrals.models import Referral
 from test_labour_activation import add_instrument, enrolments, places_taken
 from test_labour_registration import SLUG, audit_entries, client_of, in_a, labour_world
@@ -43,7 +44,7 @@ def referral_entries(world, before):
 def test_the_inbox_lists_referrals_to_the_office_with_clock_and_overdue_flag(world):
     with in_a(world) as session:
         session.execute(update(Referral).where(Referral.id == world.referral.id)
-                        .values(due_on=date.today() - timedelta(days=3)))
+                        .values(due_on=dates.today() - timedelta(days=3)))
         session.commit()
     other = world.f.referral(world.anna, world.mops, world.ngo, reason="Do fundacji")
     client = client_of(world, world.gup_clerk)
@@ -91,7 +92,7 @@ def test_a_full_instrument_refuses_the_acceptance_and_the_referral_stays_waiting
     other = world.f.participant(world.mops, first_name="Beata", last_name="Pełna")
     world.f.consent(other, [world.gup])
     client.post(f"/{SLUG}/labour/enrolments/new?participant={other.id}",
-                data={"instrument": instrument.id, "enrolled_on": date.today().isoformat()})
+                data={"instrument": instrument.id, "enrolled_on": dates.today().isoformat()})
     assert places_taken(world, instrument) == 1
     response = client.post(inbox_url(world.referral.id, "accept"),
                            data={"instrument": instrument.id})
@@ -167,14 +168,14 @@ def test_declining_needs_a_reason_and_is_audited(world):
 
 
 def test_completing_records_the_result_offered_from_the_placement(world):
-    instrument = add_instrument(world, starts_on=date.today() - timedelta(days=5))
+    instrument = add_instrument(world, starts_on=dates.today() - timedelta(days=5))
     client = client_of(world, world.gup_clerk)
     assert client.post(inbox_url(world.referral.id, "complete"),
                        data={"result": "x"}).status_code == 422  # not accepted yet
     client.post(inbox_url(world.referral.id, "accept"), data={"instrument": instrument.id})
     (enrolment,) = enrolments(world, instrument)
     client.post(f"/{SLUG}/labour/enrolments/{enrolment.id}/complete",
-                data={"ended_on": date.today().isoformat()})
+                data={"ended_on": dates.today().isoformat()})
     page = client.get(inbox_url(world.referral.id)).get_data(as_text=True)
     assert "Kurs opiekuna osób starszych: completed" in page  # the result, filled in
     before = audit_entries(world)
@@ -282,7 +283,7 @@ def test_a_welfare_centre_has_neither_the_labour_inbox_nor_the_register(world):
 
 
 def test_accepting_onto_an_instrument_that_starts_later_enrols_from_its_start(world):
-    starts = date.today() + timedelta(days=20)
+    starts = dates.today() + timedelta(days=20)
     instrument = add_instrument(world, starts_on=starts, ends_on=starts + timedelta(days=30))
     response = client_of(world, world.gup_clerk).post(inbox_url(world.referral.id, "accept"),
                                                       data={"instrument": instrument.id})

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.outcomes.models import Outcome
@@ -66,7 +67,7 @@ def offer(world, commune=WAWRZENCZYCE, requirements=("obsługa klienta",), vacan
                   commune_teryt=commune, locality="", hours_per_week=40,
                   contract_type="employment", requirements=list(requirements),
                   part_time=False, flexible_hours=False, remote=False, vacancies=vacancies,
-                  description="", posted_on=date.today())
+                  description="", posted_on=dates.today())
     values.update(flags)
     with world.app.app_context(), partnership_scope(world.p.id):
         o = transitions.create_offer(institution_id=world.office.id, actor_id=world.clerk.id,
@@ -120,7 +121,7 @@ def test_a_person_without_consent_for_the_labour_office_never_appears(world, cli
     elsewhere = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], consent=False)
     world.f.consent(elsewhere, [world.employer])  # a consent naming someone else
     withdrawn = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], consent=False)
-    world.f.consent(withdrawn, [world.office], withdrawn_on=date.today() - timedelta(days=1))
+    world.f.consent(withdrawn, [world.office], withdrawn_on=dates.today() - timedelta(days=1))
     # An accepted referral lets the office see the record, but not pass it to an employer.
     referred = person(world, WAWRZENCZYCE, skills=["obsługa klienta"], consent=False)
     world.f.referral(referred, world.mops, world.office, status="accepted")
@@ -171,7 +172,7 @@ def test_candidate_referral_and_hire_transitions_with_audit_entries(world, clien
     bad = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
                       data={f"h{candidate_id}-start_date": "jutro"})
     assert bad.status_code == 422 and "RRRR-MM-DD" in bad.get_data(as_text=True)
-    start = date.today() + timedelta(days=14)
+    start = dates.today() + timedelta(days=14)
     response = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
                            data={f"h{candidate_id}-start_date": start.isoformat()})
     assert response.status_code == 302
@@ -217,7 +218,7 @@ def test_only_labour_clerks_write(world, client, login_as, app):
     offer_id = offer(world)
     form = {"position": "Kierowca", "employer_name": "Transbud", "commune_teryt": KRAKOW,
             "hours_per_week": "40", "contract_type": "employment", "vacancies": "1",
-            "posted_on": date.today().isoformat()}
+            "posted_on": dates.today().isoformat()}
     # A caseworker reads the offers and gets 403 on every write.
     login_as(client, world.caseworker)
     assert "Sprzedawca" in client.get("/praca/labour/offers/").get_data(as_text=True)
@@ -300,7 +301,7 @@ def test_participant_page_shows_the_hire_in_the_panel_and_timeline(world, client
     with world.app.app_context(), partnership_scope(world.p.id):
         candidate_id = db.session.scalars(select(Candidate.id)).one()
     client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
-                data={f"h{candidate_id}-start_date": date.today().isoformat()})
+                data={f"h{candidate_id}-start_date": dates.today().isoformat()})
     html = client.get(f"/praca/participants/{someone.id}/").get_data(as_text=True)
     assert "Oferty pracy i umiejętności" in html
     assert "Zgłoszony do oferty pracy" in html
@@ -360,7 +361,7 @@ def test_clerk_edits_closes_and_reopens_an_offer_with_audit(world, client, login
         "position": "Sprzedawca-kasjer", "employer_id": str(world.employer.id),
         "commune_teryt": WAWRZENCZYCE, "hours_per_week": "30", "contract_type": "employment",
         "requirements": "Obsługa kasy fiskalnej", "part_time": "y", "vacancies": "2",
-        "posted_on": date.today().isoformat()})
+        "posted_on": dates.today().isoformat()})
     assert response.status_code == 302
     assert client.post(f"/praca/labour/offers/{offer_id}/close").status_code == 302
     closed = client.get(f"/praca/labour/offers/{offer_id}").get_data(as_text=True)
@@ -385,7 +386,7 @@ def test_a_hire_is_refused_once_processing_of_the_person_is_restricted(world, cl
         db.session.get(Participant, someone.id).processing_restricted = True
         db.session.commit()
     response = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
-                           data={f"h{candidate_id}-start_date": date.today().isoformat()})
+                           data={f"h{candidate_id}-start_date": dates.today().isoformat()})
     assert response.status_code == 422
     assert "ograniczone" in response.get_data(as_text=True)
     with world.app.app_context(), partnership_scope(world.p.id):
@@ -412,7 +413,7 @@ def test_two_answers_at_once_record_one_and_refuse_the_other(world, client, logi
         db.session.execute(update(Candidate).where(Candidate.id == candidate.id)
                            .values(status="hired").execution_options(synchronize_session=False))
         with pytest.raises(OfferRefused):
-            transitions.hire_candidate(candidate, start_date=date.today(),
+            transitions.hire_candidate(candidate, start_date=dates.today(),
                                        institution_id=world.office.id, actor_id=world.clerk.id)
         assert db.session.scalar(select(func.count(Outcome.id))) == 0
         db.session.rollback()
@@ -484,7 +485,7 @@ def offer_form(world, **changes):
     form = {"position": "Sprzedawca", "employer_id": str(world.employer.id),
             "commune_teryt": WAWRZENCZYCE, "hours_per_week": "40",
             "contract_type": "employment", "requirements": "obsługa klienta",
-            "vacancies": "1", "posted_on": date.today().isoformat()}
+            "vacancies": "1", "posted_on": dates.today().isoformat()}
     form.update(changes)
     return form
 
@@ -521,7 +522,7 @@ def hire(world, client, offer_id, someone):
         candidate_id = db.session.scalar(select(Candidate.id).where(
             Candidate.participant_id == someone.id))
     response = client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
-                           data={f"h{candidate_id}-start_date": date.today().isoformat()})
+                           data={f"h{candidate_id}-start_date": dates.today().isoformat()})
     assert response.status_code == 302
 
 
@@ -616,7 +617,7 @@ def test_the_skills_form_says_what_happened(world, client, login_as):
 
 @pytest.mark.parametrize("start, message", [
     ("2099-01-01", "Data nie może być późniejsza niż"),
-    ((date.today() + timedelta(days=400)).isoformat(), "Data nie może być późniejsza niż"),
+    ((dates.today() + timedelta(days=400)).isoformat(), "Data nie może być późniejsza niż"),
     ("0001-01-01", "Data nie może być wcześniejsza niż 1 sty 2000."),
 ])
 def test_a_hire_starting_far_ahead_or_in_year_one_is_refused(world, client, login_as, start,

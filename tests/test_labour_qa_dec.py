@@ -2,11 +2,12 @@
 benefit ending before the registration on the details form, and the offer form's part-time
 hours and employer choice."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.outcomes.models import Outcome
 from mosty.tenancy import partnership_scope
@@ -36,7 +37,7 @@ def refer(world, client, offer_id, someone):
 
 def hire(client, candidate_id, start=None):
     return client.post(f"/praca/labour/offers/candidates/{candidate_id}/hired",
-                       data={f"h{candidate_id}-start_date": (start or date.today()).isoformat()})
+                       data={f"h{candidate_id}-start_date": (start or dates.today()).isoformat()})
 
 
 def state(world, offer_id):
@@ -144,7 +145,7 @@ def test_two_clerks_hiring_for_the_last_place_at_once_record_one_hire(world, cli
         candidate = db.session.get(Candidate, second_id)
         monkeypatch.setattr(db.session, "execute", execute)
         with pytest.raises(OfferRefused) as refused:
-            transitions.hire_candidate(candidate, start_date=date.today(),
+            transitions.hire_candidate(candidate, start_date=dates.today(),
                                        institution_id=world.office.id, actor_id=world.clerk.id)
         monkeypatch.undo()
         assert "(1 of 1)" in str(refused.value) or "(1 z 1)" in str(refused.value)
@@ -163,7 +164,7 @@ def test_an_offer_already_filled_beyond_its_vacancies_keeps_its_hires(world, cli
     ids = [refer(world, client, offer_id, someone) for someone in people]
     with world.app.app_context(), partnership_scope(world.p.id):
         db.session.execute(update(Candidate).where(Candidate.id.in_(ids[:2]))
-                           .values(status="hired", start_date=date.today()))
+                           .values(status="hired", start_date=dates.today()))
         db.session.commit()
 
     page = client.get(f"/praca/labour/offers/{offer_id}")
@@ -335,7 +336,7 @@ def test_a_date_saved_before_the_rule_does_not_block_other_changes(labour):
 def test_a_benefit_end_ahead_is_still_accepted(labour):
     client = client_of(labour, labour.gup_clerk)
     assert register(labour, client, registered_on="2024-03-01").status_code == 302
-    ahead = date.today() + timedelta(days=100)
+    ahead = dates.today() + timedelta(days=100)
     assert client.post(url(labour, "details"), data={
         "case_no": "CAZ/9", "benefit_entitled": "y",
         "benefit_until": ahead.isoformat()}).status_code == 302

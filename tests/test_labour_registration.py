@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.plugins.models import ModuleGrant, PartnershipModule
@@ -254,7 +255,7 @@ def test_job_seeker_time_does_not_make_anyone_long_term_unemployed(world):
     from mosty_labour.registration import service
 
     client = client_of(world, world.gup_clerk)
-    start = date.today() - timedelta(days=500)
+    start = dates.today() - timedelta(days=500)
     register(world, client, status="job_seeker", registered_on=start.isoformat())
     with in_a(world):
         summary = service.summary(world.anna.id)
@@ -514,7 +515,7 @@ def test_a_later_export_closes_the_open_period(import_world):
 
 def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_saved(import_world):
     world = import_world
-    future = (date.today() + timedelta(days=30)).strftime("%d.%m.%Y")
+    future = (dates.today() + timedelta(days=30)).strftime("%d.%m.%Y")
     report = run_import(world, client_of(world, world.gup_clerk), export_file(
         f"{ANNA_PESEL};bezrobotny;2023-03-01;2023-09-01;podjęcie zatrudnienia;;;",
         "85031412345;bezrobotny;2024-02-01;;;;;",
@@ -584,7 +585,7 @@ def test_the_office_status_is_copied_to_the_registry_record_every_institution_se
                     p.labour_office_case_no)
 
     client = client_of(world, world.gup_clerk)
-    start = date.today() - timedelta(days=500)
+    start = dates.today() - timedelta(days=500)
     register(world, client, registered_on=start.isoformat())
     assert registry() == ("registered_unemployed", start, True, "CAZ/2024/117")
     entry = audit_entries(world)[-1]
@@ -603,12 +604,12 @@ def test_the_office_status_is_copied_to_the_registry_record_every_institution_se
     assert "Labour office registration" not in page
     assert "registered unemployed" in page and "CAZ/2024/117" in page
     client.post(url(world, "status"), data={"status": "job_seeker",
-                                            "on": date.today().isoformat()})
+                                            "on": dates.today().isoformat()})
     assert registry()[0] == "unregistered_unemployed" and registry()[2] is False
     client.post(url(world, "details"), data={"case_no": "CAZ/2025/5"})
     assert registry()[3] == "CAZ/2025/5"
     client.post(url(world, "deregister"), data={"reason": "employment",
-                                                "on": date.today().isoformat()})
+                                                "on": dates.today().isoformat()})
     assert registry() == ("employed", None, False, "CAZ/2025/5")
     with in_a(world):
         assert service.summary(world.anna.id).status == "deregistered"
@@ -700,7 +701,7 @@ def test_the_demo_registrations_are_copied_to_the_registry_and_a_second_load_cha
     from mosty_labour.registration import demo
     from mosty_labour.registration.transitions import _sync_registry
 
-    since = date.today() - timedelta(days=500)
+    since = dates.today() - timedelta(days=500)
     # Anna's registry says registered unemployed, but not long-term and without a case number:
     # the office's file the demo creates says otherwise.
     with in_a(world) as session:
@@ -786,7 +787,7 @@ def nightly_scenario(world):
         schedule_long_term_recompute,
     )
 
-    today = date.today()
+    today = dates.today()
     w, b = world, world.b
     # A: Anna registered 500 days ago (long-term), her flag stale; Ewa deregistered with a
     # stale flag (not registered today: not touched). B: Bogdan registered 10 days ago, his
@@ -840,7 +841,7 @@ def nightly_scenario(world):
 def test_time_alone_makes_a_registered_person_long_term_unemployed_overnight(world):
     from mosty_labour.registration.tasks import SCHEDULER_ACTOR_ID, recompute_long_term
 
-    today = date.today()
+    today = dates.today()
     _register_directly(world, world.p.id, world.anna.id, world.gup.id, world.gup_clerk.id,
                        today - timedelta(days=300))
     assert registry_of(world, world.anna.id)[2] is False
@@ -883,7 +884,7 @@ def test_the_nightly_task_is_on_the_beat_schedule_and_a_plugin_cannot_replace_co
 
 def test_the_import_takes_a_benefit_end_in_the_future(import_world):
     world = import_world
-    ahead = date.today() + timedelta(days=120)
+    ahead = dates.today() + timedelta(days=120)
     report = run_import(world, client_of(world, world.gup_clerk), export_file(
         f"{ANNA_PESEL};bezrobotny;2024-02-01;;;CAZ/24/7;tak;{ahead:%d.%m.%Y}")).report
     assert report["errors"] == []
@@ -935,7 +936,7 @@ def test_the_import_recognises_the_usual_wordings_of_each_reason(import_world):
 
 def test_a_refused_row_is_reported_under_the_column_the_refusal_concerns(import_world):
     world = import_world
-    ended = date.today() - timedelta(days=7)
+    ended = dates.today() - timedelta(days=7)
     report = run_import(world, client_of(world, world.gup_clerk), export_file(
         f"{ANNA_PESEL};bezrobotny;2019-01-02;;;PUP-2;;{ended}")).report
     [error] = report["errors"]
@@ -958,7 +959,7 @@ def test_registration_dates_and_the_benefit_end_are_bounded_in_the_forms(world):
         html = response.get_data(as_text=True)
         assert response.status_code == 422
         assert message in html and typed in html  # the form comes back as typed
-    ahead = date.today() + timedelta(days=200)
+    ahead = dates.today() + timedelta(days=200)
     assert client.post(url(world, "details"), data={
         "case_no": "CAZ/1", "benefit_entitled": "y",
         "benefit_until": ahead.isoformat()}).status_code == 302
@@ -976,7 +977,7 @@ def test_the_import_refuses_a_benefit_that_runs_past_the_deregistration_or_befor
     before the registration; and "nie" with an end date is a contradiction. Each error under
     "Zasiłek do", the value refused."""
     world = import_world
-    ahead = date.today() + timedelta(days=90)
+    ahead = dates.today() + timedelta(days=90)
     report = run_import(world, client_of(world, world.gup_clerk), export_file(
         f"{ANNA_PESEL};bezrobotny;2024-02-01;2024-06-03;podjęcie pracy;;tak;{ahead:%d.%m.%Y}",
         f"{ANNA_PESEL};bezrobotny;2024-09-01;2024-12-02;inne;;tak;2024-12-03",
@@ -1013,7 +1014,7 @@ def test_a_closed_registration_takes_no_benefit_end_after_its_deregistration(wor
     assert register(world, client, registered_on="2024-03-01").status_code == 302
     assert client.post(url(world, "deregister"), data={
         "reason": "employment", "on": "2024-09-02"}).status_code == 302
-    ahead = (date.today() + timedelta(days=60)).isoformat()
+    ahead = (dates.today() + timedelta(days=60)).isoformat()
     response = client.post(url(world, "details"), data={
         "case_no": "CAZ/1", "benefit_entitled": "y", "benefit_until": ahead})
     assert response.status_code == 422

@@ -8,6 +8,7 @@ import pytest
 from flask import g, render_template
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.enrollment.models import Enrollment
 from mosty.extensions import db
@@ -25,7 +26,7 @@ from mosty.testing.factories import login as sign_in
 from mosty.testing.plugin import build_two_partnerships
 
 MARKUP = "<i>Firma</i>"
-TODAY = date.today()
+TODAY = dates.today()
 
 
 def login(client, user):

@@ -8,6 +8,7 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.families.models import FamilyMember
@@ -447,7 +448,7 @@ def test_a_withdrawn_consent_removes_access_at_once(app, world):
 
         for consent in db.session.scalars(select(Consent)):
             if consent.withdrawn_on is None:
-                consent.withdrawn_on = date.today()
+                consent.withdrawn_on = dates.today()
         db.session.commit()
     assert client.get(url(world, f"{world.anna.id}/")).status_code == 404
 

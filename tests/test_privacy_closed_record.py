@@ -2,12 +2,12 @@
 notes, instrument administrations and referrals refuse it with a clear message (never a 500);
 and the privacy index audits one entry per request, whatever lists it shows."""
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.instruments.factories import InstrumentFactory
@@ -149,7 +149,7 @@ def test_the_privacy_page_of_an_anonymised_person_stays_readable(world):
 
 def test_a_search_with_erasure_requests_listed_writes_one_audit_entry(world):
     with world.app.app_context(), partnership_scope(world.p.id):
-        request_erasure(db.session.get(Participant, world.ewa.id), received_on=date.today(),
+        request_erasure(db.session.get(Participant, world.ewa.id), received_on=dates.today(),
                         actor_id=world.worker.id, institution_id=world.mops.id,
                         confirmed=True)
         db.session.commit()
@@ -170,7 +170,7 @@ def test_a_search_with_erasure_requests_listed_writes_one_audit_entry(world):
 
 def test_the_index_without_search_audits_the_listed_requests_once(world):
     with world.app.app_context(), partnership_scope(world.p.id):
-        request_erasure(db.session.get(Participant, world.ewa.id), received_on=date.today(),
+        request_erasure(db.session.get(Participant, world.ewa.id), received_on=dates.today(),
                         actor_id=world.worker.id, institution_id=world.mops.id,
                         confirmed=True)
         db.session.commit()
@@ -196,7 +196,7 @@ def test_a_caseworker_of_the_admins_institution_does_not_see_whom_the_admin_reco
     colleague = factory.staff(office)
     # The admin records a request about a person registered by another institution.
     with world.app.app_context(), partnership_scope(world.p.id):
-        request_erasure(db.session.get(Participant, world.ewa.id), received_on=date.today(),
+        request_erasure(db.session.get(Participant, world.ewa.id), received_on=dates.today(),
                         actor_id=admin.id, institution_id=office.id, confirmed=True)
         db.session.commit()
         before = db.session.scalar(select(func.max(AuditEntry.id)))
@@ -224,7 +224,7 @@ def test_names_in_the_privacy_pages_are_escaped(world, factory):
 
 @pytest.mark.parametrize("action, data", [
     ("restriction", {"reason": "Kwestionuje dane"}),
-    ("erasure", {"received_on": date.today().isoformat()}),
+    ("erasure", {"received_on": dates.today().isoformat()}),
 ])
 def test_restriction_and_erasure_of_a_closed_record_are_refused_with_the_message(
         world, action, data):

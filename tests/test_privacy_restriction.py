@@ -2,12 +2,12 @@
 institution or the partnership admin; while set the record is kept and readable, the page shows
 a banner, and new referrals and notes are refused with a clear message."""
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.participants.models import Participant
@@ -87,7 +87,7 @@ def test_a_new_referral_of_a_restricted_person_is_refused_with_the_message(world
     response = client_of(world.app, world.worker).post(
         f"/{SLUG}/referrals/new?participant={world.anna.id}",
         data={"to_institution": world.gup.id, "reason": "Doradztwo",
-              "due_on": date.today().isoformat()})
+              "due_on": dates.today().isoformat()})
     assert response.status_code == 422
     assert MESSAGE in response.get_data(as_text=True)
     with world.app.app_context(), partnership_scope(world.p.id):

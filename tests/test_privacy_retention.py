@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.enrollment.models import Enrollment, TargetGroup
 from mosty.enrollment.service import default_retention
@@ -64,7 +65,7 @@ def world(app, factory):
     w.active = person("Piotr", "Lis", "male", date(1999, 9, 9), "3201044")
     w.family = factory.family(w.gops, members=[(w.old_1, "head"), (w.old_2, "spouse")],
                               name="Rodzina Kowalczyków", locality="Karlino")
-    today = date.today()
+    today = dates.today()
     ended = dict(status="completed", started_on=date(2014, 1, 10), ended_on=LONG_AGO,
                  retention_until=LONG_AGO + timedelta(days=5 * 365), target_group_id=w.group)
     add(app, p.id,
@@ -108,7 +109,7 @@ def statistics(app, partnership_id):
     county and target group; services, referrals, outcomes and follow-ups."""
     with app.app_context(), partnership_scope(partnership_id):
         people = db.session.scalars(select(Participant)).all()
-        year = date.today().year
+        year = dates.today().year
         rows = lambda *columns: Counter(db.session.execute(select(*columns)).all())  # noqa: E731
         return {
             "people": len(people),
@@ -245,7 +246,7 @@ def erasure(world, who, user=None, received_on=None):
     """Record a request as the page does, the erasure confirmed (a refusal ignores it)."""
     client = client_of(world.app, user or world.worker)
     return client, client.post(f"/{SLUG}/privacy/participants/{who.id}/erasure",
-                               data={"received_on": (received_on or date.today()).isoformat(),
+                               data={"received_on": (received_on or dates.today()).isoformat(),
                                      "confirm_erasure": "y"})
 
 
@@ -253,7 +254,7 @@ def test_erasure_is_refused_with_the_legal_reason_while_retention_applies(world)
     client, response = erasure(world, world.kept)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    until = date.today() + timedelta(days=1500)
+    until = dates.today() + timedelta(days=1500)
     assert "Erasure refused for now (GDPR art. 17(3)(b))" in page
     assert "art. 82 of Regulation (EU) 2021/1060" in page
     assert until.strftime("%Y") in page

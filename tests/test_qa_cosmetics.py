@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.instruments.definitions import parse_definition
 from mosty.instruments.views import _yaml_scalar, new_definition_source
@@ -37,7 +38,7 @@ def polish_client(app, user):
 def offer_form(**fields):
     form = {"position": "Kierowca", "employer_name": "Transbud", "commune_teryt": KRAKOW,
             "locality": "Kraków", "hours_per_week": "40", "contract_type": "employment",
-            "vacancies": "1", "posted_on": date.today().isoformat()}
+            "vacancies": "1", "posted_on": dates.today().isoformat()}
     form.update(fields)
     return form
 

@@ -8,12 +8,13 @@ twice is stored once."""
 import html
 import re
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.consents.models import Consent
 from mosty.consents.service import ConsentRefused, record_consent
 from mosty.enrollment.models import Enrollment, TargetGroup
@@ -43,7 +44,7 @@ from mosty.tenancy import partnership_scope
 from mosty.testing.factories import RegistryFactory, login
 
 SLUG = "straz-rekordow"
-TODAY = date.today()
+TODAY = dates.today()
 TYPED = "Anna Nowak przyszła z mężem, Janem Nowakiem"
 GIVEN_ON = TODAY - timedelta(days=3)
 DUPLICATE = ("This consent is already recorded and in force: the same purposes, the same "

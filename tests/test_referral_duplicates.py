@@ -6,11 +6,12 @@ waiting one) and in the referral rules every module sends through. A referral as
 something else (another service, another reason) is sent."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from mosty import dates
 from mosty.extensions import db
 from mosty.participants.models import Participant
 from mosty.referrals.models import Referral
@@ -66,7 +67,7 @@ def test_the_polish_form_names_the_waiting_referral(world):
 def format_today(locale="en"):
     from babel.dates import format_date
 
-    return format_date(date.today(), locale=locale)
+    return format_date(dates.today(), locale=locale)
 
 
 def send_directly(world, participant_id=None, from_institution=None, service_id=None):
@@ -133,6 +134,6 @@ def test_a_waiting_referral_of_another_person_does_not_count(world):
 
 def test_the_answer_due_date_is_kept_on_the_refused_form(world):
     sent_referral(world)
-    due = (date.today() + timedelta(days=20)).isoformat()
+    due = (dates.today() + timedelta(days=20)).isoformat()
     html = send(world, due_on=due).get_data(as_text=True)
     assert f'value="{due}"' in html

@@ -3,12 +3,13 @@ receiving institution for referrals, answered only by the receiving institution 
 decline, complete; each transition audited once), inbox and outbox with overdue flags, and the
 minimal data the receiving institution sees before it accepts."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, update
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.referrals.models import Referral
@@ -86,7 +87,7 @@ def set_due(world, referral_id, due_on):
 def referral_form(world, **overrides):
     data = {"to_institution": world.gup.id, "service": world.advice.id,
             "reason": "Pomoc w powrocie na rynek pracy", "shared_fields": ["contact"],
-            "due_on": (date.today() + timedelta(days=10)).isoformat()}
+            "due_on": (dates.today() + timedelta(days=10)).isoformat()}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -127,7 +128,7 @@ def test_the_referral_form_offers_the_other_institutions_their_services_and_shar
     for label in ("contact (phone, e-mail)", "address", "labour-market status", "education",
                   "disability", "care load", "family"):
         assert label in body
-    assert (date.today() + timedelta(days=14)).isoformat() in body  # default due date
+    assert (dates.today() + timedelta(days=14)).isoformat() in body  # default due date
 
 
 def test_a_referral_without_any_consent_is_refused_with_a_link_to_record_one(world):
@@ -148,7 +149,7 @@ def test_a_consent_for_support_only_does_not_allow_a_referral(world):
 
 
 def test_a_withdrawn_consent_no_longer_allows_a_referral(world):
-    consent_for_referral(world, withdrawn_on=date.today())
+    consent_for_referral(world, withdrawn_on=dates.today())
     response = send(world)
     assert response.status_code == 422
     assert "There is no active consent" in response.get_data(as_text=True)
@@ -193,7 +194,7 @@ def test_a_consent_recorded_through_the_form_lets_the_referral_through(world):
     assert send(world, client=mops).status_code == 422
     recorded = mops.post(f"/{SLUG}/consents/new?participant={world.anna.id}", data={
         "lawful_basis": "consent", "purposes": ["referral"], "institutions": [world.gup.id],
-        "given_on": date.today().isoformat()})
+        "given_on": dates.today().isoformat()})
     assert recorded.status_code == 302
     assert send(world, client=mops).status_code == 302
     assert rows(world, Referral) == 1
@@ -461,8 +462,8 @@ def test_the_inbox_flags_overdue_referrals_and_can_show_only_them(world):
     late = referral_between(world, world.mops, world.gup, "Spóźniona")
     on_time = referral_between(world, world.mops, world.gup, "Terminowa")
     done_late = referral_between(world, world.mops, world.gup, "Zakończona")
-    set_due(world, late.id, date.today() - timedelta(days=3))
-    set_due(world, done_late.id, date.today() - timedelta(days=3))
+    set_due(world, late.id, dates.today() - timedelta(days=3))
+    set_due(world, done_late.id, dates.today() - timedelta(days=3))
     with world.app.app_context(), partnership_scope(world.p.id):
         db.session.execute(update(Referral).where(Referral.id == done_late.id)
                            .values(status="completed"))
@@ -486,7 +487,7 @@ def test_an_answered_referral_is_never_overdue(world):
     accepted = referral_between(world, world.mops, world.gup, "Przyjęta")
     waiting = referral_between(world, world.mops, world.gup, "Czekająca")
     for referral in (accepted, waiting):
-        set_due(world, referral.id, date.today() - timedelta(days=81))
+        set_due(world, referral.id, dates.today() - timedelta(days=81))
     with world.app.app_context(), partnership_scope(world.p.id):
         db.session.execute(update(Referral).where(Referral.id == accepted.id)
                            .values(status="accepted"))
@@ -525,7 +526,7 @@ def test_the_inbox_is_paginated_and_sortable(world):
     world.app.config["MOSTY_PAGE_SIZE"] = 2
     for days, name in ((9, "Pierwsza"), (3, "Druga"), (6, "Trzecia")):
         referral = referral_between(world, world.mops, world.gup, name)
-        set_due(world, referral.id, date.today() + timedelta(days=days))
+        set_due(world, referral.id, dates.today() + timedelta(days=days))
     gup = client_of(world, world.gup_worker)
 
     first = gup.get(f"/{SLUG}/referrals/?sort=due").get_data(as_text=True)

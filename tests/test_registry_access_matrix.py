@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.consents.models import Consent
 from mosty.enrollment.models import Enrollment
@@ -307,7 +308,7 @@ def test_institutions_without_access_get_404_on_every_write_and_nothing_changes(
     before = _rows(app, case)
     form = {"first_name": "Zmieniona", "last_name": "Nazwa", "reason": "withdrew",
             "decline_reason": "nie", "result": "x", "hours_per_week": "10",
-            "withdrawn_on": date.today().isoformat()}
+            "withdrawn_on": dates.today().isoformat()}
     for rule, query in routes:
         response = client.post(build(app, case, rule, query), data=form)
         assert response.status_code == 404, (rule.rule, query, role)

@@ -12,6 +12,7 @@ from flask_babel import format_date as babel_format_date
 from sqlalchemy import select
 
 import test_participants
+from mosty import dates
 from mosty.extensions import db
 from mosty.families.models import FamilyMember
 from mosty.outcomes import service as outcomes
@@ -36,7 +37,7 @@ from test_pesel import make_pesel
 world = test_participants.world
 owner = test_participants.owner
 
-TODAY = date.today()
+TODAY = dates.today()
 TAKEN_VISIBLE = "A person with this PESEL is already in the registry. Open their record"
 TAKEN_HIDDEN = "A person with this PESEL is already in the registry, registered by MOPS Kraków"
 

@@ -9,6 +9,7 @@ import pytest
 from flask import g, render_template
 from sqlalchemy import func, select
 
+from mosty import dates
 from mosty.audit.models import AuditEntry
 from mosty.extensions import db
 from mosty.participants.models import Participant
@@ -61,7 +62,7 @@ def new_entries(app, before):
 def deliver(factory, service, participant, on=None, hours="1"):
     with factory._in(participant.partnership_id):
         db.session.add(ServiceDelivery(service_id=service.id, participant_id=participant.id,
-                                       delivered_on=on or date.today(), hours=Decimal(hours)))
+                                       delivered_on=on or dates.today(), hours=Decimal(hours)))
         db.session.commit()
 
 
@@ -113,9 +114,9 @@ def test_capacity_counts_participants_served_in_the_last_30_days(app, client, wo
     service = world.factory.service(world.a.other, name="Grupa wsparcia", capacity=5)
     anna, jan, old = (world.factory.participant(world.a.other) for _ in range(3))
     deliver(world.factory, service, anna)
-    deliver(world.factory, service, anna, on=date.today() - timedelta(days=3))
-    deliver(world.factory, service, jan, on=date.today() - timedelta(days=29))
-    deliver(world.factory, service, old, on=date.today() - timedelta(days=45))
+    deliver(world.factory, service, anna, on=dates.today() - timedelta(days=3))
+    deliver(world.factory, service, jan, on=dates.today() - timedelta(days=29))
+    deliver(world.factory, service, old, on=dates.today() - timedelta(days=45))
     body = login(client, world.a.caseworker).get(f"/{world.slug}/services/").get_data(
         as_text=True)
     assert "2 of 5" in body
@@ -311,7 +312,7 @@ def delivery_case(world):
     return world
 
 
-DELIVERY_FORM = {"delivered_on": date.today().isoformat(), "hours": "1,5",
+DELIVERY_FORM = {"delivered_on": dates.today().isoformat(), "hours": "1,5",
                  "result": "Plan działania ustalony"}
 
 
@@ -327,7 +328,7 @@ def test_caseworker_records_a_delivery_for_a_participant_of_their_institution(
         assert (delivery.service_id, delivery.participant_id, delivery.hours, delivery.result,
                 delivery.staff_id, delivery.delivered_on) == (
             w.service.id, w.participant.id, Decimal("1.5"), "Plan działania ustalony",
-            w.a.caseworker.id, date.today())
+            w.a.caseworker.id, dates.today())
     [entry] = new_entries(app, before)
     assert (entry.action, entry.object_type) == ("create", "ServiceDelivery")
     assert entry.detail["participant_id"] == w.participant.id
@@ -393,7 +394,7 @@ def test_delivery_for_a_participant_shared_by_consent_is_allowed(app, client, wo
 
 def test_withdrawn_consent_takes_the_delivery_form_away(app, client, world):
     shared = world.factory.participant(world.a.leader)
-    world.factory.consent(shared, [world.a.other], withdrawn_on=date.today())
+    world.factory.consent(shared, [world.a.other], withdrawn_on=dates.today())
     world.factory.service(world.a.other)
     login(client, world.a.caseworker)
     url = f"/{world.slug}/services/deliveries/new?participant={shared.id}"
@@ -449,7 +450,7 @@ HOURS_MESSAGE = "Give the hours as a number greater than 0 and at most 24, e.g. 
     ({"delivered_on": ""}, "Give a date."),
     ({"delivered_on": "2024-13-45"}, "Enter a valid date as YYYY-MM-DD."),
     ({"delivered_on": "x" * 10_000}, "Enter a valid date as YYYY-MM-DD."),
-    ({"delivered_on": (date.today() + timedelta(days=1)).isoformat()},
+    ({"delivered_on": (dates.today() + timedelta(days=1)).isoformat()},
      "The date cannot be in the future."),
     ({"delivered_on": "1899-01-01"}, "Give a date after 1 January 2000."),
     ({"result": "x" * 10_000}, "Field cannot be longer than 2000 characters."),
@@ -501,7 +502,7 @@ def test_participant_page_section_lists_deliveries_and_timeline_entries(app, cli
     assert "1.5" in html and "&lt;script&gt;" in html and MARKUP not in html
     assert f"deliveries/new?participant={w.participant.id}" in html
     assert [(str(e.title), e.at) for e in timeline] == [
-        ("Service delivered: Doradztwo", date.today()),
+        ("Service delivered: Doradztwo", dates.today()),
         ("Service delivered: Warsztaty lidera", date(2024, 5, 6)),
     ]
     assert str(timeline[1].detail) == "Lider a, 2 h"

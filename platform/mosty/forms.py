@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation, ValidationError
 
+from . import dates
 from .i18n import lazy_gettext as _l
 from .ids import MAX_ID
 
@@ -104,7 +105,7 @@ def whole_number(value):
 
 def date_within(earliest=EARLIEST_RECORD_DATE, days_ahead=0, too_early=None, too_late=None):
     """A check that a date falls from ``earliest`` (a date, or a function giving one, such as
-    ``date.today``) to ``days_ahead`` days after today (0: today at the latest). The messages
+    ``dates.today``) to ``days_ahead`` days after today (0: today at the latest). The messages
     name the bound unless the form gives its own words (``too_early``, ``too_late``)."""
 
     def check(form, field):
@@ -114,7 +115,7 @@ def date_within(earliest=EARLIEST_RECORD_DATE, days_ahead=0, too_early=None, too
         if field.data < first:
             raise ValidationError(too_early or _l("Give a date from %(date)s on.",
                                                   date=format_date(first)))
-        latest = date.today() + timedelta(days=days_ahead)
+        latest = dates.today() + timedelta(days=days_ahead)
         if field.data > latest:
             raise ValidationError(too_late or (
                 _l("Give a date no later than %(date)s.", date=format_date(latest)) if days_ahead

@@ -8,6 +8,7 @@ from .admin.module_settings import switch_module
 from .auth.models import Membership, User
 from .collation import by_name, sort_key
 from .consents.access import consent_covers, family_visible_to, participant_visible_to
+from .dates import day_of, today
 from .db import Base, TimestampMixin, commit_keeping_loaded, utcnow
 from .enrollment import transitions as enrollment_transitions
 from .enrollment.eligibility import evaluate as evaluate_eligibility
@@ -106,4 +107,7 @@ __all__ = [
     "import_contract", "import_values",
     # Why seven digits cannot be a commune's TERYT code (None when they can).
     "teryt_code_problem",
+    # Today's date in Poland, not the server's (UTC) date: every calendar "today" of a module;
+    # and the Polish date of a stored (UTC) moment, to compare it with a date.
+    "today", "day_of",
 ]

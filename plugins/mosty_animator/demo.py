@@ -5,7 +5,7 @@ office, a peer advisor's families and information requests. Safe to run twice.""
 
 import contextlib
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -73,7 +73,7 @@ def _families(institution_id):
 
 def _board(institution_id, animator, advisor):
     rng = random.Random(6)
-    today = date.today()
+    today = toolkit.today()
     families = _families(institution_id)
     active = [(f, e) for f, e in families if e is not None and e.status == "active"][:4]
     fresh = [(f, e) for f, e in families if e is None or e.status == "recruited"][:6]
@@ -131,7 +131,7 @@ def _advisor_fits(advisor, family):
 
 
 def _plan(case, family, animator, started, rng):
-    today = date.today()
+    today = toolkit.today()
     plan = transitions.start_plan(case, review_every_days=30, on=started)
     plan.next_review_on = today + timedelta(days=rng.randint(1, 5))
     head = family.members[0].participant
@@ -176,7 +176,7 @@ def _plan(case, family, animator, started, rng):
 
 
 def _requests(institution_id, animator, operator):
-    today = date.today()
+    today = toolkit.today()
     answered = transitions.ask_operators(
         institution_id=institution_id, asked_by_id=animator.id,
         question="Jakie kursy zawodowe rusza PUP w powiecie łobeskim w najbliższym kwartale?",
@@ -220,7 +220,7 @@ def _diagnosis(case, family, animator, institution_id, on, rng):
     """The diagnosis of every adult member the institution sees, with barriers and a summary."""
     instruments = toolkit.instruments_service
     members = [p for p in instruments.visible_members(family, institution_id)
-               if (date.today() - p.birth_date).days >= 18 * 365]
+               if (toolkit.today() - p.birth_date).days >= 18 * 365]
     if not members or instruments.instrument_by_key("diagnosis") is None:
         return
     record = transitions.start_instrument_round(case, "diagnosis", members,

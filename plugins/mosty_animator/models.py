@@ -236,7 +236,7 @@ class Action(toolkit.PartnershipOwned, toolkit.Base):
         return self.status
 
     def is_overdue(self, today=None):
-        today = today or date.today()
+        today = today or toolkit.today()
         return (self.due_on is not None and self.due_on < today
                 and self.effective_status in ("planned", "in_progress"))
 
@@ -281,7 +281,7 @@ class InfoRequest(toolkit.PartnershipOwned, toolkit.TimestampMixin, toolkit.Base
     answered_by: Mapped[toolkit.User | None] = relationship(foreign_keys=[answered_by_id])
 
     def is_overdue(self, today=None):
-        return self.status == "open" and self.deadline < (today or date.today())
+        return self.status == "open" and self.deadline < (today or toolkit.today())
 
 
 class Barrier(toolkit.PartnershipOwned, toolkit.Base):

@@ -9,7 +9,7 @@ the dashboard. Access rules:
 """
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import abort
@@ -250,7 +250,7 @@ def plan_actions(plan):
 
 def at_a_glance(plan, today=None, days_ahead=14):
     """Overdue actions, and open actions due in the next two weeks, in date order."""
-    today = today or date.today()
+    today = today or toolkit.today()
     actions = plan_actions(plan)
     overdue = sorted((a for a in actions if a.is_overdue(today)), key=lambda a: a.due_on)
     upcoming = sorted(
@@ -308,7 +308,7 @@ def request_or_404(request_id):
 # --- the dashboard ----------------------------------------------------------------------------
 
 def dashboard(institution_id, user_id, today=None):
-    today = today or date.today()
+    today = today or toolkit.today()
     cases = toolkit.db.session.scalars(visible_cases(institution_id).where(
         Case.animator_id == user_id).options(selectinload(Case.family))).all()
     by_stage = Counter(case.stage for case in cases)

@@ -14,7 +14,7 @@ a lead is at most five years old, a plan action due at most five years ahead, an
 request answered within a year.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import format_date
 from sqlalchemy import select
@@ -69,23 +69,23 @@ def _years_from(day, years):
 
 def earliest_lead_on():
     """The earliest date a lead may have (the date of the first information)."""
-    return _years_from(date.today(), -LEAD_YEARS_BACK)
+    return _years_from(toolkit.today(), -LEAD_YEARS_BACK)
 
 
 def latest_due_on():
     """The latest due date of a plan action."""
-    return _years_from(date.today(), DUE_YEARS_AHEAD)
+    return _years_from(toolkit.today(), DUE_YEARS_AHEAD)
 
 
 def latest_deadline():
     """The latest deadline of an information request."""
-    return date.today() + timedelta(days=DEADLINE_DAYS_AHEAD)
+    return toolkit.today() + timedelta(days=DEADLINE_DAYS_AHEAD)
 
 
 def _happened(on, *, earliest, too_early, future=None, field=None):
     """``on`` as the date of something that has happened: not in the future, not before
     ``earliest`` (``too_early`` says so, with the date); ``field`` is the form's date field."""
-    if on > date.today():
+    if on > toolkit.today():
         raise Refused(future or _l("The date cannot be in the future."), field)
     if on < earliest:
         raise Refused(too_early, field)
@@ -111,7 +111,7 @@ def _step_on(case, allowed_from, on):
     if case.stage not in allowed_from:
         raise Refused(_l("This step is not possible from the family's current stage."))
     previous = case.last_step_on
-    return _happened(on or date.today(), earliest=previous, too_early=_l(
+    return _happened(on or toolkit.today(), earliest=previous, too_early=_l(
         "The date cannot be before the family's previous step (%(date)s).",
         date=format_date(previous)))
 
@@ -143,7 +143,7 @@ def add_lead(*, family, institution_id, animator_id, source, note="", on=None,
     if taken is not None:
         raise Refused(_l("This family is already on the recruitment board."), "family_id")
     earliest = earliest_lead_on()
-    on = _happened(on or date.today(), earliest=earliest, field="lead_on",
+    on = _happened(on or toolkit.today(), earliest=earliest, field="lead_on",
                    too_early=_l("The date cannot be before %(date)s.",
                                 date=format_date(earliest)))
     case = Case(family_id=family.id, institution_id=institution_id, animator_id=animator_id,
@@ -256,7 +256,7 @@ def start_plan(case, review_every_days=30, on=None):
     if not 7 <= review_every_days <= 365:
         raise Refused(_l("Reviews are held every 7 to 365 days."))
     plan = Plan(case_id=case.id, review_every_days=review_every_days,
-                next_review_on=(on or date.today()) + timedelta(days=review_every_days))
+                next_review_on=(on or toolkit.today()) + timedelta(days=review_every_days))
     toolkit.db.session.add(plan)
     toolkit.db.session.flush()
     audit("create", plan, case_id=case.id)
@@ -362,7 +362,7 @@ def _signed_on(plan, on):
     """A signature's date: not in the future, not before the family joined the programme (its
     enrolment, or its lead when the board has no enrolment date)."""
     joined = plan.case.joined_on
-    return _happened(on or date.today(), earliest=joined, too_early=_l(
+    return _happened(on or toolkit.today(), earliest=joined, too_early=_l(
         "The plan cannot be signed before the family joined the programme (%(date)s).",
         date=format_date(joined)))
 
@@ -465,7 +465,7 @@ def conclude_agreement(case, *, institution_id, participant_id, commitment, acti
         raise Refused(str(refused)) from refused
     agreement = Agreement(case_id=case.id, institution_id=institution_id,
                           participant_id=participant_id, commitment=commitment.strip(),
-                          concluded_on=on or date.today(), concluded_by_id=actor_id,
+                          concluded_on=on or toolkit.today(), concluded_by_id=actor_id,
                           referral_id=referral.id)
     toolkit.db.session.add(agreement)
     toolkit.db.session.flush()
@@ -497,7 +497,7 @@ def assign_advisor(case, advisor_id, on=None):
                 raise Refused(str(restricted)) from restricted
     previous = case.advisor_id
     case.advisor_id = advisor_id
-    case.advisor_since = (on or date.today()) if advisor_id else None
+    case.advisor_since = (on or toolkit.today()) if advisor_id else None
     audit("update", case, fields=["advisor_id"], advisor_id=advisor_id, previous=previous)
     return case
 
@@ -505,7 +505,7 @@ def assign_advisor(case, advisor_id, on=None):
 def ask_operators(*, institution_id, asked_by_id, question, deadline):
     if not question.strip():
         raise Refused(_l("Write the question."))
-    if deadline < date.today():
+    if deadline < toolkit.today():
         raise Refused(_l("The deadline cannot be in the past."))
     if deadline > latest_deadline():
         raise Refused(_l("The deadline cannot be more than a year ahead."))
@@ -523,7 +523,7 @@ def answer_request(request, *, answer, answered_by_id, on=None):
     if not answer.strip():
         raise Refused(_l("Write the answer."))
     request.answer = answer.strip()
-    request.answered_on = on or date.today()
+    request.answered_on = on or toolkit.today()
     request.answered_by_id = answered_by_id
     request.status = "answered"
     audit("transition", request, **{"from": "open", "to": "answered"})
@@ -563,7 +563,7 @@ def start_instrument_round(case, purpose, members, *, institution_id, actor_id, 
             .order_by(Review.held_on.desc(), Review.id.desc()).limit(1))
     record = InstrumentRound(case_id=case.id, round_id=family_round.id, purpose=purpose,
                              occasion="review" if earlier else "entry",
-                             started_on=on or date.today(),
+                             started_on=on or toolkit.today(),
                              review_id=review.id if review is not None else None)
     toolkit.db.session.add(record)
     toolkit.db.session.flush()
@@ -578,7 +578,7 @@ def add_barrier(case, *, kind, note="", participant_id=None, on=None):
     if participant_id is not None:
         _member(case, participant_id, "participant_id")
     barrier = Barrier(case_id=case.id, kind=kind, note=note.strip(),
-                      participant_id=participant_id, recorded_on=on or date.today())
+                      participant_id=participant_id, recorded_on=on or toolkit.today())
     toolkit.db.session.add(barrier)
     toolkit.db.session.flush()
     audit("create", barrier, case_id=case.id, kind=kind, member=participant_id is not None)
@@ -596,6 +596,6 @@ def record_summary(case, *, strengths, barriers_summary, on=None):
         raise Refused(_l("Write the family's strengths or barriers."))
     case.strengths = strengths.strip()
     case.barriers_summary = barriers_summary.strip()
-    case.diagnosed_on = on or date.today()
+    case.diagnosed_on = on or toolkit.today()
     audit("update", case, fields=["strengths", "barriers_summary", "diagnosed_on"])
     return case

@@ -190,7 +190,7 @@ def _lead_page(typed=NOTHING_TYPED):
     families = service.families_without_case(institution_id)
     _read("family", ids=[family_id for family_id, _label in families], purpose="lead_choice")
     response = render_template("animator/new_lead.html", families=families, labels=labels,
-                               animators=service.animators(institution_id), today=date.today(),
+                               animators=service.animators(institution_id), today=toolkit.today(),
                                typed=typed)
     toolkit.db.session.commit()
     return response
@@ -211,7 +211,7 @@ def new_lead():
             animator_id=_id("animator_id", required=False) or current_user.id,
             added_by_id=current_user.id, source=request.form.get("source", ""),
             note=_text("note", MAX_TEXT["lead_note"]),
-            on=_date("lead_on", default=date.today()))
+            on=_date("lead_on", default=toolkit.today()))
     except Refused as refused:
         return _refused(refused, _lead_page, form="lead", beside_fields=True)
     return _done(_("The family is on the recruitment board as a lead."),
@@ -225,7 +225,7 @@ def _family_page(family_id, typed=NOTHING_TYPED):
         "animator/family.html", case=case, labels=labels, contacts=service.contacts(case),
         plan=service.plan_of(case), agreements=service.agreements(case),
         target_groups=service.family_target_groups(), advisors=service.peer_advisors(case),
-        next_step=service.next_step(case), today=date.today(), can_write=toolkit.can_use(KEY, "write"), typed=typed)
+        next_step=service.next_step(case), today=toolkit.today(), can_write=toolkit.can_use(KEY, "write"), typed=typed)
     toolkit.db.session.commit()
     return response
 
@@ -244,7 +244,7 @@ def step(family_id):
     target = url_for(".family", family_id=family_id)
     name = request.form.get("step")
     try:
-        on = _date("on", default=date.today())
+        on = _date("on", default=toolkit.today())
         if name == "contacted":
             transitions.mark_contacted(case, on=on)
         elif name == "visited":
@@ -301,7 +301,7 @@ def _plan_page(family_id, typed=NOTHING_TYPED):
     _read("animator_plan", case_id=case.id, plan_id=plan.id if plan else None)
     response = render_template(
         "animator/plan.html", case=case, plan=plan, overdue=overdue, upcoming=upcoming,
-        labels=labels, members=case.family.members, today=date.today(),
+        labels=labels, members=case.family.members, today=toolkit.today(),
         institutions=toolkit.db.session.scalars(
             select(toolkit.Institution).order_by(toolkit.by_name(toolkit.Institution.name))).all(),
         can_write=toolkit.can_use(KEY, "write"), typed=typed)
@@ -335,7 +335,7 @@ def plan_print(family_id):
     plan = service.plan_of(case)
     _read("animator_plan", case_id=case.id, plan_id=plan.id if plan else None, printed=True)
     response = render_template("animator/plan_print.html", case=case, plan=plan, labels=labels,
-                               today=date.today())
+                               today=toolkit.today())
     toolkit.db.session.commit()
     return response
 
@@ -402,7 +402,7 @@ def sign_plan(family_id):
     side = request.form.get("side")
     try:
         plan = _plan_required(case)
-        on = _date("on", default=date.today())
+        on = _date("on", default=toolkit.today())
         if side == "family":
             transitions.sign_by_family(plan, _id("participant_id"), on=on)
         elif side == "animator":
@@ -497,7 +497,7 @@ def _requests_page(typed=NOTHING_TYPED):
     if not service.is_operator():
         service.staff_institution_id()  # 404 for members who neither ask nor answer
     return render_template("animator/requests.html", items=service.requests_for_member(),
-                           operator=service.is_operator(), today=date.today(),
+                           operator=service.is_operator(), today=toolkit.today(),
                            can_write=toolkit.can_use(KEY, "write"), typed=typed)
 
 
@@ -518,7 +518,7 @@ def requests():
 
 def _request_page(request_id, typed=NOTHING_TYPED):
     return render_template("animator/request.html", item=service.request_or_404(request_id),
-                           operator=service.is_operator(), today=date.today(),
+                           operator=service.is_operator(), today=toolkit.today(),
                            can_write=toolkit.can_use(KEY, "write"), typed=typed)
 
 

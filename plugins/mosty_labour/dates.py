@@ -28,7 +28,7 @@ JOB_START_MONTHS_AHEAD = 12
 
 
 def months_ahead(months, today=None):
-    return toolkit.add_months(today or date.today(), months)
+    return toolkit.add_months(today or toolkit.today(), months)
 
 
 def outside(day, earliest, latest):
@@ -36,13 +36,13 @@ def outside(day, earliest, latest):
     if day < earliest:
         return _l("The date cannot be before %(date)s.", date=format_date(earliest))
     if day > latest:
-        if latest == date.today():
+        if latest == toolkit.today():
             return _l("The date cannot be in the future.")
         return _l("The date cannot be after %(date)s.", date=format_date(latest))
     return None
 
 
-def within(earliest, latest=date.today):
+def within(earliest, latest=toolkit.today):
     """A form check of ``outside``; ``latest`` is a date or a function giving one (the day the
     form is checked, not the day the module was imported)."""
 

@@ -31,6 +31,8 @@ except ImportError as error:  # the browser fixture explains; CI must not skip s
     pytest.skip(f"the python package 'playwright' is not installed ({error})",
                 allow_module_level=True)
 
+from mosty import dates
+
 from .conftest import csp_violations, sign_in, sign_out
 
 ANIMATOR = "animator@pomorze.mosty.test"
@@ -168,7 +170,7 @@ def test_the_animator_takes_a_family_from_lead_to_a_signed_plan_and_the_office_a
     action.locator("input[name='what']").fill("Kurs opiekunki osób starszych")
     action.locator("select[name='who_kind']").select_option("institution")
     action.locator("select[name='who_institution_id']").select_option(label=PUP)
-    action.locator("input[name='due_on']").fill((date.today() + timedelta(days=30)).isoformat())
+    action.locator("input[name='due_on']").fill((dates.today() + timedelta(days=30)).isoformat())
     submit(page, action)
     family_sign = page.locator("form[action$='/plan/sign']:has(input[value='family'])")
     family_sign.locator("select[name='participant_id']").select_option(str(lead.mother.id))

@@ -7,7 +7,7 @@ labour office). The setup switches the labour module on for the partnership with
 grants, as its administrator would, and gives the office a training with free places.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -32,6 +32,8 @@ except ImportError as error:  # the browser fixture explains; CI must not skip s
     pytest.skip(f"the python package 'playwright' is not installed ({error})",
                 allow_module_level=True)
 
+from mosty import dates
+
 from .conftest import csp_violations, sign_in
 
 GUP = "Grodzki Urząd Pracy w Krakowie"
@@ -54,8 +56,8 @@ def prepare(app):
             adecco = db.session.scalar(select(Institution).where(Institution.name == ADECCO))
             training = ActivationInstrument(
                 institution_id=gup.id, kind="training", title=TRAINING, locality="Kraków",
-                teryt="1261011", starts_on=date.today() - timedelta(days=30),
-                ends_on=date.today(), capacity=12)
+                teryt="1261011", starts_on=dates.today() - timedelta(days=30),
+                ends_on=dates.today(), capacity=12)
             db.session.add(training)
             referral = db.session.scalars(
                 select(Referral).join(Participant, Participant.id == Referral.participant_id)
@@ -137,7 +139,7 @@ def test_clerk_accepts_into_training_records_completion_and_a_hire_from_an_offer
 
     hire = page.locator("#candidates tr", has_text=world.name).locator(
         "form[action$='/hired']")
-    hire.locator("input[type='date']").fill(date.today().isoformat())
+    hire.locator("input[type='date']").fill(dates.today().isoformat())
     submit(page, hire)
     expect(page.locator("#candidates")).to_contain_text("zatrudniony")
 

@@ -4,13 +4,12 @@ Choices of institutions are built by the views from rows the member may see, so 
 another partnership or an unknown value is refused by the field itself with a readable message.
 """
 
-from datetime import date
-
 from wtforms import DateField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import dates
 from ..forms import Form, date_within, whole_number
 from ..i18n import lazy_gettext as _l
 from .models import LAWFUL_BASES, PURPOSES
@@ -80,7 +79,7 @@ class ConsentForm(Form):
         description=_l("Only these institutions of the partnership get access, and only "
                        "while the consent is active."),
     )
-    given_on = PastDateField(_l("Date given"), default=date.today,
+    given_on = PastDateField(_l("Date given"), default=dates.today,
                              validators=[InputRequired(message=INVALID_DATE)])
 
     def __init__(self, *args, institutions=(), **kwargs):
@@ -103,5 +102,5 @@ class ConsentForm(Form):
 
 
 class WithdrawConsentForm(Form):
-    withdrawn_on = PastDateField(_l("Date of withdrawal"), default=date.today,
+    withdrawn_on = PastDateField(_l("Date of withdrawal"), default=dates.today,
                                  validators=[InputRequired(message=INVALID_DATE)])

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import dates
 from ..db import Base, TimestampMixin
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
@@ -44,7 +45,7 @@ class Consent(TimestampMixin, PartnershipOwned, Base):
     )
 
     def is_active(self, on=None):
-        on = on or date.today()
+        on = on or dates.today()
         return self.given_on <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
 
 

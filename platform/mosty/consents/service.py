@@ -4,14 +4,12 @@ Only the registering institution records or withdraws a consent: it is the contr
 collected the person's data and the one other institutions' access derives from.
 """
 
-from datetime import date
-
 from flask import abort, url_for
 from flask_babel import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, dates
 from ..auth.models import User
 from ..collation import by_name
 from ..extensions import db
@@ -85,7 +83,7 @@ def record_consent(participant, *, institution_id, actor_id, lawful_basis, purpo
     ensure_not_restricted(participant)
     if lawful_basis not in LAWFUL_BASES or not purposes or set(purposes) - set(PURPOSES):
         raise ConsentRefused(_l("Choose a lawful basis and at least one purpose."))
-    if given_on > date.today():
+    if given_on > dates.today():
         raise ConsentRefused(_l("The date cannot be in the future."))
     named = set(db.session.scalars(select(Institution.id).where(
         Institution.id.in_(institution_ids), Institution.id != institution_id)))
@@ -127,7 +125,7 @@ def withdraw_consent(consent, *, institution_id, withdrawn_on):
     ensure_record_open(consent.participant)
     if consent.withdrawn_on is not None:
         raise ConsentRefused(_l("This consent has already been withdrawn."))
-    if withdrawn_on > date.today():
+    if withdrawn_on > dates.today():
         raise ConsentRefused(_l("The date cannot be in the future."))
     if withdrawn_on < consent.given_on:
         raise ConsentRefused(_l("A consent cannot be withdrawn before it was given."))

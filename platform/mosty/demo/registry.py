@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, dates
 from ..auth.models import User
 from ..consents.models import Consent, ConsentInstitution
 from ..enrollment.eligibility import evaluate
@@ -324,7 +324,7 @@ class _Demo:
         self.slug = slug
         self.partnership_id = partnership_id
         self.rng = rng
-        self.today = date.today()
+        self.today = dates.today()
         spec = next(p for p in PARTNERSHIPS if p["slug"] == slug)
         by_name = {i.name: i for i in db.session.scalars(select(Institution))}
         self.inst = {key: by_name[name] for key, name, *_rest in spec["institutions"]}

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from .. import dates
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -96,7 +97,7 @@ class Verdict:
 
     def as_dict(self):
         return {"eligible": self.eligible, "reasons": self.reasons,
-                "evaluated_on": date.today().isoformat()}
+                "evaluated_on": dates.today().isoformat()}
 
 
 def _age(birth_date, on):
@@ -213,7 +214,7 @@ def _apply(verdict, criterion, subject, today):
 
 def evaluate(subject, target_group, today=None):
     """The verdict for a participant or family against a target group, with its reasons."""
-    today = today or date.today()
+    today = today or dates.today()
     territory = db.session.scalars(select(TerritoryUnit)).all()
     verdict = Verdict()
     if hasattr(subject, "members"):

@@ -1,11 +1,10 @@
 """Forms of the programme path: recruitment to a target group and the retention date."""
 
-from datetime import date
-
 from flask_babel import format_date
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from .. import dates
 from ..forms import Form, whole_number
 from ..i18n import lazy_gettext as _l
 from ..services.forms import select_choices
@@ -37,6 +36,6 @@ class RetentionForm(Form):
         if field.data < earliest:
             raise ValidationError(_l("Keep the record at least until %(date)s.",
                                      date=format_date(earliest)))
-        if field.data.year > date.today().year + RETENTION_MAX_YEARS:
+        if field.data.year > dates.today().year + RETENTION_MAX_YEARS:
             raise ValidationError(_l("Give a date within %(years)s years.",
                                      years=RETENTION_MAX_YEARS))

@@ -6,10 +6,9 @@ the commit when a broker is configured, otherwise at the end of the request, and
 the beat sweep that picks up whatever is still pending.
 """
 
-from datetime import date
-
 from sqlalchemy import event, exists, literal, select, union_all
 
+from .. import dates
 from ..extensions import db
 from ..tenancy import current_partnership_id
 from .models import EVENT_KINDS, OutboxEvent
@@ -80,7 +79,7 @@ def enrollment_payload(enrollment, previous):
         "target_group_id": enrollment.target_group_id,
         "previous_status": previous,
         "status": enrollment.status,
-        "changed_on": date.today().isoformat(),
+        "changed_on": dates.today().isoformat(),
     }
 
 

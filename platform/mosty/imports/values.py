@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from stdnum.pl import pesel as stdnum_pesel
 
+from .. import dates
 from ..consents.access import participant_visible_to
 from ..extensions import db
 from ..families.models import Family
@@ -85,7 +86,7 @@ def parse_date(value):
     parsed = read_date(value)
     if parsed is None:
         return None
-    if parsed > date.today():
+    if parsed > dates.today():
         raise CellError(_l("This date is in the future."))
     if parsed < EARLIEST:
         raise CellError(_l("Please check the year."))

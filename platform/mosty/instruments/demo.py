@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import dates
 from ..auth.models import Membership
 from ..db import utcnow
 from ..extensions import db
@@ -75,7 +76,7 @@ def _rounds(families, version, rng):
     """Each family's adults fill the test twice, months apart; motivation usually grows."""
     for family in families:
         adults = [m.participant for m in family.members
-                  if (utcnow().date() - m.participant.birth_date).days >= 18 * 365][:4]
+                  if (dates.today() - m.participant.birth_date).days >= 18 * 365][:4]
         if len(adults) < 2:
             continue
         levels = {p.id: rng.uniform(0.15, 0.6) for p in adults}
@@ -116,7 +117,7 @@ def load_instruments_demo(partnerships):
                 continue
             rng = random.Random(f"{SEED}-{slug}")
             people = list(db.session.scalars(select(Participant).order_by(Participant.id)))
-            adults = [p for p in people if (utcnow().date() - p.birth_date).days >= 18 * 365]
+            adults = [p for p in people if (dates.today() - p.birth_date).days >= 18 * 365]
             diagnosis = instrument_by_key("diagnosis").current
             if slug == "pomorze":
                 families = list(db.session.scalars(

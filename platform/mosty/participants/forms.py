@@ -27,6 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import dates
 from ..forms import Form, a_phone_number
 from ..i18n import lazy_gettext as _l
 from ..teryt import code_problem
@@ -87,7 +88,7 @@ def teryt(label, required=False):
 
 
 def not_in_future(form, field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > dates.today():
         raise ValidationError(_l("This date is in the future."))
 
 
@@ -308,10 +309,10 @@ class CareRelationForm(Form):
                          validators=[Optional(), Length(max=2000)])
 
     def validate_dependant_birth_year(self, field):
-        if field.data is not None and not 1900 <= field.data <= date.today().year:
+        if field.data is not None and not 1900 <= field.data <= dates.today().year:
             raise ValidationError(_l("Enter a year between 1900 and this year."))
         # An unknown kind (refused on its own field) has no age band, so says nothing here.
-        problem = dependant_year_problem(self.dependant_type.data, field.data, date.today().year)
+        problem = dependant_year_problem(self.dependant_type.data, field.data, dates.today().year)
         if problem:
             raise ValidationError(problem)
 

@@ -8,12 +8,10 @@ irreversible, that needs the recorder's explicit confirmation naming the person;
 not.
 """
 
-from datetime import date
-
 from flask_babel import format_date
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, dates
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from .models import ErasureRequest
@@ -41,7 +39,7 @@ def request_erasure(participant, *, received_on, actor_id, institution_id, confi
     """Record the request and decide it. ErasureNotConfirmed, with nothing recorded, when it
     would be carried out and ``confirmed`` is not set: the decision follows the retention
     status at this moment, which the form shown earlier may no longer match."""
-    today = today or date.today()
+    today = today or dates.today()
     try:
         # Already anonymised: erasure has been carried out, the record is closed.
         ensure_record_open(participant)

@@ -5,6 +5,7 @@ from datetime import date
 from wtforms import BooleanField, DateField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from .. import dates
 from ..forms import Form, date_within
 from ..i18n import lazy_gettext as _l
 from ..participants.forms import strip
@@ -32,7 +33,7 @@ GDPR_APPLIES_FROM = date(2018, 5, 25)
 
 class ErasureForm(Form):
     received_on = DateField(
-        _l("Request received on"), default=date.today, invalid_value_message=INVALID_DATE,
+        _l("Request received on"), default=dates.today, invalid_value_message=INVALID_DATE,
         validators=[InputRequired(message=INVALID_DATE),
                     date_within(GDPR_APPLIES_FROM,
                                 too_late=_l("The request cannot be dated in the future."))])

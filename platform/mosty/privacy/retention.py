@@ -17,7 +17,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import and_, exists, or_, select
 
-from .. import audit
+from .. import audit, dates
 from ..db import utcnow
 from ..enrollment.models import Enrollment
 from ..enrollment.privacy import enrollments_about
@@ -48,13 +48,13 @@ class RetentionStatus:
 
 
 def retention_status(participant, today=None):
-    today = today or date.today()
+    today = today or dates.today()
     enrollments = db.session.scalars(enrollments_about(participant.id)).all()
     # A path that ended before retention dates were set keeps the default date.
-    dates = [e.retention_until or default_retention(e.ended_on) for e in enrollments
-             if e.retention_until is not None or e.ended_on is not None]
+    retention_dates = [e.retention_until or default_retention(e.ended_on) for e in enrollments
+                       if e.retention_until is not None or e.ended_on is not None]
     open_ = any(e.retention_until is None and e.ended_on is None for e in enrollments)
-    until = max(dates) if dates else None
+    until = max(retention_dates) if retention_dates else None
     applies = open_ or (until is not None and until >= today)
     return RetentionStatus(applies=applies, until=until, open=open_, paths=len(enrollments))
 
@@ -82,7 +82,7 @@ def due_for_anonymisation(today=None):
     """SQL: people of the current partnership whose every path has passed its retention date
     (the same dates as ``retention_status``: a path that ended without a retention date of its
     own has the default one)."""
-    today = today or date.today()
+    today = today or dates.today()
     no_date = Enrollment.retention_until.is_(None)
     kept = exists(select(Enrollment.id).where(
         _about(Participant.id),

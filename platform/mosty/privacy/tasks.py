@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from .. import dates
 from ..extensions import db
 from ..partnerships.models import Partnership
 from ..tasks import partnership_task, system_task
@@ -16,7 +17,7 @@ from .retention import SYSTEM_ACTOR, anonymise_due
 def anonymise_after_retention(today=None):
     """Fan out: one partnership task per partnership, keyed by the day, so a second run the
     same day (or a redelivered message) changes nothing."""
-    day = today or date.today().isoformat()
+    day = today or dates.today().isoformat()
     partnership_ids = db.session.scalars(select(Partnership.id).order_by(Partnership.id)).all()
     # End the read first: without a broker the partnership tasks run right here, each in its
     # own session, and SQLite would keep them waiting behind this transaction.

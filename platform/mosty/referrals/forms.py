@@ -1,11 +1,12 @@
 """Sending a referral and answering one (accept, decline, complete)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from wtforms import DateField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from .. import dates
 from ..consents.forms import INVALID_DATE, CheckboxesField, ChoiceField, choices
 from ..forms import Form, date_within, whole_number
 from ..i18n import lazy_gettext as _l
@@ -41,7 +42,7 @@ def _text(label, required_message=None):
 
 
 def _due_default():
-    return date.today() + timedelta(days=DEFAULT_ANSWER_DAYS)
+    return dates.today() + timedelta(days=DEFAULT_ANSWER_DAYS)
 
 
 class ReferralForm(Form):
@@ -59,7 +60,7 @@ class ReferralForm(Form):
     due_on = DateField(
         _l("Answer due by"), default=_due_default, invalid_value_message=INVALID_DATE,
         validators=[InputRequired(message=INVALID_DATE),
-                    date_within(date.today, days_ahead=MAX_ANSWER_DAYS,
+                    date_within(dates.today, days_ahead=MAX_ANSWER_DAYS,
                                 too_early=_l("The due date cannot be in the past."))])
 
     def __init__(self, *args, institutions=(), services=(), **kwargs):

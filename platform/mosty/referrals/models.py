@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import dates
 from ..db import Base, TimestampMixin
 from ..participants.models import Participant
 from ..partnerships.models import Institution
@@ -60,5 +61,5 @@ class Referral(TimestampMixin, PartnershipOwned, Base):
 
     def is_overdue(self, today=None):
         """Unanswered past its answer date (as referrals.service.overdue_condition)."""
-        today = today or date.today()
+        today = today or dates.today()
         return self.status == "sent" and self.due_on is not None and self.due_on < today

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from flask import has_app_context
 from flask_babel import format_date
 
+from .. import dates
+
 PRESETS = ("month", "quarter", "year")
 
 
@@ -40,7 +42,7 @@ def month_of(day):
 
 
 def previous_month(today=None):
-    today = today or date.today()
+    today = today or dates.today()
     return month_of(today.replace(day=1) - timedelta(days=1))
 
 
@@ -56,7 +58,7 @@ def year_of(day):
 
 def preset(name, today=None):
     """The last complete month, quarter or year before ``today``."""
-    today = today or date.today()
+    today = today or dates.today()
     if name == "month":
         return previous_month(today)
     if name == "quarter":

@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from .. import dates
 from ..forms import Form, whole_number
 from ..i18n import lazy_gettext as _l
 from .models import SERVICE_KINDS
@@ -56,7 +57,7 @@ def date_field(label, *validators, **kwargs):
 
 
 def not_in_future(form, field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > dates.today():
         raise ValidationError(_l("The date cannot be in the future."))
 
 
@@ -66,7 +67,7 @@ def not_too_early(form, field):
 
 
 def within_a_year(form, field):
-    if field.data and field.data > date.today() + timedelta(days=366):
+    if field.data and field.data > dates.today() + timedelta(days=366):
         raise ValidationError(_l("The date cannot be more than a year ahead."))
 
 

@@ -8,6 +8,7 @@ import itertools
 from functools import cache
 from types import SimpleNamespace
 
+from .. import dates
 from ..auth.models import Membership, User
 from ..auth.passwords import hash_password
 from ..extensions import db
@@ -173,7 +174,7 @@ class RegistryFactory(Factory):
 
     def referral(self, participant, from_institution, to_institution, status="sent",
                  reason="Doradztwo zawodowe"):
-        from datetime import date, timedelta
+        from datetime import timedelta
 
         from ..db import utcnow
         from ..referrals.models import Referral
@@ -183,7 +184,7 @@ class RegistryFactory(Factory):
                                 from_institution_id=from_institution.id,
                                 to_institution_id=to_institution.id, reason=reason,
                                 status=status, sent_at=utcnow(),
-                                due_on=date.today() + timedelta(days=14))
+                                due_on=dates.today() + timedelta(days=14))
             db.session.add(referral)
             db.session.commit()
             return SimpleNamespace(id=referral.id, partnership_id=participant.partnership_id)

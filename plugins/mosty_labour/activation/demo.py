@@ -7,7 +7,7 @@ referral onto it. Deterministic, and loaded once.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -52,7 +52,7 @@ RESULTS = ("Zaświadczenie o ukończeniu kursu", "Egzamin zdany", "Staż ukończ
 
 
 def load(partnerships):
-    today = date.today()
+    today = toolkit.today()
     for slug, partnership in sorted(partnerships.items()):
         with toolkit.partnership_scope(partnership.id):
             if toolkit.db.session.scalar(select(ActivationInstrument.id).limit(1)) is not None:

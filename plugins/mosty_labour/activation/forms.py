@@ -1,7 +1,5 @@
 """Forms of the instrument catalogue: an instrument, an enrolment, its end, attendance."""
 
-from datetime import date
-
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -66,7 +64,7 @@ class InstrumentForm(toolkit.Form):
 class EnrolForm(toolkit.Form):
     instrument = SelectField(_l("Instrument"), coerce=int, invalid_choice_message=INVALID_CHOICE,
                              invalid_value_message=INVALID_CHOICE)
-    enrolled_on = DateField(_l("Enrolled on"), default=date.today,
+    enrolled_on = DateField(_l("Enrolled on"), default=toolkit.today,
                             invalid_value_message=INVALID_DATE,
                             validators=[InputRequired(message=INVALID_DATE)])
 
@@ -78,7 +76,7 @@ class EnrolForm(toolkit.Form):
 class EnrolPersonForm(toolkit.Form):
     participant = SelectField(_l("Person"), coerce=int, invalid_choice_message=INVALID_CHOICE,
                               invalid_value_message=INVALID_CHOICE)
-    enrolled_on = DateField(_l("Enrolled on"), default=date.today,
+    enrolled_on = DateField(_l("Enrolled on"), default=toolkit.today,
                             invalid_value_message=INVALID_DATE,
                             validators=[InputRequired(message=INVALID_DATE)])
 
@@ -90,14 +88,14 @@ class EnrolPersonForm(toolkit.Form):
 
 
 class CompleteForm(toolkit.Form):
-    ended_on = DateField(_l("Completed on"), default=date.today,
+    ended_on = DateField(_l("Completed on"), default=toolkit.today,
                          invalid_value_message=INVALID_DATE,
                          validators=[InputRequired(message=INVALID_DATE)])
     note = _note(_l("Result (certificate, qualification...)"))
 
 
 class DropoutForm(toolkit.Form):
-    ended_on = DateField(_l("Dropped out on"), default=date.today,
+    ended_on = DateField(_l("Dropped out on"), default=toolkit.today,
                          invalid_value_message=INVALID_DATE,
                          validators=[InputRequired(message=INVALID_DATE)])
     reason = _note(_l("Reason for dropping out"), _l("Give the reason for dropping out."))
@@ -110,5 +108,5 @@ class CancelForm(toolkit.Form):
 class AttendanceDayForm(toolkit.Form):
     """Only the day; the checkboxes (``present`` = enrolment ids) are read by the view."""
 
-    day = DateField(_l("Day"), default=date.today, invalid_value_message=INVALID_DATE,
+    day = DateField(_l("Day"), default=toolkit.today, invalid_value_message=INVALID_DATE,
                     validators=[InputRequired(message=INVALID_DATE)])

@@ -1,7 +1,5 @@
 """Reading the instrument catalogue and enrolments."""
 
-from datetime import date
-
 from flask import abort
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,7 +16,7 @@ from .models import ActivationInstrument, InstrumentEnrolment
 
 def catalogue(kind=None, office_id=None, current_only=True, today=None):
     """Instruments of the partnership's labour offices, soonest first."""
-    today = today or date.today()
+    today = today or toolkit.today()
     query = select(ActivationInstrument).options(joinedload(ActivationInstrument.institution))
     if kind in KIND_LABELS:
         query = query.where(ActivationInstrument.kind == kind)
@@ -45,7 +43,7 @@ def instrument_or_404(instrument_id):
 
 def open_instruments(office_id, today=None):
     """The office's instruments a person can still be placed on (not ended, places left)."""
-    today = today or date.today()
+    today = today or toolkit.today()
     return list(toolkit.db.session.scalars(
         select(ActivationInstrument).where(
             ActivationInstrument.institution_id == office_id,

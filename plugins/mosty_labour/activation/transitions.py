@@ -12,7 +12,7 @@ is dated within the instrument's dates and at most ``ENROLMENT_DAYS_AHEAD`` days
 today (or of the instrument's start, when it starts later), and it never ends before it began.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
@@ -176,7 +176,7 @@ def _give_place_back(instrument):
 def enrol(participant, instrument, *, office_id, actor_id, on=None, referral_id=None):
     """Give the participant a place on the instrument, from ``on`` (by default today, or the
     instrument's start when it starts later)."""
-    today = date.today()
+    today = toolkit.today()
     on = on or max(today, instrument.starts_on)
     _own(instrument, office_id)
     if participant.restricted:
@@ -214,7 +214,7 @@ def _end(enrolment, office_id, actor_id, to, on, note, **detail):
     _own(enrolment.instrument, office_id)
     if enrolment.status != "enrolled":
         raise ActivationRefused(_l("This enrolment has already ended."))
-    if on is None or on > date.today():
+    if on is None or on > toolkit.today():
         raise ActivationRefused(_l("The date cannot be in the future."))
     if on < enrolment.enrolled_on:
         raise ActivationRefused(_l("The date cannot be before the enrolment."))
@@ -253,7 +253,7 @@ def cancel_enrolment(enrolment, *, office_id, actor_id, reason):
     enrolment.status = "cancelled"
     # An enrolment dated ahead and cancelled before it began ends on its first day, never
     # before it.
-    enrolment.ended_on = max(date.today(), enrolment.enrolled_on)
+    enrolment.ended_on = max(toolkit.today(), enrolment.enrolled_on)
     enrolment.end_note = reason.strip()
     _give_place_back(enrolment.instrument)
     toolkit.record_audit("transition", enrolment, actor_id=actor_id, institution_id=office_id,
@@ -278,7 +278,7 @@ def instrument_enrolments(instrument_id):
 def record_attendance(instrument, *, office_id, actor_id, day, present_ids):
     """Present or absent on ``day`` for everyone on the instrument that day."""
     _own(instrument, office_id)
-    if day is None or day > date.today():
+    if day is None or day > toolkit.today():
         raise ActivationRefused(_l("The date cannot be in the future."))
     if day < instrument.starts_on or (instrument.ends_on and day > instrument.ends_on):
         raise ActivationRefused(_l("The day must fall within the instrument's dates."))

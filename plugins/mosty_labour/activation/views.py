@@ -1,8 +1,6 @@
 """Instrument catalogue pages: the catalogue, an instrument with its roster and attendance,
 enrolling a person, and an enrolment with its end (completed, dropped out, cancelled)."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -126,7 +124,7 @@ def _render_instrument(instrument, status=200, refusal=None, enrol_form=None):
     can_act = writer is not None and writer.id == instrument.institution_id
     people = []
     if can_act and instrument.places_left > 0 and (
-            instrument.ends_on is None or instrument.ends_on >= date.today()):
+            instrument.ends_on is None or instrument.ends_on >= toolkit.today()):
         people = service.enrollable_people(writer.id, instrument.id)
         enrol_form = enrol_form or EnrolPersonForm(formdata=None, people=people)
     html = render_template(

@@ -14,7 +14,7 @@ from . import service
 def _period():
     """The period from ``?from=&to=`` (ISO dates); bad or missing values fall back to the last
     twelve months, with a message instead of an error."""
-    today = date.today()
+    today = toolkit.today()
     default = (toolkit.add_months(today, -12), today)
     raw_from, raw_to = request.args.get("from", ""), request.args.get("to", "")
     if not raw_from and not raw_to:

@@ -5,7 +5,7 @@ Everything goes through the part's transitions, so the demo has the audit entrie
 registry outcome a real hire would have.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -94,7 +94,7 @@ def _load(slug):
         employer = _institution(employer_name) if employer_name else None
         values = {"employer_id": employer.id if employer else None, "employer_name": "",
                   "flexible_hours": False, "part_time": False, "remote": False,
-                  "description": "", "posted_on": date.today() - timedelta(days=40 - 7 * n),
+                  "description": "", "posted_on": toolkit.today() - timedelta(days=40 - 7 * n),
                   **fields}
         offers.append(transitions.create_offer(institution_id=office.id, actor_id=None,
                                                values=values))
@@ -117,7 +117,7 @@ def _load(slug):
         for candidate in candidates:
             candidate.referred_at = candidate.referred_at - timedelta(days=21)
             if answered == 0:
-                transitions.hire_candidate(candidate, start_date=date.today() - timedelta(days=7),
+                transitions.hire_candidate(candidate, start_date=toolkit.today() - timedelta(days=7),
                                            institution_id=office.id, actor_id=None)
             elif answered == 1:
                 transitions.reject_candidate(

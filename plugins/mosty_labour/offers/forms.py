@@ -1,7 +1,5 @@
 """Forms: a job offer, a person's skills, putting a person forward, the employer's answer."""
 
-from datetime import date
-
 from wtforms import (
     BooleanField,
     DateField,
@@ -85,7 +83,7 @@ class OfferForm(toolkit.Form):
         _l("Vacancies"), default=1, invalid_value_message=_l("Enter a whole number."),
         validators=[InputRequired(message=_l("Give the number of vacancies.")),
                     NumberRange(min=1, max=500, message=_l("Between 1 and 500 vacancies."))])
-    posted_on = DateField(_l("Reported on"), default=date.today,
+    posted_on = DateField(_l("Reported on"), default=toolkit.today,
                           invalid_value_message=INVALID_DATE,
                           validators=[InputRequired(message=INVALID_DATE),
                                       within(PROGRAMME_BEGINS)])

@@ -6,8 +6,6 @@ Candidate: referred → hired (with the start date; records the registry's "job 
 outcome; refused once the hires reach the vacancies) / not hired (with the reason).
 """
 
-from datetime import date
-
 from sqlalchemy import select, update
 
 from mosty import toolkit
@@ -36,7 +34,7 @@ def _check_offer_values(values):
         raise OfferRefused(_l("Choose an employer of the partnership or give the employer's "
                               "name."))
     if values.get("posted_on") is not None:
-        wrong = outside(values["posted_on"], PROGRAMME_BEGINS, date.today())
+        wrong = outside(values["posted_on"], PROGRAMME_BEGINS, toolkit.today())
         if wrong is not None:
             raise OfferRefused(wrong)
 
@@ -224,7 +222,7 @@ def hire_candidate(candidate, *, start_date, institution_id, actor_id):
         raise OfferRefused(str(restricted)) from restricted
     if start_date is None:
         raise OfferRefused(_l("Give the start date of the job."))
-    if start_date < candidate.referred_at.date():
+    if start_date < toolkit.day_of(candidate.referred_at):
         raise OfferRefused(_l("The job cannot start before the person was put forward."))
     wrong = outside(start_date, PROGRAMME_BEGINS, months_ahead(JOB_START_MONTHS_AHEAD))
     if wrong is not None:

@@ -8,7 +8,7 @@ brought in line with the office's status by the same function the transitions us
 """
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -41,7 +41,7 @@ def _file(office, person, case_no):
 
 
 def load(partnerships):
-    today = date.today()
+    today = toolkit.today()
     for slug, partnership in sorted(partnerships.items()):
         with toolkit.partnership_scope(partnership.id):
             # Both demo partnerships have labour offices: the module is on, as an

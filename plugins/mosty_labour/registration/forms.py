@@ -1,7 +1,5 @@
 """Forms of the registration page: register, change status, deregister, case and benefit."""
 
-from datetime import date
-
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -29,7 +27,7 @@ def _select(label, labels, leave_out=()):
 
 
 def _day(label):
-    return DateField(label, default=date.today, invalid_value_message=INVALID_DATE,
+    return DateField(label, default=toolkit.today, invalid_value_message=INVALID_DATE,
                      validators=[InputRequired(message=INVALID_DATE),
                                  within(REGISTRATIONS_BEGIN)])
 

@@ -182,7 +182,7 @@ class _Row:
             if required and not (values.get(key) or "").strip():
                 self.errors.append(RowError(key, _l("The date is required.")))
             return None
-        wrong = outside(day, REGISTRATIONS_BEGIN, latest or date.today())
+        wrong = outside(day, REGISTRATIONS_BEGIN, latest or toolkit.today())
         if wrong is not None:
             self.errors.append(RowError(key, wrong))
         return day

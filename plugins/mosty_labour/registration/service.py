@@ -75,7 +75,7 @@ def internships_of(participant_id):
 
 def summary(participant_id, on=None):
     """Current status, the office, and long-term unemployment on ``on`` (today)."""
-    on = on or date.today()
+    on = on or toolkit.today()
     registrations = registrations_of(participant_id)
     periods = sorted(((p, r) for r in registrations for p in r.periods),
                      key=lambda pair: (pair[0].registered_on, pair[0].id))

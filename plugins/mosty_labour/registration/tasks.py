@@ -31,7 +31,7 @@ SCHEDULER_ACTOR_ID = 0
                                    "to every partnership")
 def schedule_long_term_recompute(today=None):
     """One recomputation per partnership for the day ``today`` (ISO date; default: today)."""
-    day = date.fromisoformat(today) if today else date.today()
+    day = date.fromisoformat(today) if today else toolkit.today()
     partnership_ids = list(toolkit.db.session.scalars(
         select(toolkit.Partnership.id).order_by(toolkit.Partnership.id)))
     # End the read before handing out work: run in process, each task opens its own.

@@ -4,8 +4,6 @@ A person is registered at one labour office at a time: a new period cannot start
 is open (at any office) or before the last one ended.
 """
 
-from datetime import date
-
 from flask_babel import format_date
 from sqlalchemy import select
 
@@ -47,7 +45,7 @@ def _open_period_after_lock(registration):
 def _check_day(day):
     if day is None:
         raise RegistrationRefused(_l("Enter a date as YYYY-MM-DD."))
-    wrong = outside(day, REGISTRATIONS_BEGIN, date.today())
+    wrong = outside(day, REGISTRATIONS_BEGIN, toolkit.today())
     if wrong is not None:
         raise RegistrationRefused(wrong)
 
