@@ -240,19 +240,23 @@ def default_retention(ended_on):
 STEPS_USING_DATA = ("assess", "start")
 
 
-def take_step(enrollment, step, *, actor_id, reason=None, on=None):
+def take_step(enrollment, step, *, actor_id, reason=None, on=None, institution_id=None):
     """Apply one of the next steps; TransitionRefused carries a readable message, and
-    ProcessingRestricted refuses moving the path on while the subject's data may not be used."""
+    ProcessingRestricted refuses moving the path on while the subject's data may not be used.
+    ``institution_id``: the member's institution, named in the audit entry (by default the
+    one running the path)."""
     if step in STEPS_USING_DATA:
         ensure_subject_not_restricted(subject_of(enrollment))
+    acting = {"on": on, "institution_id": institution_id}
     if step == "assess":
-        return transitions.assess_eligibility(enrollment, subject_of(enrollment), actor_id, on=on)
+        return transitions.assess_eligibility(enrollment, subject_of(enrollment), actor_id,
+                                              **acting)
     if step == "start":
-        return transitions.start(enrollment, actor_id, on=on)
+        return transitions.start(enrollment, actor_id, **acting)
     if step == "complete":
-        transitions.complete(enrollment, actor_id, on=on)
+        transitions.complete(enrollment, actor_id, **acting)
     elif step == "exit":
-        transitions.exit_programme(enrollment, reason, actor_id, on=on)
+        transitions.exit_programme(enrollment, reason, actor_id, **acting)
     else:
         raise TransitionRefused(_l("This step is not possible from the current stage."))
     if enrollment.retention_until is None:

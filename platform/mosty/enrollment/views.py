@@ -116,7 +116,8 @@ def step(enrollment_id, step):
     enrollment = service.own_enrollment(enrollment_id, institution_id)
     try:
         result = service.take_step(enrollment, step, actor_id=current_user.id,
-                                   reason=request.form.get("reason") or None)
+                                   reason=request.form.get("reason") or None,
+                                   institution_id=institution_id)
     except (TransitionRefused, ProcessingRestricted) as refused:
         db.session.rollback()
         flash(str(refused), "error")

@@ -2,20 +2,22 @@
 generations; members the institution may not see appear without personal data."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import abort
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from .. import audit
+from .. import audit, dates
 from ..collation import by_name, matches
 from ..consents.access import family_visible_to, participant_visible_to
+from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..participants import service as participants
 from ..participants.models import Participant
+from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted
+from ..services.service import RESUBMIT_WINDOW
 from .models import Family, FamilyMember
 
 SORT_COLUMNS = {
@@ -58,7 +60,44 @@ def get_editable(family_id, institution_id):
     return family
 
 
+class DuplicateFamily(Exception):
+    """The same family was just registered (the form sent twice); ``str()`` is the message,
+    ``existing`` the family registered by the first submit."""
+
+    def __init__(self, existing):
+        super().__init__(_l("The family %(name)s is already registered: your institution "
+                            "registered it a moment ago. Nothing new was saved.",
+                            name=existing.name))
+        self.existing = existing
+
+
+def _plain(text):
+    return " ".join((text or "").split()).casefold()
+
+
+def just_registered(institution_id, values):
+    """The institution's family of the same name and locality registered within
+    RESUBMIT_WINDOW, or None: a resent form. A namesake family registered later, or in
+    another locality, is a family of its own."""
+    candidates = db.session.scalars(select(Family).where(
+        Family.institution_id == institution_id,
+        Family.created_at >= utcnow() - RESUBMIT_WINDOW).order_by(Family.id))
+    name, locality = _plain(values.get("name")), _plain(values.get("locality"))
+    return next((f for f in candidates
+                 if _plain(f.name) == name and _plain(f.locality) == locality), None)
+
+
 def register(institution_id, values):
+    """A new family of the institution; refused (DuplicateFamily) when it was just
+    registered."""
+    # A double submit arrives as two requests at once: a family has no row of its own yet, so
+    # the second waits (on PostgreSQL) on the institution's row until the first has
+    # committed, and then finds its family.
+    db.session.execute(select(Institution.id).where(Institution.id == institution_id)
+                       .with_for_update())
+    existing = just_registered(institution_id, values)
+    if existing is not None:
+        raise DuplicateFamily(existing)
     family = Family(institution_id=institution_id, **values)
     db.session.add(family)
     db.session.flush()
@@ -138,7 +177,7 @@ class MemberRow:
 
 def member_rows(family, institution_id, today=None):
     """Every member, oldest generation first, with age and months of unemployment."""
-    today = today or date.today()
+    today = today or dates.today()
     # One statement: each member with their record, its institution and whether this
     # institution may see it (the family page reads it on every view).
     members = db.session.execute(

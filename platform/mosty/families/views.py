@@ -42,7 +42,14 @@ def new():
     institution_id = require_case_access()
     form = FamilyForm()
     if form.validate_on_submit():
-        family = service.register(institution_id, form.values())
+        try:
+            family = service.register(institution_id, form.values())
+        except service.DuplicateFamily as resent:
+            # The first submit registered it: its page, where that one would have led.
+            family_id = resent.existing.id
+            db.session.rollback()
+            flash(str(resent), "info")
+            return redirect(url_for("families.detail", family_id=family_id))
         db.session.commit()
         flash(_("The family is registered. Now add its members."), "success")
         return redirect(url_for("families.detail", family_id=family.id))

@@ -13,9 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import audit
+from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..participants.models import Participant
 from ..privacy.restriction import ensure_not_restricted
+from ..services.service import RESUBMIT_WINDOW
 from .models import SENSITIVE_CATEGORIES, CaseNote
 
 CATEGORY_LABELS = {
@@ -52,9 +55,36 @@ def notes_for(participant_id, institution_id):
     return [ShownNote(note, readable_by(note, institution_id)) for note in notes]
 
 
+class DuplicateNote(Exception):
+    """The same note was just saved (the form sent twice); ``str()`` is the message."""
+
+    def __init__(self, existing):
+        super().__init__(_l("This note is already saved: you added the same text to this "
+                            "record a moment ago. Nothing new was saved."))
+        self.existing = existing
+
+
+def just_written(participant_id, author_id, text):
+    """The author's note with the same text on the record, saved within RESUBMIT_WINDOW, or
+    None: a resent form, not a second note (the same words later are a note of their own)."""
+    candidates = db.session.scalars(select(CaseNote).where(
+        CaseNote.participant_id == participant_id, CaseNote.author_id == author_id,
+        CaseNote.created_at >= utcnow() - RESUBMIT_WINDOW).order_by(CaseNote.id))
+    wanted = (text or "").strip()
+    return next((n for n in candidates if (n.text or "").strip() == wanted), None)
+
+
 def add_note(participant, *, institution_id, author_id, category, text, sensitive=False):
-    """A new note; refused (ProcessingRestricted) while processing is restricted."""
+    """A new note; refused (ProcessingRestricted) while processing is restricted, and
+    (DuplicateNote) when the author has just saved the same text."""
     ensure_not_restricted(participant)
+    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
+    # person's row until the first has committed, and then finds its note.
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
+                       .with_for_update())
+    existing = just_written(participant.id, author_id, text)
+    if existing is not None:
+        raise DuplicateNote(existing)
     note = CaseNote(participant_id=participant.id, institution_id=institution_id,
                     author_id=author_id, category=category, text=text,
                     sensitive=is_sensitive(category, sensitive))

@@ -10,7 +10,7 @@ from ..i18n import gettext as _
 from ..participants import service as participants
 from ..privacy.restriction import ProcessingRestricted
 from .forms import NoteForm
-from .service import add_note
+from .service import DuplicateNote, add_note
 
 
 @login_required
@@ -27,6 +27,12 @@ def new(participant_id):
         except ProcessingRestricted as restricted:
             db.session.rollback()
             refusal = str(restricted)
+        except DuplicateNote as resent:
+            # The first submit saved it: the member lands where that one would have taken them.
+            db.session.rollback()
+            flash(str(resent), "info")
+            return redirect(url_for("participants.detail", participant_id=participant.id,
+                                    _anchor="notes"))
         else:
             db.session.commit()
             flash(_("The note is saved."), "success")

@@ -8,7 +8,7 @@ from flask_babel import format_date
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from .. import audit
+from .. import audit, dates
 from ..enrollment.models import Enrollment
 from ..enrollment.service import (
     ENDED_STATUSES,
@@ -63,10 +63,54 @@ def institution_names(ids):
 
 # --- outcomes ---------------------------------------------------------------------------------
 
-def record_outcome(participant, *, institution_id, values):
+class DuplicateOutcome(Exception):
+    """The person already has this outcome (the form sent twice); ``str()`` is the message."""
+
+    def __init__(self, existing):
+        super().__init__(_l("This outcome is already recorded for the person: %(kind)s on "
+                            "%(date)s. Nothing new was saved.",
+                            kind=OUTCOME_KIND_LABELS.get(existing.kind, existing.kind),
+                            date=format_date(existing.occurred_on)))
+        self.existing = existing
+
+
+def _plain(text):
+    return " ".join((text or "").split()).casefold()
+
+
+def same_outcome(participant_id, values):
+    """The person's outcome that ``values`` would record again, or None: the same kind on the
+    same day at the same employer, or, for an outcome without an employer (a training, the end
+    of a registration), with the same note too, as the note tells two trainings apart. A
+    person does not start the same job twice in a day, so no time window: a resent form
+    counted twice would double the outcomes in the reports."""
+    candidates = db.session.scalars(select(Outcome).where(
+        Outcome.participant_id == participant_id, Outcome.kind == values["kind"],
+        Outcome.occurred_on == values["occurred_on"]).order_by(Outcome.id))
+    employer = _plain(values.get("employer"))
+    for outcome in candidates:
+        if _plain(outcome.employer) != employer:
+            continue
+        if employer or _plain(outcome.note) == _plain(values.get("note")):
+            return outcome
+    return None
+
+
+def record_outcome(participant, *, institution_id, values, refuse_same=False):
     """A new outcome; refused (ProcessingRestricted) while processing is restricted or once
-    the record is anonymised."""
+    the record is anonymised. With ``refuse_same`` (the outcome form, which may be sent twice)
+    also refused (DuplicateOutcome) when the person already has it; callers with a guard of
+    their own against repeats (the labour plugin's hire answers a candidate once, through
+    mosty.toolkit) leave it off and need not handle that refusal."""
     ensure_not_restricted(participant)
+    if refuse_same:
+        # A double submit arrives as two requests at once: on PostgreSQL the second waits on
+        # the person's row until the first has committed, and then finds its outcome.
+        db.session.execute(select(Participant.id).where(Participant.id == participant.id)
+                           .with_for_update())
+        existing = same_outcome(participant.id, values)
+        if existing is not None:
+            raise DuplicateOutcome(existing)
     outcome = Outcome(participant_id=participant.id, institution_id=institution_id, **values)
     db.session.add(outcome)
     db.session.flush()
@@ -113,14 +157,14 @@ earliest_check = due_on
 def proposed_check_date(enrollment, months, today=None):
     """The check date the follow-up form proposes: today once the follow-up is due, otherwise
     none (a date before it would be refused, a later one is in the future)."""
-    today = today or date.today()
+    today = today or dates.today()
     due = due_on(enrollment, months) if months in FOLLOW_UP_MONTHS else None
     return today if due is not None and due <= today else None
 
 
 def due_months(enrollment, recorded, today=None):
     """The follow-ups of an ended enrollment that are due and not recorded yet."""
-    today = today or date.today()
+    today = today or dates.today()
     if enrollment.status not in ENDED_STATUSES or enrollment.ended_on is None:
         return []
     return [m for m in FOLLOW_UP_MONTHS
@@ -130,7 +174,7 @@ def due_months(enrollment, recorded, today=None):
 def due_follow_ups_query(institution_id, order, today=None):
     """Enrollments the institution ran that ended at least 3 (or 6) months ago and lack that
     follow-up; their participant or family must still be visible to the institution."""
-    today = today or date.today()
+    today = today or dates.today()
 
     def missing(months):
         return ~exists(select(FollowUp.id).where(FollowUp.enrollment_id == Enrollment.id,

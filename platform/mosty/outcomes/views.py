@@ -1,11 +1,9 @@
 """Recording outcomes and follow-ups; the list of follow-ups due for the institution."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from .. import audit
+from .. import audit, dates
 from ..consents.access import require_case_access
 from ..enrollment.service import (
     ensure_subject_not_restricted,
@@ -29,14 +27,19 @@ from .models import FOLLOW_UP_MONTHS
 def new():
     institution_id = require_case_access()
     participant = visible_participant(request.args.get("participant", type=row_id), institution_id)
-    form = OutcomeForm(occurred_on=date.today())
+    form = OutcomeForm(occurred_on=dates.today())
     if form.validate_on_submit():
         try:
             service.record_outcome(participant, institution_id=institution_id,
-                                   values=form.values())
+                                   values=form.values(), refuse_same=True)
         except ProcessingRestricted as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))
+        except service.DuplicateOutcome as resent:
+            # The first submit saved it: the member lands where that one would have taken them.
+            db.session.rollback()
+            flash(str(resent), "info")
+            return redirect(participant_page_url(participant.id))
         else:
             db.session.commit()
             flash(gettext("The outcome has been recorded."), "success")

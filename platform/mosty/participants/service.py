@@ -6,17 +6,18 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime, time
 
 from flask import abort, current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import audit
+from .. import audit, dates
 from ..audit.models import AuditEntry
 from ..collation import by_name, matches
 from ..consents.access import family_visible_to, participant_visible_to
+from ..db import as_utc
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
@@ -154,14 +155,20 @@ def family_to_join(family_id, relation, institution_id):
 
 
 def register(institution_id, values, family=None, relation=None):
-    """A new participant of the institution (and member of ``family``), audited as created."""
+    """A new participant of the institution (and member of ``family``), audited as created.
+
+    The person joins the family as any member does (families.service.add_member: one head of
+    household, the family's audit entry). A refused membership (MembershipRefused) refuses
+    the whole registration: the caller rolls back, so no one is left registered without the
+    family the form asked for."""
+    from ..families import service as families  # families.service imports this module
+
     participant = Participant(institution_id=institution_id, **values)
     db.session.add(participant)
     db.session.flush()
     detail = {"fields": sorted(name for name, value in values.items() if value not in ("", None))}
     if family is not None:
-        db.session.add(FamilyMember(family_id=family.id, participant_id=participant.id,
-                                    relation=relation))
+        families.add_member(family, participant, relation)
         detail["family_id"] = family.id
     audit.record("create", participant, detail=detail)
     return participant
@@ -328,18 +335,28 @@ def record_events(obj, registered_title):
 
 
 def merge_timeline(*sources):
-    """All entries, newest first (dates and datetimes ordered by their ISO text)."""
+    """All entries, newest first. A moment (stored in UTC) is placed on its Polish day and
+    time; an entry with a date only counts as the end of its day, since such steps (a consent,
+    a path's start) are recorded after the person's registration that day, not before it.
+    Ordering by the values' text put a moment after 23:00 UTC on the day before."""
     return sorted((entry for source in sources for entry in source),
-                  key=lambda entry: str(entry.at), reverse=True)
+                  key=lambda entry: _timeline_key(entry.at), reverse=True)
+
+
+def _timeline_key(at):
+    if isinstance(at, datetime):
+        local = as_utc(at).astimezone(dates.timezone())
+        return local.date(), local.time().replace(tzinfo=None)
+    return at, time.max
 
 
 def age(birth_date, on=None):
-    on = on or date.today()
+    on = on or dates.today()
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 def months_between(start, end=None):
-    end = end or date.today()
+    end = end or dates.today()
     months = (end.year - start.year) * 12 + end.month - start.month
     return max(months - (end.day < start.day), 0)
 

@@ -9,6 +9,7 @@ from .. import audit
 from ..consents.access import require_case_access
 from ..db import commit_keeping_loaded
 from ..extensions import db
+from ..families.service import SECOND_HEAD_MESSAGE, MembershipRefused, has_head
 from ..forms import has_control_characters
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -98,6 +99,10 @@ def new():
         form.family.data = request.args.get("family", "")
         form.relation.data = request.args.get("relation", "")
     family, family_error = _family_of_form(form, institution_id)
+    if (family is not None and not form.is_submitted() and form.relation.data == "head"
+            and has_head(family)):
+        # Said before anything is typed: registering would be refused (families.add_member).
+        form.relation.errors = [str(SECOND_HEAD_MESSAGE)]
     matches, pesel_taken = [], None
     status = 200
     if form.validate_on_submit() and family_error is None:
@@ -108,13 +113,21 @@ def new():
             form.pesel.errors.append(pesel_taken)
             status = 422
         elif not matches or form.confirm_different_person.data:
-            participant = service.register(institution_id, values, family,
-                                           form.relation.data or None)
-            db.session.commit()
-            flash(_("The participant is registered."), "success")
-            if family is not None:
-                return redirect(url_for("families.detail", family_id=family.id))
-            return redirect(url_for("participants.detail", participant_id=participant.id))
+            try:
+                participant = service.register(institution_id, values, family,
+                                               form.relation.data or None)
+            except MembershipRefused as refused:
+                # Refused as a whole (a second head of household): the form stays on screen
+                # with what was typed, and no one is registered outside the family asked for.
+                db.session.rollback()
+                form.relation.errors.append(str(refused))
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("The participant is registered."), "success")
+                if family is not None:
+                    return redirect(url_for("families.detail", family_id=family.id))
+                return redirect(url_for("participants.detail", participant_id=participant.id))
         detail = {"ids": [m.participant.id for m in matches], "purpose": "duplicate_check"}
         if family is not None:
             detail["family_id"] = family.id

@@ -1,16 +1,18 @@
 """The institutions' service catalogue and the deliveries of services to participants."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import format_decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import audit, dates
 from ..collation import by_name
+from ..db import utcnow
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted
 from ..request_memo import request_memo
@@ -29,6 +31,11 @@ SERVICE_KIND_LABELS = {
 
 # Capacity is compared with the people served over this window.
 CAPACITY_WINDOW_DAYS = 30
+# A form sent again (a double click, the back button and a resubmit) arrives within moments of
+# the first: the same record saved by the same member within this window is taken for that
+# resend and refused. Longer would refuse a real repeat (a second identical session later the
+# same day). Deliveries, case notes and families all use it.
+RESUBMIT_WINDOW = timedelta(minutes=5)
 SERVICE_FIELDS = ("name", "kind", "description", "capacity", "location", "own_resources",
                   "active")
 CATALOGUE_SORTS = {"institution": by_name(Institution.name), "name": by_name(Service.name), "kind": Service.kind,
@@ -66,7 +73,7 @@ def served_recently(service_ids, today=None):
     """``{service id: participants served in the capacity window}`` (counts, no people)."""
     if not service_ids:
         return {}
-    since = (today or date.today()) - timedelta(days=CAPACITY_WINDOW_DAYS)
+    since = (today or dates.today()) - timedelta(days=CAPACITY_WINDOW_DAYS)
     rows = db.session.execute(
         select(ServiceDelivery.service_id, func.count(ServiceDelivery.participant_id.distinct()))
         .where(ServiceDelivery.service_id.in_(service_ids), ServiceDelivery.delivered_on > since)
@@ -106,10 +113,42 @@ def update_service(service, values):
 
 # --- deliveries ----------------------------------------------------------------------------------
 
+class DuplicateDelivery(Exception):
+    """The same delivery was just recorded (the form sent twice); ``str()`` is the message."""
+
+    def __init__(self, existing):
+        super().__init__(_l("This delivery of %(service)s is already recorded: the same date, "
+                            "hours and result, saved by you a moment ago. Nothing new was "
+                            "saved.", service=existing.service.name))
+        self.existing = existing
+
+
+def just_recorded_delivery(participant_id, service_id, *, delivered_on, hours, result,
+                           staff_id):
+    """The same delivery saved by the same member within RESUBMIT_WINDOW, or None. Hours
+    count in the reports, so a resent form must not add them twice; the same service given
+    again later (another session) is a delivery of its own."""
+    candidates = db.session.scalars(select(ServiceDelivery).where(
+        ServiceDelivery.participant_id == participant_id,
+        ServiceDelivery.service_id == service_id, ServiceDelivery.delivered_on == delivered_on,
+        ServiceDelivery.hours == hours, ServiceDelivery.staff_id == staff_id,
+        ServiceDelivery.created_at >= utcnow() - RESUBMIT_WINDOW))
+    wanted = " ".join((result or "").split())
+    return next((d for d in candidates if " ".join((d.result or "").split()) == wanted), None)
+
+
 def record_delivery(participant, service, *, delivered_on, hours, result, staff_id):
     """A delivery to the person; refused (ProcessingRestricted) while processing is restricted
-    or once the record is anonymised."""
+    or once the record is anonymised, and (DuplicateDelivery) when it was just recorded."""
     ensure_not_restricted(participant)
+    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
+    # person's row until the first has committed, and then finds its delivery.
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
+                       .with_for_update())
+    existing = just_recorded_delivery(participant.id, service.id, delivered_on=delivered_on,
+                                      hours=hours, result=result, staff_id=staff_id)
+    if existing is not None:
+        raise DuplicateDelivery(existing)
     delivery = ServiceDelivery(participant_id=participant.id, service_id=service.id,
                                delivered_on=delivered_on, hours=hours, result=result,
                                staff_id=staff_id)

@@ -1,11 +1,9 @@
 """The service catalogue, its editing by each institution, and recording deliveries."""
 
-from datetime import date
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import audit
+from .. import audit, dates
 from ..consents.access import require_case_access
 from ..enrollment.service import visible_participant
 from ..extensions import db
@@ -92,7 +90,7 @@ def new_delivery():
     institution_id = require_case_access()
     participant = visible_participant(request.args.get("participant", type=row_id), institution_id)
     services = service.own_services(institution_id)
-    form = DeliveryForm(services, delivered_on=date.today())
+    form = DeliveryForm(services, delivered_on=dates.today())
     if services and form.validate_on_submit():
         chosen = next(s for s in services if s.id == form.service.data)
         try:
@@ -103,6 +101,11 @@ def new_delivery():
         except ProcessingRestricted as refused:
             db.session.rollback()
             form.form_errors.append(str(refused))
+        except service.DuplicateDelivery as resent:
+            # The first submit saved it: the member lands where that one would have taken them.
+            db.session.rollback()
+            flash(str(resent), "info")
+            return redirect(service.participant_page_url(participant.id))
         else:
             db.session.commit()
             flash(gettext("The delivery of %(service)s has been recorded.",
