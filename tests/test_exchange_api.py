@@ -276,6 +276,7 @@ def test_the_api_needs_no_csrf_token_but_the_pages_still_do(make_app, factory):
     p = f.partnership(slug="api-csrf")
     mops, gup = f.institution(p, name="MOPS"), f.institution(p, name="GUP")
     anna = f.participant(mops)
+    f.consent(anna, [gup], purposes=("referral",))  # what the referral was sent on
     referral = f.referral(anna, mops, gup)
     world = SimpleNamespace(app=app, p=p, admin=f.staff(mops, roles=("partnership_admin",)))
     token = make_token(world, p, gup)

@@ -135,6 +135,33 @@ def test_deliveries_are_those_of_the_institutions_services(world):
         ("Jan Urzędowy", "Szkolenie GUP", "2026-10-07", "8")]
 
 
+def test_deliveries_of_a_person_the_institution_no_longer_sees_are_left_out(world):
+    """GUP delivered training to Anna (MOPS's participant) while her consent named it; once
+    the consent is withdrawn her page is 404 to GUP, and so is her line in GUP's export."""
+    from mosty import dates
+    from mosty.consents.models import Consent
+
+    with world.app.app_context(), partnership_scope(world.p.id):
+        db.session.add(ServiceDelivery(service_id=world.gup_training.id,
+                                       participant_id=world.anna.id,
+                                       delivered_on=date(2026, 10, 8), hours=4))
+        db.session.commit()
+    client = client_of(world, world.gup_worker)
+    _job, result = export(world, client, "deliveries", "csv")
+    assert "Anna Żółkiewska" in result.data.decode("utf-8-sig")
+
+    with world.app.app_context(), partnership_scope(world.p.id):
+        for consent in db.session.scalars(select(Consent).where(
+                Consent.participant_id == world.anna.id)):
+            consent.withdrawn_on = dates.today()
+        # The referral MOPS sent was never accepted: it gives GUP no access either.
+        db.session.commit()
+    assert client.get(f"/{SLUG}/participants/{world.anna.id}/").status_code == 404
+    _job, result = export(world, client, "deliveries", "csv")
+    rows = csv_rows(result.data)
+    assert [(r[2], r[4]) for r in rows[1:]] == [("Jan Urzędowy", "2026-10-07")]
+
+
 def test_another_institution_cannot_download_the_export(world):
     job_id, _result = export(world, client_of(world, world.mops_worker), "participants", "xlsx")
     other = client_of(world, world.gup_worker)

@@ -7,12 +7,12 @@ with the registering institution only. These are SQL conditions, so lists and si
 one rule.
 """
 
-from datetime import date
 from typing import NamedTuple
 
 from flask import abort, g
 from sqlalchemy import String, and_, cast, exists, false, or_, select
 
+from .. import dates
 from ..extensions import db
 from ..families.models import Family, FamilyMember
 from ..participants.models import Participant
@@ -22,6 +22,9 @@ from .models import Consent, ConsentInstitution
 CASE_ROLES = ("caseworker",)
 # The consent purpose that lets a named institution see the record.
 ACCESS_PURPOSE = "support"
+# The consent purpose that lets the person be referred to a named institution (and the data
+# the sender chooses be shown to it while the referral waits for an answer).
+REFERRAL_PURPOSE = "referral"
 # A referral lets the receiving institution see the record once it has taken the person on.
 ACCESS_REFERRAL_STATUSES = ("accepted", "completed")
 
@@ -49,7 +52,7 @@ def consents_naming(institution_id, participant_id=Participant.id, on=None, purp
                     except_consent_id=None):
     """SQL: ids of the participant's active consents that name the institution (for the
     purpose, if one is given), leaving out ``except_consent_id``."""
-    on = on or date.today()
+    on = on or dates.today()
     conditions = [
         Consent.participant_id == participant_id,
         ConsentInstitution.institution_id == institution_id,
@@ -106,7 +109,12 @@ def access_kept_without(consent):
     """The institutions the consent names, each with what still lets it see the record once
     the consent is withdrawn: the two grounds of ``granted_access``, read as rows (the
     restriction aside, which suspends them all). ``[(institution, AccessGrounds)]``, in the
-    consent's order; empty grounds mean the institution loses access."""
+    consent's order; empty grounds mean the institution loses access.
+
+    Only a consent for "support" lets the institutions it names see the record: withdrawing
+    one for other purposes alone (a referral) takes no access away, and nothing is listed."""
+    if ACCESS_PURPOSE not in (consent.purposes or ()):
+        return []
     kept = []
     for link in consent.shared_with:
         referrals = list(db.session.scalars(
@@ -120,6 +128,32 @@ def access_kept_without(consent):
             .order_by(Consent.given_on, Consent.id)))
         kept.append((link.institution, AccessGrounds(referrals, consents)))
     return kept
+
+
+def referral_consent_in_force(referral):
+    """Does a consent for "referral" still name the receiving institution? A referral waiting
+    for an answer shares the person's data on that consent alone: once it is withdrawn, the
+    data the sender chose is no longer shown to the receiver and the referral cannot be
+    accepted (accepting would open the whole record), only declined."""
+    return bool(db.session.scalar(select(consent_covers(
+        referral.to_institution_id, referral.participant_id, purpose=REFERRAL_PURPOSE))))
+
+
+def referrals_left_without_consent(consent):
+    """The referrals of the person waiting for an answer that withdrawing ``consent`` leaves
+    without a consent for "referral" naming their receiving institution (another consent may
+    still name it): they can then no longer be accepted."""
+    if REFERRAL_PURPOSE not in (consent.purposes or ()):
+        return []
+    named = [link.institution_id for link in consent.shared_with]
+    waiting = db.session.scalars(
+        select(Referral).where(Referral.participant_id == consent.participant_id,
+                               Referral.to_institution_id.in_(named),
+                               Referral.status == "sent")
+        .order_by(Referral.sent_at, Referral.id)).all()
+    return [referral for referral in waiting if not db.session.scalar(select(consent_covers(
+        referral.to_institution_id, referral.participant_id, purpose=REFERRAL_PURPOSE,
+        except_consent_id=consent.id)))]
 
 
 def family_visible_to(institution_id):

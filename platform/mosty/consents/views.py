@@ -14,7 +14,7 @@ from ..privacy.restriction import (
     warn_on_form,
 )
 from . import service
-from .access import require_case_access
+from .access import referrals_left_without_consent, require_case_access
 from .forms import ConsentForm, WithdrawConsentForm
 
 
@@ -63,6 +63,11 @@ def withdraw(consent_id):
     # What the page and the message promise; nothing to say about an already withdrawn one.
     losing, keeping = (service.access_after_withdrawal(consent, institution_id)
                        if consent.withdrawn_on is None else ([], []))
+    # Referrals this institution sent on the consent that are still waiting for an answer
+    # (one sent by another institution is not this one's to know of: referral_visible_to).
+    stranded = ([r for r in referrals_left_without_consent(consent)
+                 if r.from_institution_id == institution_id]
+                if consent.withdrawn_on is None else [])
     if consent.withdrawn_on is not None:
         form.form_errors.append(gettext("This consent has already been withdrawn."))
     elif request.method == "GET":
@@ -76,12 +81,12 @@ def withdraw(consent_id):
             form.form_errors.append(str(refused))
         else:
             db.session.commit()
-            flash(_withdrawn_message(losing, keeping), "success")
+            flash(_withdrawn_message(losing, keeping, stranded), "success")
             return redirect(service.participant_page_url(participant.id))
     names = service.user_names([consent.recorded_by_id])
     html = render_template("consents/withdraw.html", form=form, consent=consent,
                            participant=participant, recorded_by=names.get(consent.recorded_by_id),
-                           losing=losing, keeping=keeping,
+                           losing=losing, keeping=keeping, stranded=stranded,
                            back_url=service.participant_page_url(participant.id))
     audit.record("read", consent, detail={"participant_id": participant.id,
                                           "form": "withdraw"})
@@ -89,9 +94,10 @@ def withdraw(consent_id):
     return html, (422 if request.method == "POST" else 200)
 
 
-def _withdrawn_message(losing, keeping):
+def _withdrawn_message(losing, keeping, stranded=()):
     """Who no longer sees the record and who still does, and why: an institution that accepted
-    a referral of the person keeps access however the consents change."""
+    a referral of the person keeps access however the consents change. Then the referrals
+    still waiting for an answer that can no longer be accepted."""
     if losing:
         sentences = [ngettext(
             "The consent has been withdrawn: %(institutions)s no longer sees the record.",
@@ -103,6 +109,10 @@ def _withdrawn_message(losing, keeping):
                           institution=institution.name,
                           reasons="; ".join(str(r) for r in reasons))
                   for institution, reasons in keeping]
+    sentences += [gettext("Referral no. %(number)d to %(institution)s, still waiting for an "
+                          "answer, can no longer be accepted.",
+                          number=referral.id, institution=referral.to_institution.name)
+                  for referral in stranded]
     return " ".join(sentences)
 
 

@@ -139,9 +139,12 @@ def _summary(referral):
 def _detail(referral):
     """What the receiving institution's referral page shows: the name, the reason and the
     fields the sender chose to share. A person whose processing is restricted is not shared
-    with outside systems: only the numbers and statuses remain."""
+    with outside systems: only the numbers and statuses remain. Nor, once the consent it was
+    sent on is withdrawn, is the data of a referral still waiting for an answer: the name and
+    the reason stay, as on the page."""
     participant = referral.participant
     body = {**_summary(referral), "processing_restricted": is_restricted(participant),
+            "consent_withdrawn": referral_service.consent_withdrawn(referral),
             "participant": {"id": participant.id}, "reason": None, "shared": [],
             "shared_fields": [], "decline_reason": None, "result": None}
     if body["processing_restricted"]:
@@ -150,12 +153,15 @@ def _detail(referral):
         "participant": {"id": participant.id, "first_name": participant.first_name,
                         "last_name": participant.last_name},
         "reason": referral.reason,
-        "shared": [{"label": str(label), "lines": [str(line) for line in lines]}
-                   for label, lines in referral_service.shared_data(referral)],
-        "shared_fields": list(referral.shared_fields or []),
         "decline_reason": referral.decline_reason or None,
         "result": referral.result or None,
     })
+    if not body["consent_withdrawn"]:
+        body.update({
+            "shared": [{"label": str(label), "lines": [str(line) for line in lines]}
+                       for label, lines in referral_service.shared_data(referral)],
+            "shared_fields": list(referral.shared_fields or []),
+        })
     return body
 
 

@@ -2,7 +2,8 @@
 opens without questions) and XLSX, run as jobs (``mosty.jobs``).
 
 "Own" means: participants the institution registered, referrals it sent or received, and the
-deliveries of its services. People whose processing is restricted are left out (and counted).
+deliveries of its services to people it may see. People whose processing is restricted are
+left out (and counted).
 One audit entry per export names the ids written, never their values.
 """
 
@@ -16,7 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import audit, dates
+from ..consents.access import participant_visible_to
 from ..db import as_utc
 from ..extensions import db
 from ..i18n import gettext
@@ -87,8 +89,13 @@ def _referrals(institution_id, sent):
 def _deliveries(institution_id):
     headers = [_l("Number"), _l("Participant number"), _l("Participant"), _l("Service"),
                _l("Date"), _l("Hours"), _l("Result")]
+    # The institution's deliveries of people it may still see: once a consent is withdrawn
+    # (and no referral it accepted remains) the person is no longer its to read, and the
+    # export shows no more than the pages do (the deliveries stay, counted in the reports).
     query = (select(ServiceDelivery).join(Service, Service.id == ServiceDelivery.service_id)
-             .where(Service.institution_id == institution_id)
+             .join(Participant, Participant.id == ServiceDelivery.participant_id)
+             .where(Service.institution_id == institution_id,
+                    participant_visible_to(institution_id))
              .options(joinedload(ServiceDelivery.participant),
                       joinedload(ServiceDelivery.service))
              .order_by(ServiceDelivery.id))
@@ -197,7 +204,7 @@ def run_export(job, params, report_progress):
     if held:
         lines.append(gettext("Left out because processing is restricted: %(count)d.",
                              count=held))
-    stamp = date.today().isoformat()
+    stamp = dates.today().isoformat()
     return JobResult(filename=f"{name}-{stamp}.{fmt}", content_type=CONTENT_TYPES[fmt],
                      data=data, summary={"rows": len(rows), "restricted_left_out": held,
                                          "lines": lines})

@@ -4,18 +4,18 @@ Every query goes through ``referral_visible_to`` (or, for the boxes, its half
 ``referral_box``): only the sending and the receiving institution know a referral exists.
 """
 
-from datetime import date
-
 from flask import abort
 from flask_babel import format_date
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import joinedload
 
+from .. import dates
 from ..collation import by_name
 from ..consents.access import (
     consent_covers,
     participant_visible_to,
     referral_box,
+    referral_consent_in_force,
     referral_visible_to,
 )
 from ..extensions import db
@@ -73,7 +73,7 @@ def referral_or_404(referral_id, institution_id):
 def overdue_condition(today=None):
     """Past its answer date and still unanswered. The date is when an answer is due ("Answer
     due by"): an accepted referral has its answer, however long its help then takes."""
-    today = today or date.today()
+    today = today or dates.today()
     return and_(Referral.status == "sent", Referral.due_on < today)
 
 
@@ -145,17 +145,23 @@ def consent_for_referral(participant_id, institution_id):
                                                    purpose="referral")))
 
 
+def consent_withdrawn(referral):
+    """A referral waiting for an answer whose consent for "referral" is no longer in force:
+    its shared data is hidden from the receiver and it can only be declined."""
+    return referral.status == "sent" and not referral_consent_in_force(referral)
+
+
 def answer_clock(referral, today=None):
     """How long the referral has waited and how long is left until it is due, in days."""
-    today = today or date.today()
-    sent = referral.sent_at.date()
+    today = today or dates.today()
+    sent = dates.day_of(referral.sent_at)
     clock = {"waiting": None, "due_in": None, "answered_after": None}
     if referral.status == "sent":
         clock["waiting"] = (today - sent).days
     if referral.status == "sent" and referral.due_on is not None:
         clock["due_in"] = (referral.due_on - today).days
     if referral.answered_at is not None:
-        clock["answered_after"] = (referral.answered_at.date() - sent).days
+        clock["answered_after"] = (dates.day_of(referral.answered_at) - sent).days
     return clock
 
 

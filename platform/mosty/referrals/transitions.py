@@ -2,13 +2,13 @@
 of the person already waiting there; then one function per answer (accept, decline, complete),
 each audited."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import format_date
 from sqlalchemy import select
 
-from .. import audit
-from ..consents.access import consent_covers
+from .. import audit, dates
+from ..consents.access import consent_covers, referral_consent_in_force
 from ..db import utcnow
 from ..exchange.outbox import publish_referral
 from ..extensions import db
@@ -34,7 +34,8 @@ class DuplicateReferral(ReferralRefused):
         super().__init__(_l("This person already has a referral to %(institution)s waiting for "
                             "an answer, sent on %(date)s (no. %(number)d).",
                             institution=existing.to_institution.name,
-                            date=format_date(existing.sent_at.date()), number=existing.id))
+                            # the day in Poland: format_date moves a moment to local time
+                            date=format_date(existing.sent_at), number=existing.id))
         self.existing = existing
 
 
@@ -72,7 +73,7 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
         from_institution_id=from_institution_id, to_institution_id=to_institution_id,
         service_id=service_id, reason=reason, shared_fields=list(shared_fields),
         status="sent", sent_at=utcnow(), sent_by_id=actor_id,
-        due_on=due_on or date.today() + timedelta(days=DEFAULT_ANSWER_DAYS),
+        due_on=due_on or dates.today() + timedelta(days=DEFAULT_ANSWER_DAYS),
     )
     db.session.add(referral)
     db.session.flush()
@@ -128,6 +129,14 @@ def _answer(referral, institution_id, allowed_from, to, actor_id, changes, **det
 
 
 def accept_referral(referral, *, institution_id, actor_id, service_id=None):
+    # Accepting lets the receiver see the whole record: not once the person has withdrawn the
+    # consent the referral was sent on (declining stays possible, to close it).
+    if (referral.to_institution_id == institution_id and referral.status == "sent"
+            and not referral_consent_in_force(referral)):
+        raise ReferralRefused(_l(
+            "The consent to share this person's data with your institution for a referral has "
+            "been withdrawn: the referral can no longer be accepted. Decline it, or ask the "
+            "sending institution to record a new consent and send the referral again."))
     changes = {"answered_at": utcnow(), "answered_by_id": actor_id}
     if service_id is not None:
         if not _offers(institution_id, service_id):

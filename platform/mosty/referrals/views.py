@@ -162,23 +162,27 @@ def _answer(referral, institution_id, transition, forms, done_message, **argumen
 
 def _render_detail(referral, institution_id, status=200, refusal=None, **forms):
     receiving = referral.to_institution_id == institution_id
-    if receiving and referral.status == "sent":
+    consent_withdrawn = service.consent_withdrawn(referral)
+    if receiving and referral.status == "sent" and not consent_withdrawn:
         forms.setdefault("accept_form", AcceptForm(
             formdata=None, services=service.active_services([institution_id])))
+    if receiving and referral.status == "sent":
         forms.setdefault("decline_form", DeclineForm(formdata=None))
     if receiving and referral.status == "accepted":
         forms.setdefault("complete_form", CompleteForm(formdata=None))
     visible = service.participant_visible(referral.participant_id, institution_id)
     page = render_template(
         "referrals/detail.html", referral=referral, receiving=receiving,
-        shared=service.shared_data(referral), clock=service.answer_clock(referral),
+        shared=[] if consent_withdrawn else service.shared_data(referral),
+        consent_withdrawn=consent_withdrawn, clock=service.answer_clock(referral),
         overdue=referral.is_overdue(), field_labels=SHAREABLE_FIELD_LABELS,
         participant_url=participant_page_url(referral.participant_id) if visible else None,
         names=user_names([referral.sent_by_id, referral.answered_by_id]), refusal=refusal,
         **forms,
     )
-    audit.record("read", referral, detail={"participant_id": referral.participant_id,
-                                           "fields": list(referral.shared_fields or [])})
+    audit.record("read", referral, detail={
+        "participant_id": referral.participant_id,
+        "fields": [] if consent_withdrawn else list(referral.shared_fields or [])})
     db.session.commit()
     return page, status
 
