@@ -534,7 +534,8 @@ def test_password_change_needs_the_csrf_token(csrf_app, csrf_user):
 # --- audit ------------------------------------------------------------------------------------
 
 
-def test_audit_log_records_sign_in_password_change_and_sign_out(app, client, member):
+def test_audit_log_records_sign_in_password_change_and_sign_out(app, client, member,
+                                                                two_partnerships):
     sign_in(client, member.email, "wrong password attempt")
     sign_in(client, member.email, member.password)
     change_password(client, member.password, NEW_PASSWORD)
@@ -546,10 +547,43 @@ def test_audit_log_records_sign_in_password_change_and_sign_out(app, client, mem
         assert entry["actor_id"] == member.id
         assert entry["object_type"] == "User"
         assert entry["object_id"] == str(member.id)
-        assert entry["partnership_id"] is None
+        # In the log of the partnership the account works in, with its institution there.
+        assert entry["partnership_id"] == two_partnerships.a.partnership.id
+        assert entry["institution_id"] == two_partnerships.a.other.id
         stored = repr(entry).lower()
         for secret in (member.email, member.password, NEW_PASSWORD, "wrong password attempt"):
             assert secret.lower() not in stored
+
+
+def test_an_account_of_two_partnerships_signs_in_in_both_logs(app, client, member_of_both,
+                                                              two_partnerships):
+    sign_in(client, member_of_both.email, PASSWORD)
+    entries = audit_entries(app, "login")
+    assert sorted((e["partnership_id"], e["institution_id"]) for e in entries) == sorted([
+        (two_partnerships.a.partnership.id, two_partnerships.a.other.id),
+        (two_partnerships.b.partnership.id, two_partnerships.b.other.id)])
+
+
+def test_the_partnership_log_shows_its_members_sign_ins(app, client, member, two_partnerships):
+    from mosty.testing.factories import login
+
+    sign_in(client, member.email, member.password)
+    client.post("/logout")
+    with app.app_context():
+        name = db.session.get(User, member.id).name
+    body = login(app.test_client(), two_partnerships.a.admin).get(
+        "/part-a/audit/?action=login").get_data(as_text=True)
+    assert name in body
+    body_b = login(app.test_client(), two_partnerships.b.admin).get(
+        "/part-b/audit/?action=login").get_data(as_text=True)
+    assert name not in body_b
+
+
+def test_a_platform_administrators_sign_in_stays_at_the_platform_level(app, client):
+    user = Factory(app).user(password=PASSWORD, platform_admin=True)
+    sign_in(client, user.email, PASSWORD)
+    [entry] = audit_entries(app, "login")
+    assert entry["partnership_id"] is None and entry["actor_id"] == user.id
 
 
 def test_failed_sign_in_writes_no_audit_entry_with_the_typed_values(app, client, member):

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from .. import audit
 from .. import db as mosty_db
 from ..auth import sign_ins
+from ..auth.account_log import record_account_event
 from ..auth.models import Membership
 from ..collation import sort_key
 from ..exchange.exports import to_csv
@@ -42,7 +43,12 @@ from ..partnerships.models import AgreementParty, Institution, Partnership
 from ..partnerships.wall import RESERVED_SLUGS, is_valid_slug
 from ..plugins.manager import get_registry
 from ..plugins.roles import available_roles
-from ..tenancy import NoPartnershipContext, TenancyViolation, current_partnership_id
+from ..tenancy import (
+    NoPartnershipContext,
+    TenancyViolation,
+    current_partnership_id,
+    system_scope,
+)
 from ..teryt import VOIVODESHIPS, code_problem
 from . import guards, module_settings
 from .forms import (
@@ -429,11 +435,14 @@ class ScopedModelView(AdminAccessMixin, ModelView):
         db.session.flush()
         if is_created or fields:
             audit_action = self.audit_actions["create" if is_created else "update"]
-            audit.record(audit_action, model, detail={"fields": fields})
+            self.record_audit(audit_action, model, {"fields": fields})
 
     def on_model_delete(self, model):
         self.check_delete(model)
-        audit.record(self.audit_actions["delete"], model, detail={"fields": []})
+        self.record_audit(self.audit_actions["delete"], model, {"fields": []})
+
+    def record_audit(self, action, model, detail):
+        audit.record(action, model, detail=detail)
 
     def handle_view_exception(self, exc):
         if isinstance(exc, AdminRefusal):
@@ -588,6 +597,13 @@ class UserView(ScopedModelView):
 
     def state_before_change(self, model):
         return guards.account_standing(model)
+
+    def record_audit(self, action, model, detail):
+        # An account has no partnership of its own: the change goes to the log of each
+        # partnership it works in (a platform administrator's change included), or to the
+        # platform's when it works in none.
+        with system_scope("audit of an account change, in each partnership it works in"):
+            record_account_event(action, model, detail=detail)
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):

@@ -3,13 +3,13 @@
 from flask import url_for
 from sqlalchemy import func, select
 
-from .. import audit
 from ..collation import by_name
 from ..db import utcnow
 from ..extensions import db
 from ..partnerships.models import Partnership
 from ..tenancy import system_scope
 from . import sign_ins
+from .account_log import record_account_event
 from .models import Membership, User
 from .passwords import spend_a_password_check
 
@@ -30,8 +30,8 @@ def authenticate(email, password):
         return None
     user.last_login_at = utcnow()
     sign_ins.start(user)
-    with system_scope("platform-level audit of a sign-in"):
-        audit.record("login", user, actor_id=user.id)
+    with system_scope("audit of a sign-in, in each partnership the account works in"):
+        record_account_event("login", user, actor_id=user.id)
         db.session.commit()
     return user
 
@@ -61,7 +61,7 @@ def change_password(user, current_password, new_password):
         return False
     user.set_password(new_password)
     sign_ins.end_others(user, keep=user.sign_in_secret)
-    with system_scope("platform-level audit of a password change"):
-        audit.record("password", user, actor_id=user.id)
+    with system_scope("audit of a password change, in each partnership the account works in"):
+        record_account_event("password", user, actor_id=user.id)
         db.session.commit()
     return True

@@ -5,11 +5,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, select
 
-from .. import audit
 from ..db import utcnow
 from ..extensions import db
 from ..tasks import system_task
 from . import sign_ins
+from .account_log import record_account_event
 from .models import User
 
 
@@ -29,7 +29,8 @@ def deactivate_dormant_accounts():
     for user in dormant:
         user.active = False
         sign_ins.end_others(user)
-        audit.record("update", user, detail={"fields": ["active"], "reason": "dormant"})
+        record_account_event("update", user, detail={"fields": ["active"],
+                                                     "reason": "dormant"})
     return {"deactivated": len(dormant)}
 
 

@@ -8,13 +8,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse_many
 
-from .. import audit
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..i18n import ngettext
 from ..tenancy import system_scope
 from . import sign_ins
+from .account_log import record_account_event
 from .forms import LoginForm, PasswordChangeForm
 from .service import authenticate, change_password, landing_url, normalise_email
 
@@ -87,8 +87,8 @@ def login():
 def logout():
     if current_user.is_authenticated:
         user = current_user._get_current_object()
-        with system_scope("platform-level audit of a sign-out"):
-            audit.record("logout", user, actor_id=user.id)
+        with system_scope("audit of a sign-out, in each partnership the account works in"):
+            record_account_event("logout", user, actor_id=user.id)
             # The session ends on the server too: a copy of the cookie no longer signs in.
             sign_ins.end(user.id, user.sign_in_secret)
             db.session.commit()
