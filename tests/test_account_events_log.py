@@ -1,28 +1,18 @@
+# ruff: noqa: F811 - the imported fixtures `app` and `world` are named as test parameters
 """An account has no partnership of its own, but the partnerships it works in answer for who
 reaches their records: a platform administrator's change of an account is in the log of each
 partnership the account works in, with the administrator as its author, as a partnership
 administrator's own change is in theirs."""
 
-import pytest
 from sqlalchemy import select
 
-import sample_module
 from mosty.audit.models import AuditEntry
 from mosty.auth.models import User
 from mosty.extensions import db
 from mosty.tenancy import system_scope
 from mosty.testing.factories import login
-from test_admin import NEW_PASSWORD, build_world
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(MOSTY_EXTRA_PLUGINS=[sample_module])
-
-
-@pytest.fixture
-def world(app):
-    return build_world(app)
+from test_admin import NEW_PASSWORD
+from test_admin_review_fixes import app, world  # noqa: F401 - the admin world with a module
 
 
 def user_entries(app, user_id):

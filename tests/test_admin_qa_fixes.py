@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the imported fixtures `app` and `world` are named as test parameters
 """The administration after a QA round: a partnership's address is one its pages can be opened
 under, the audit log names the administration's fields in the reader's language, an agreement's
 parties are named, an institution's TERYT code is one that exists, a person's name is their
@@ -9,7 +10,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-import sample_module
 from mosty.auth.models import User
 from mosty.extensions import db
 from mosty.field_labels import COLUMN_LABELS
@@ -17,22 +17,13 @@ from mosty.partnerships.models import Institution, Partnership
 from mosty.partnerships.wall import RESERVED_SLUGS
 from mosty.tenancy import partnership_scope
 from mosty.testing.factories import login
-from test_admin import NEW_PASSWORD, build_world, count_rows, snapshot
+from test_admin import NEW_PASSWORD, count_rows, snapshot
+from test_admin_review_fixes import app, world  # noqa: F401 - the admin world with a module
 
 RESERVED = "Ten adres jest zarezerwowany dla stron platformy albo jest nieprawidłowy."
 SHORT_PASSWORD = "Hasło musi mieć od 10 do 200 znaków."
 # Every admin field key the log could show raw (a label of its own is never one of these).
 RAW_KEYS = sorted({key for key in COLUMN_LABELS if "." not in key} | {"password"})
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(MOSTY_EXTRA_PLUGINS=[sample_module])
-
-
-@pytest.fixture
-def world(app):
-    return build_world(app)
 
 
 def page(response):
