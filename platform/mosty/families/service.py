@@ -126,11 +126,16 @@ def add_member(family, participant, relation):
 
 
 def remove_member(family, member_id):
-    member = db.first_or_404(select(FamilyMember).where(
+    """Remove the membership; False when it is not (or no longer) in the family: removed a
+    moment ago from another tab, or the button pressed twice."""
+    member = db.session.scalar(select(FamilyMember).where(
         FamilyMember.id == member_id, FamilyMember.family_id == family.id))
+    if member is None:
+        return False
     audit.record("update", family, detail={"removed_participant_id": member.participant_id,
                                            "member_id": member.id})
     db.session.delete(member)
+    return True
 
 
 def joinable_participant(family, participant_id, institution_id):

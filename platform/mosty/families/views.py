@@ -125,7 +125,10 @@ def add_member(family_id):
 def remove_member(family_id, member_id):
     institution_id = require_case_access()
     family = service.get_editable(family_id, institution_id)
-    service.remove_member(family, member_id)
+    if not service.remove_member(family, member_id):
+        flash(_("This person is no longer a member of the family: nothing was changed."),
+              "info")
+        return redirect(url_for("families.detail", family_id=family.id))
     db.session.commit()
     flash(_("The member is removed from the family."), "success")
     return redirect(url_for("families.detail", family_id=family.id))
