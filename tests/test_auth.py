@@ -344,6 +344,15 @@ def test_too_short_new_password_is_rejected_with_a_message(app, client, member):
     assert sign_in(app.test_client(), member.email, short).status_code == 200
 
 
+def test_the_current_password_again_is_not_a_new_one(app, client, member):
+    sign_in(client, member.email, member.password)
+    response = change_password(client, member.password, member.password)
+    assert response.status_code == 200
+    assert localised(app, "The new password must differ from the current one.") in (
+        error_messages(response))
+    assert session_version(app, member.id) == 1
+
+
 def test_differing_confirmation_is_rejected(app, client, member):
     sign_in(client, member.email, member.password)
     response = change_password(client, member.password, NEW_PASSWORD, confirm=NEW_PASSWORD + "!")

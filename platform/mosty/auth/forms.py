@@ -1,7 +1,7 @@
 """Sign-in and password forms."""
 
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..forms import Form
 from ..i18n import lazy_gettext as _l
@@ -23,6 +23,12 @@ class PasswordChangeForm(Form):
         _l("New password"),
         validators=[DataRequired(), PASSWORD_LENGTH],
     )
+
+    def validate_new_password(self, field):
+        # A "new" password equal to the current one ends the other sessions and changes
+        # nothing else: after a suspected leak it would leave the account as open as before.
+        if field.data and field.data == self.current_password.data:
+            raise ValidationError(_l("The new password must differ from the current one."))
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
