@@ -123,6 +123,20 @@ def test_agreement_details_name_the_parties(client, world):
     assert "Lider a (Lider)" in html
 
 
+def test_an_institution_twice_in_one_agreement_is_refused_by_name(app, client, world):
+    from mosty.partnerships.models import AgreementParty
+
+    login(client, world.a.admin)
+    parties = count_rows(app, AgreementParty)
+    html = page(client.post(f"/admin/agreements/edit/?id={world.a.agreement_id}", data={
+        "title": "Porozumienie part-a",
+        "parties-0-institution": str(world.a.leader.id), "parties-0-contribution": "koordynacja",
+        "parties-1-institution": str(world.a.leader.id), "parties-1-contribution": "lokal"},
+        follow_redirects=True))
+    assert "Lider a występuje jako strona dwa razy" in html
+    assert count_rows(app, AgreementParty) == parties
+
+
 # --- an institution's TERYT code --------------------------------------------------------------
 
 

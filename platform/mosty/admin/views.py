@@ -538,10 +538,17 @@ class AgreementView(ScopedModelView):
     def check_change(self, form, model, is_created):
         partnership_id = model.partnership_id or current_partnership_id()
         model.partnership_id = partnership_id
+        seen = set()
         for party in model.parties:
             if party.institution is not None and party.institution.partnership_id != partnership_id:
                 raise AdminRefusal(_("Every party must be an institution of the agreement's "
                                      "partnership."))
+            if party.institution is not None and party.institution.id in seen:
+                raise AdminRefusal(_("%(institution)s is a party twice: list each institution "
+                                     "once, with all it contributes.",
+                                     institution=party.institution.name))
+            if party.institution is not None:
+                seen.add(party.institution.id)
             party.partnership_id = partnership_id
 
 
