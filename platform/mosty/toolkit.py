@@ -27,6 +27,7 @@ from .outcomes.service import add_months, record_outcome
 from .pagination import paginate
 from .participants.labels import CONTRACT_LABELS, DEPENDANT_TYPE_LABELS, SEX_LABELS
 from .participants.models import CONTRACT_TYPES, CareRelation, Dependant, Participant
+from .partnerships.labels import INSTITUTION_KIND_LABELS
 from .partnerships.models import Institution, Partnership, TerritoryUnit
 from .plugins.access import can_use, module_access, requires_write
 from .plugins.contributions import (
@@ -86,7 +87,7 @@ __all__ = [
     "Institution", "Partnership", "TerritoryUnit", "Membership", "User", "Participant",
     "CareRelation", "Dependant", "Family", "FamilyMember", "Enrollment", "TargetGroup",
     "Referral", "Service", "Outcome", "CONTRACT_LABELS", "CONTRACT_TYPES",
-    "DEPENDANT_TYPE_LABELS", "SEX_LABELS", "consent_covers", "family_visible_to",
+    "DEPENDANT_TYPE_LABELS", "SEX_LABELS", "INSTITUTION_KIND_LABELS", "consent_covers", "family_visible_to",
     "participant_visible_to", "enrollment_transitions", "evaluate_eligibility",
     "referral_service", "referral_transitions",
     "request_memo", "add_months", "record_outcome",

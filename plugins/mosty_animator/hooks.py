@@ -4,7 +4,7 @@ registry's family and participant pages, report sections, and the privacy hooks.
 from datetime import UTC, datetime, time
 
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
@@ -182,12 +182,16 @@ def report_sections(period_start, period_end):
                                               Case.stage.in_(("eligible", "enrolled")))),
         (_l("Families diagnosed"), count(Case.id, *within(Case.diagnosed_on))),
         (_l("Families enrolled"), count(Case.id, *within(Case.enrolled_on))),
+        # A plan is signed on the later of its two signatures: both on or before the end of
+        # the period, and one of them (so the later) within it.
         (_l("Families with a signed work plan"),
-         count(Plan.id, Plan.family_signed_on.is_not(None), Plan.animator_signed_on.is_not(None),
-               Plan.animator_signed_on <= period_end)),
+         count(Plan.id, Plan.family_signed_on <= period_end, Plan.animator_signed_on <= period_end,
+               or_(Plan.family_signed_on >= period_start,
+                   Plan.animator_signed_on >= period_start))),
         (_l("Agreements concluded"), sum(n for _kind, n in agreements_by_kind)),
     ]
-    rows += [(_l("Agreements with institutions of kind: %(kind)s", kind=kind), n)
+    rows += [(_l("Agreements with institutions of kind: %(kind)s",
+                 kind=toolkit.INSTITUTION_KIND_LABELS.get(kind, kind)), n)
              for kind, n in sorted(agreements_by_kind)]
     return [toolkit.ReportSection(module=KEY, title=_l("Work animator"),
                                   columns=(_l("Measure"), _l("Value")), rows=tuple(rows),
@@ -204,7 +208,8 @@ def _outcomes_section(period_start, period_end):
     county_code = func.substr(toolkit.Family.teryt, 1, 4).label("county_code")
     found = toolkit.db.session.execute(
         select(county_code, toolkit.Participant.sex,
-               toolkit.Outcome.kind, func.count(func.distinct(toolkit.Outcome.id)))
+               # People, as the column says: one person with two job starts counts once.
+               toolkit.Outcome.kind, func.count(func.distinct(toolkit.Outcome.participant_id)))
         .join(toolkit.Participant, toolkit.Participant.id == toolkit.Outcome.participant_id)
         .join(toolkit.FamilyMember,
               toolkit.FamilyMember.participant_id == toolkit.Outcome.participant_id)

@@ -332,7 +332,9 @@ def dashboard(institution_id, user_id, today=None):
     outcomes = dict(toolkit.db.session.execute(
         select(toolkit.Outcome.kind, func.count(toolkit.Outcome.id))
         .where(toolkit.Outcome.participant_id.in_(member_ids),
-               toolkit.Outcome.kind.in_(("job_started", "training_completed")))
+               toolkit.Outcome.kind.in_(("job_started", "training_completed")),
+               # "so far": a job that starts next month (a hire) is not yet a job started
+               toolkit.Outcome.occurred_on <= today)
         .group_by(toolkit.Outcome.kind)).all()) if cases else {}
     return {"stages": [(stage, by_stage.get(stage, 0)) for stage in STAGES],
             "motivation": motivation_trend(cases, institution_id),

@@ -329,9 +329,11 @@ def _set_status(action, allowed_from, to):
         # The institution's answer to the referral moves these actions, not the animator.
         raise Refused(_l("This action follows the institution's answer to the agreement's "
                          "referral."))
-    if action.status not in allowed_from:
+    # The status the plan shows: an action under an agreement the institution has completed
+    # is done, and can no longer be cancelled, whatever was stored before the answer.
+    if action.effective_status not in allowed_from:
         raise Refused(_l("This step is not possible from the action's current status."))
-    previous = action.status
+    previous = action.effective_status
     action.status = to
     audit("transition", action, **{"from": previous, "to": to})
     return action
@@ -596,6 +598,11 @@ def record_summary(case, *, strengths, barriers_summary, on=None):
         raise Refused(_l("Write the family's strengths or barriers."))
     case.strengths = strengths.strip()
     case.barriers_summary = barriers_summary.strip()
-    case.diagnosed_on = on or toolkit.today()
-    audit("update", case, fields=["strengths", "barriers_summary", "diagnosed_on"])
+    # The family was diagnosed when the summary was first written: correcting it later does
+    # not move the diagnosis into another report period (a stored report would disagree).
+    fields = ["strengths", "barriers_summary"]
+    if case.diagnosed_on is None or on is not None:
+        case.diagnosed_on = on or toolkit.today()
+        fields.append("diagnosed_on")
+    audit("update", case, fields=fields)
     return case

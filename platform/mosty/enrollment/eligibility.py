@@ -85,6 +85,9 @@ def evaluated_on(recorded):
 class Verdict:
     eligible: bool = True
     reasons: list = field(default_factory=list)
+    # The day the verdict is made for (the assessment's date, which may be an earlier day
+    # than the one it is typed in): shown as "assessed on" next to the verdict.
+    on: date | None = None
 
     def add(self, ok, code, **params):
         """One reason: ``code`` names its sentence in ``REASONS``, ``params`` fill it in."""
@@ -97,7 +100,7 @@ class Verdict:
 
     def as_dict(self):
         return {"eligible": self.eligible, "reasons": self.reasons,
-                "evaluated_on": dates.today().isoformat()}
+                "evaluated_on": (self.on or dates.today()).isoformat()}
 
 
 def _age(birth_date, on):
@@ -216,7 +219,7 @@ def evaluate(subject, target_group, today=None):
     """The verdict for a participant or family against a target group, with its reasons."""
     today = today or dates.today()
     territory = db.session.scalars(select(TerritoryUnit)).all()
-    verdict = Verdict()
+    verdict = Verdict(on=today)
     if hasattr(subject, "members"):
         check_residence(verdict, subject.teryt, subject.locality, territory)
     else:

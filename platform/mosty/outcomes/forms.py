@@ -13,7 +13,6 @@ from ..services.forms import (
     not_in_future,
     not_too_early,
     select_choices,
-    within_a_year,
 )
 from .models import FOLLOW_UP_MONTHS, FOLLOW_UP_STATUSES, OUTCOME_KINDS
 from .service import FOLLOW_UP_STATUS_LABELS, OUTCOME_KIND_LABELS
@@ -45,7 +44,9 @@ def _status_choices():
 class OutcomeForm(Form):
     kind = SelectField(_l("Outcome"), choices=_kind_choices,
                        validators=[InputRequired(message=_l("Choose the outcome."))])
-    occurred_on = date_field(_l("Date"), not_too_early, within_a_year)
+    # An outcome is a result already reached: a job promised for next month is recorded when
+    # it starts (the labour office's hire records it on the start date by itself).
+    occurred_on = date_field(_l("Date"), not_too_early, not_in_future)
     employer = StringField(_l("Employer"), validators=[Length(max=200)])
     contract_type = SelectField(_l("Contract type"), choices=_contract_choices, default="")
     hours_per_week = IntegerField(
