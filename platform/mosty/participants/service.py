@@ -326,12 +326,23 @@ def record_events(obj, registered_title):
     log, which names fields only, so the entries carry no personal values)."""
     entries = [TimelineEntry(module="core", at=obj.created_at, title=registered_title,
                              detail=obj.institution.name)]
-    updated = db.session.scalars(select(AuditEntry.at).where(
+    updated = db.session.execute(select(AuditEntry.at, AuditEntry.detail).where(
         AuditEntry.object_type == type(obj).__name__, AuditEntry.object_id == str(obj.id),
         AuditEntry.action == "update").order_by(AuditEntry.at))
-    entries.extend(TimelineEntry(module="core", at=at, title=_l("Record updated"))
-                   for at in updated)
+    entries.extend(TimelineEntry(module="core", at=at, title=_update_title(detail))
+                   for at, detail in updated)
     return entries
+
+
+def _update_title(detail):
+    # A family's members come and go as updates of the family; say which kind of change it
+    # was (not who: the member may be someone this reader does not see).
+    detail = detail if isinstance(detail, dict) else {}
+    if "added_participant_id" in detail:
+        return _l("Member added to the family")
+    if "removed_participant_id" in detail:
+        return _l("Member removed from the family")
+    return _l("Record updated")
 
 
 def merge_timeline(*sources):
