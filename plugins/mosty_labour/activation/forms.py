@@ -15,6 +15,8 @@ from mosty import toolkit
 from mosty.toolkit import lazy_gettext as _l
 
 from ..dates import INSTRUMENT_MONTHS_AHEAD, PROGRAMME_BEGINS, months_ahead, within
+from ..offers.places import commune_problem
+from ..offers.service import communes
 from ..registration.forms import INVALID_CHOICE, INVALID_DATE
 from .service import KIND_LABELS
 
@@ -57,8 +59,15 @@ class InstrumentForm(toolkit.Form):
                  "description")}
 
     def validate_teryt(self, field):
-        if field.data and not (field.data.isascii() and field.data.isdigit()):
+        if field.errors or not field.data:
+            return
+        if not (field.data.isascii() and field.data.isdigit()):
             raise ValidationError(_l("A commune code has 7 digits."))
+        # A commune that exists, in the partnership's territory (as an offer's place): the
+        # reports count instruments by county from this code.
+        problem = commune_problem(field.data, communes())
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class EnrolForm(toolkit.Form):

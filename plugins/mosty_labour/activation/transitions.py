@@ -12,6 +12,7 @@ is dated within the instrument's dates and at most ``ENROLMENT_DAYS_AHEAD`` days
 today (or of the instrument's start, when it starts later), and it never ends before it began.
 """
 
+import contextlib
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -33,6 +34,8 @@ INSTRUMENT_FIELDS = ("kind", "title", "locality", "teryt", "starts_on", "ends_on
                      "description")
 # Far enough to recruit for an edition starting soon, not a slip such as 2099.
 ENROLMENT_DAYS_AHEAD = 30
+# A completed instrument of these kinds is also the person's outcome in the registry.
+OUTCOME_KINDS = {"training": "training_completed"}
 
 
 class ActivationRefused(Exception):
@@ -229,8 +232,20 @@ def _end(enrolment, office_id, actor_id, to, on, note, **detail):
 
 
 def complete_enrolment(enrolment, *, office_id, actor_id, on, note=""):
-    """The participant completed the instrument on ``on``."""
-    return _end(enrolment, office_id, actor_id, "completed", on, note)
+    """The participant completed the instrument on ``on``. A completed training is also the
+    person's outcome in the registry ("training completed", as a hire is "job started"), so
+    the family's figures, the animator's dashboard and the report count it."""
+    _end(enrolment, office_id, actor_id, "completed", on, note)
+    instrument = enrolment.instrument
+    if instrument.kind not in OUTCOME_KINDS:
+        return enrolment
+    # A restricted person's data is not used for new records: the completion then stays in
+    # the labour office's own register only. record_outcome writes the outcome's audit entry.
+    with contextlib.suppress(toolkit.ProcessingRestricted):
+        toolkit.record_outcome(enrolment.participant, institution_id=office_id, values={
+            "kind": OUTCOME_KINDS[instrument.kind], "occurred_on": on, "employer": "",
+            "contract_type": None, "hours_per_week": None, "note": instrument.title})
+    return enrolment
 
 
 def record_dropout(enrolment, *, office_id, actor_id, on, reason):
