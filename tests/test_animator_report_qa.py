@@ -106,3 +106,23 @@ def test_the_dashboard_counts_no_job_that_has_not_started(w):
         db.session.commit()
         figures = service.dashboard(w.fundacja.id, w.animator.id)
         assert figures["jobs_started"] == 1
+
+
+def test_the_printed_plan_names_cancelled_actions_and_an_overdue_review(w):
+    from test_animator_world import client_of
+
+    with w.app.test_request_context(), partnership_scope(w.p.id):
+        action = db.session.scalars(db.select(Action).where(
+            Action.what == "Rejestracja w PUP")).one()
+        transitions.cancel_action(action)
+        db.session.execute(update(Plan).where(Plan.id == w.plan_id).values(
+            next_review_on=TODAY - timedelta(days=2)))
+        db.session.commit()
+    client = client_of(w, w.animator)
+    with client.session_transaction() as session:
+        session["locale"] = "pl"
+    text = client.get(f"/{w.p.slug}/animator/families/{w.family.id}/plan/print").get_data(
+        as_text=True)
+    assert "anulowane" in text
+    assert "Spotkamy się, żeby znów popatrzeć na plan" not in text
+    assert "Wkrótce spotkamy się" in text
