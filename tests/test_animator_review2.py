@@ -21,7 +21,7 @@ from test_animator_world import client_of, family_with_two_generations
 
 w = review_fixes.w  # the fixture: a family with a signed plan, another family enrolled
 
-TOP_ERROR = 'class="flash flash-error" role="status"'
+TOP_ERROR = 'class="flash flash-error" role="alert"'
 
 
 def field_block(page, field_id):

@@ -22,7 +22,7 @@ from mosty.testing.factories import Factory
 PASSWORD = "the right passphrase"
 CHEAP_HASHING = {"time_cost": 1, "memory_cost": 256, "parallelism": 1}
 NEW_PASSWORD = "a much longer new passphrase"
-ERROR_PARAGRAPH = re.compile(r'<p class="error" role="alert">(.*?)</p>', re.S)
+ERROR_PARAGRAPH = re.compile(r'<p class="error"[^>]*>(.*?)</p>', re.S)
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -46,7 +46,7 @@ def pesel_field_errors(page):
     """The error paragraphs under the PESEL field."""
     match = re.search(r'<div class="field has-error">\s*<label for="pesel".*?</div>', page, re.S)
     assert match, "the PESEL field is not marked"
-    return re.findall(r'<p class="error" role="alert">(.*?)</p>', match.group(0), re.S)
+    return re.findall(r'<p class="error"[^>]*>(.*?)</p>', match.group(0), re.S)
 
 
 # --- registering a PESEL already in the registry ------------------------------------------------
