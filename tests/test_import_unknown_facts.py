@@ -127,7 +127,7 @@ def test_editing_the_person_requires_choosing_both(world):
     response = client.post(edit, data=data)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    errors = re.findall(r'<select id="(\w+)"[^>]*>(?:(?!</div>).)*?</select>\s*'
+    errors = re.findall(r'<select[^>]*\bid="(\w+)"[^>]*>(?:(?!</div>).)*?</select>\s*'
                         r'<p class="error"[^>]*>Please choose one.</p>', body, re.S)
     assert sorted(errors) == ["education", "labour_status"]
     with world.app.app_context(), partnership_scope(world.p.id):

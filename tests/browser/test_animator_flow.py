@@ -165,7 +165,7 @@ def test_the_animator_takes_a_family_from_lead_to_a_signed_plan_and_the_office_a
     goal.locator("input[name='text']").fill("Praca dla Grażyny")
     goal.locator("select[name='participant_id']").select_option(str(lead.mother.id))
     submit(page, goal)
-    page.locator("details summary").first.click()
+    page.locator("main details summary").first.click()  # the menu folds in one too
     action = page.locator("form[action*='/goals/'][action$='/actions']")
     action.locator("input[name='what']").fill("Kurs opiekunki osób starszych")
     action.locator("select[name='who_kind']").select_option("institution")
