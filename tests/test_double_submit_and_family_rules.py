@@ -201,9 +201,19 @@ def test_a_family_sent_twice_is_registered_once_and_its_page_opens(app, client, 
     (family,) = rows(app, Family)
     assert again.headers["Location"] == first.headers["Location"]
     page = client.get(again.headers["Location"]).get_data(as_text=True)
-    assert "The family Rodzina Wójcików is already registered" in page and NOTHING_NEW in page
+    assert "The family “Rodzina Wójcików” is already registered" in page and NOTHING_NEW in page
     assert [e.object_id for e in audit_entries(app, "Family")
             if e.action == "create"] == [str(family.id)]
+
+
+def test_a_namesake_family_in_a_village_of_the_same_name_elsewhere_is_registered(
+        app, client, world):
+    # "Nowa Wieś" is a village in many communes: the commune tells the families apart.
+    url = f"/{world.slug}/families/new"
+    village = {**FAMILY_FORM, "locality": "Nowa Wieś", "area": "rural"}
+    assert client.post(url, data={**village, "teryt": "1206092"}).status_code == 302
+    assert client.post(url, data={**village, "teryt": "1206032"}).status_code == 302
+    assert len(rows(app, Family)) == 2
 
 
 def test_a_namesake_family_elsewhere_or_later_is_registered(app, client, world):

@@ -402,3 +402,16 @@ def test_the_blank_family_form_and_refused_input_write_no_audit_entry(app, world
     assert gops.get(url(world, "new")).status_code == 200
     assert gops.post(url(world, "new"), data=new_family(name="")).status_code == 422
     assert len(audit_entries(app)) == before
+
+
+def test_the_log_names_a_members_arrival_and_departure_in_words(app):
+    """The family's update entries of a member added or removed read as words, not keys."""
+    from flask_babel import force_locale
+
+    from mosty.audit.labels import detail_key_label
+
+    with app.test_request_context(), force_locale("pl"):
+        labels = [str(detail_key_label(key, "Family")) for key in (
+            "added_participant_id", "removed_participant_id", "member_id")]
+    assert labels == ["dodana osoba (numer)", "usunięta osoba (numer)",
+                      "członkostwo w rodzinie (numer)"]

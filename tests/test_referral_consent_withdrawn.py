@@ -73,6 +73,13 @@ def test_after_the_withdrawal_the_receiver_sees_no_shared_data_and_cannot_accept
                         data={"decline_reason": "Brak zgody na przekazanie danych"})
     assert declined.status_code == 302
     assert referral_row(world, referral_id).status == "declined"
+    # Declined, it still shows nothing: the data is read live, and no consent covers it.
+    after = gup.get(detail_url(referral_id)).get_data(as_text=True)
+    assert "600100200" not in after and "anna.nowak@example.test" not in after
+    assert 'id="consent-withdrawn"' in after
+    with world.app.test_request_context(), partnership_scope(world.p.id):
+        body = _detail(db.session.get(Referral, referral_id))
+    assert body["consent_withdrawn"] is True and body["shared"] == []
 
 
 def test_the_sender_is_told_the_referral_can_no_longer_be_accepted(world):

@@ -150,6 +150,10 @@ DETAIL_KEY_LABELS = {
     "duplicate_ids": _l("possible duplicates (numbers)"),
     "ids": _l("records (numbers)"),
     "member_ids": _l("family members (numbers)"),
+    # A family's members come and go as updates of the family.
+    "added_participant_id": _l("person added (number)"),
+    "removed_participant_id": _l("person removed (number)"),
+    "member_id": _l("family membership (number)"),
     "participant_id": _l("person (number)"),
     "family_id": _l("family (number)"),
     "institution_id": _l("institution (number)"),

@@ -65,7 +65,7 @@ class DuplicateFamily(Exception):
     ``existing`` the family registered by the first submit."""
 
     def __init__(self, existing):
-        super().__init__(_l("The family %(name)s is already registered: your institution "
+        super().__init__(_l("The family “%(name)s” is already registered: your institution "
                             "registered it a moment ago. Nothing new was saved.",
                             name=existing.name))
         self.existing = existing
@@ -76,15 +76,17 @@ def _plain(text):
 
 
 def just_registered(institution_id, values):
-    """The institution's family of the same name and locality registered within
-    RESUBMIT_WINDOW, or None: a resent form. A namesake family registered later, or in
-    another locality, is a family of its own."""
+    """The institution's family of the same name, commune (TERYT) and locality registered
+    within RESUBMIT_WINDOW, or None: a resent form. A namesake family registered later, or
+    in another place ("Nowa Wieś" is a village in many communes), is a family of its own."""
     candidates = db.session.scalars(select(Family).where(
         Family.institution_id == institution_id,
         Family.created_at >= utcnow() - RESUBMIT_WINDOW).order_by(Family.id))
     name, locality = _plain(values.get("name")), _plain(values.get("locality"))
+    teryt = _plain(values.get("teryt"))
     return next((f for f in candidates
-                 if _plain(f.name) == name and _plain(f.locality) == locality), None)
+                 if _plain(f.name) == name and _plain(f.locality) == locality
+                 and _plain(f.teryt) == teryt), None)
 
 
 def register(institution_id, values):

@@ -146,9 +146,12 @@ def consent_for_referral(participant_id, institution_id):
 
 
 def consent_withdrawn(referral):
-    """A referral waiting for an answer whose consent for "referral" is no longer in force:
-    its shared data is hidden from the receiver and it can only be declined."""
-    return referral.status == "sent" and not referral_consent_in_force(referral)
+    """A referral never accepted (waiting, or declined) whose consent for "referral" is no
+    longer in force: its shared data is hidden (read live, it would show the person's current
+    phone and address to an institution with no consent), and a waiting one can only be
+    declined. An accepted referral lets the receiver see the whole record anyway."""
+    return (referral.status in ("sent", "declined")
+            and not referral_consent_in_force(referral))
 
 
 def answer_clock(referral, today=None):
