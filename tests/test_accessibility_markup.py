@@ -163,6 +163,31 @@ def test_a_groups_error_is_tied_to_the_fieldset(app, world, caseworker):
     assert set(described) <= set(ID.findall(page))
 
 
+def test_the_summary_links_a_group_to_its_first_option(app, world, caseworker):
+    address = f"/krakow/consents/new?participant={world.anna.id}"
+    page = caseworker.post(address, data={"given_on": "2024-01-10"}).get_data(as_text=True)
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#purposes-0"' in summary  # a list cannot take the focus, its first box can
+    assert 'id="purposes-0"' in page
+
+
+def test_a_refusal_of_the_whole_form_makes_no_summary_of_marked_fields(app, world, factory):
+    """A restricted person's consent form says why it cannot be saved; no "correct the marked
+    fields" box with none marked takes the focus from that message."""
+    from mosty.extensions import db
+    from mosty.participants.models import Participant
+    from mosty.tenancy import partnership_scope
+
+    with app.app_context(), partnership_scope(world.partnership.id):
+        db.session.get(Participant, world.anna.id).processing_restricted = True
+        db.session.commit()
+    client = signed_in(app.test_client(), world.staff)
+    page = client.get(f"/krakow/consents/new?participant={world.anna.id}").get_data(
+        as_text=True)
+    assert "error-summary" not in page
+    assert "restricted" in page
+
+
 # --- the menu, the skip link, flashes, sign-in ------------------------------------------------
 
 def test_one_menu_item_is_current_at_a_time(app, world, caseworker):

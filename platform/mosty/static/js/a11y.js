@@ -7,6 +7,12 @@
 (function () {
   var problem = document.querySelector(".error-summary") || document.querySelector(
     "[aria-invalid=true], .has-error input:not([type=hidden]), .has-error select, .has-error textarea");
+  if (!problem) {
+    // A refusal of the whole form (no field to mark: "choose an instrument or a service",
+    // "processing is restricted") is a message in the page: it takes the focus instead.
+    problem = document.querySelector("main p.error, main [role=alert]");
+    if (problem && !problem.hasAttribute("tabindex")) { problem.setAttribute("tabindex", "-1"); }
+  }
   if (problem) { problem.focus(); }
 
   var menu = document.querySelector("details.menu-toggle");
