@@ -235,3 +235,10 @@ def test_a_clean_sign_in_form_is_autofocused_and_a_notice_is_a_status(app, world
     signed_in(client, world.staff)
     page = client.post("/logout", follow_redirects=True).get_data(as_text=True)
     assert 'class="flash flash-info" role="status"' in page
+
+
+def test_the_summary_tells_the_two_addresses_apart(empty_registration):
+    summary = empty_registration.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    links = re.findall(r"<a [^>]*>(.*?)</a>", summary, re.S)
+    assert len(links) == len(set(links)), links  # no label twice
+    assert any(link.startswith("Registered residence: ") for link in links)
