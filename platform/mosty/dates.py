@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
+from .db import as_utc
+
 DEFAULT_TIMEZONE = "Europe/Warsaw"
 
 
@@ -39,9 +41,13 @@ def today():
     return _utc_now().astimezone(timezone()).date()
 
 
+def local(moment):
+    """A stored moment in the platform's time zone (a naive one, as SQLite hands them back,
+    is UTC): what a person in Poland reads on the clock."""
+    return as_utc(moment).astimezone(timezone())
+
+
 def day_of(moment):
-    """The date of a stored moment in the platform's time zone (a naive one, as SQLite hands
-    them back, is UTC): a referral sent at 23:30 UTC was sent the next day in Poland."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(timezone()).date()
+    """The date of a stored moment in the platform's time zone: a referral sent at 23:30 UTC
+    was sent the next day in Poland."""
+    return local(moment).date()

@@ -10,7 +10,6 @@ One audit entry per export names the ids written, never their values.
 import csv
 import io
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -19,7 +18,6 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit, dates
 from ..consents.access import participant_visible_to
-from ..db import as_utc
 from ..extensions import db
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
@@ -42,7 +40,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-LOCAL_TIME = ZoneInfo("Europe/Warsaw")
 CHUNK = 200
 
 
@@ -125,7 +122,7 @@ def _plain(value):
     """A moment in the local time a person reads on the screen. Mosty stores UTC; SQLite hands
     it back without its zone, which made exports an hour or two behind the pages."""
     if isinstance(value, datetime):
-        return as_utc(value).astimezone(LOCAL_TIME).replace(tzinfo=None)
+        return dates.local(value).replace(tzinfo=None)
     return value
 
 

@@ -17,7 +17,6 @@ from .. import audit, dates
 from ..audit.models import AuditEntry
 from ..collation import by_name, matches
 from ..consents.access import family_visible_to, participant_visible_to
-from ..db import as_utc
 from ..extensions import db
 from ..families.models import RELATIONS, Family, FamilyMember
 from ..i18n import lazy_gettext as _l
@@ -356,7 +355,7 @@ def merge_timeline(*sources):
 
 def _timeline_key(at):
     if isinstance(at, datetime):
-        local = as_utc(at).astimezone(dates.timezone())
+        local = dates.local(at)
         return local.date(), local.time().replace(tzinfo=None)
     return at, time.max
 
