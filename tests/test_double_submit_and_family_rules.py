@@ -19,8 +19,8 @@ from mosty.families.models import Family, FamilyMember
 from mosty.notes.models import CaseNote
 from mosty.outcomes.models import Outcome
 from mosty.participants.models import CareRelation, Dependant, Participant
+from mosty.resubmits import RESUBMIT_WINDOW
 from mosty.services.models import ServiceDelivery
-from mosty.services.service import RESUBMIT_WINDOW
 from mosty.tenancy import system_scope
 from mosty.testing.factories import login as sign_in
 from test_participants import person

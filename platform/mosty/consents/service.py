@@ -18,6 +18,7 @@ from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted, ensure_record_open
 from ..request_memo import request_memo
+from ..resubmits import wait_for_the_first
 from .access import access_kept_without, participant_visible_to
 from .models import LAWFUL_BASES, PURPOSES, Consent, ConsentInstitution
 
@@ -89,10 +90,7 @@ def record_consent(participant, *, institution_id, actor_id, lawful_basis, purpo
         Institution.id.in_(institution_ids), Institution.id != institution_id)))
     if not institution_ids or named != set(institution_ids):
         raise ConsentRefused(_l("Choose institutions of this partnership."))
-    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
-    # person's row until the first has committed, and then finds its consent.
-    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
-                       .with_for_update())
+    wait_for_the_first(Participant, participant.id)
     if identical_consent_in_force(participant.id, purposes, named, given_on) is not None:
         raise ConsentRefused(_l("This consent is already recorded and in force: the same "
                                 "purposes, the same institutions, given on the same day. "

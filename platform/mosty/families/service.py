@@ -17,7 +17,7 @@ from ..participants import service as participants
 from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted
-from ..services.service import RESUBMIT_WINDOW
+from ..resubmits import RESUBMIT_WINDOW, wait_for_the_first
 from .models import Family, FamilyMember
 
 SORT_COLUMNS = {
@@ -92,11 +92,8 @@ def just_registered(institution_id, values):
 def register(institution_id, values):
     """A new family of the institution; refused (DuplicateFamily) when it was just
     registered."""
-    # A double submit arrives as two requests at once: a family has no row of its own yet, so
-    # the second waits (on PostgreSQL) on the institution's row until the first has
-    # committed, and then finds its family.
-    db.session.execute(select(Institution.id).where(Institution.id == institution_id)
-                       .with_for_update())
+    # A family has no row of its own yet: both sends touch the institution's.
+    wait_for_the_first(Institution, institution_id)
     existing = just_registered(institution_id, values)
     if existing is not None:
         raise DuplicateFamily(existing)

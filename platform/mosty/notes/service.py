@@ -18,7 +18,7 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..privacy.restriction import ensure_not_restricted
-from ..services.service import RESUBMIT_WINDOW
+from ..resubmits import RESUBMIT_WINDOW, wait_for_the_first
 from .models import SENSITIVE_CATEGORIES, CaseNote
 
 CATEGORY_LABELS = {
@@ -78,10 +78,7 @@ def add_note(participant, *, institution_id, author_id, category, text, sensitiv
     """A new note; refused (ProcessingRestricted) while processing is restricted, and
     (DuplicateNote) when the author has just saved the same text."""
     ensure_not_restricted(participant)
-    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
-    # person's row until the first has committed, and then finds its note.
-    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
-                       .with_for_update())
+    wait_for_the_first(Participant, participant.id)
     existing = just_written(participant.id, author_id, text)
     if existing is not None:
         raise DuplicateNote(existing)

@@ -24,6 +24,7 @@ from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted
 from ..request_memo import request_memo
+from ..resubmits import wait_for_the_first
 from .labels import FOLLOW_UP_STATUS_LABELS, OUTCOME_KIND_LABELS  # noqa: F401 - read as service.X
 from .models import FOLLOW_UP_MONTHS, FollowUp, Outcome
 
@@ -104,10 +105,7 @@ def record_outcome(participant, *, institution_id, values, refuse_same=False):
     mosty.toolkit) leave it off and need not handle that refusal."""
     ensure_not_restricted(participant)
     if refuse_same:
-        # A double submit arrives as two requests at once: on PostgreSQL the second waits on
-        # the person's row until the first has committed, and then finds its outcome.
-        db.session.execute(select(Participant.id).where(Participant.id == participant.id)
-                           .with_for_update())
+        wait_for_the_first(Participant, participant.id)
         existing = same_outcome(participant.id, values)
         if existing is not None:
             raise DuplicateOutcome(existing)

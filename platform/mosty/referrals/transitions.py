@@ -16,6 +16,7 @@ from ..i18n import lazy_gettext as _l
 from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ProcessingRestricted, ensure_not_restricted
+from ..resubmits import wait_for_the_first
 from ..services.models import Service
 from .models import SHAREABLE_FIELDS, Referral
 
@@ -60,10 +61,7 @@ def send_referral(*, participant, from_institution_id, to_institution_id, reason
         raise ReferralRefused(_l("Unknown data field chosen for sharing."))
     if service_id is not None and not _offers(to_institution_id, service_id):
         raise ReferralRefused(_l("The chosen service is not offered by the chosen institution."))
-    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
-    # person's row until the first has committed, and then finds its referral.
-    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
-                       .with_for_update())
+    wait_for_the_first(Participant, participant.id)
     waiting = waiting_referral(participant.id, from_institution_id, to_institution_id,
                                service_id, reason)
     if waiting is not None:

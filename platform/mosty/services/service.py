@@ -16,6 +16,7 @@ from ..participants.models import Participant
 from ..partnerships.models import Institution
 from ..privacy.restriction import ensure_not_restricted
 from ..request_memo import request_memo
+from ..resubmits import RESUBMIT_WINDOW, wait_for_the_first
 from .models import Service, ServiceDelivery
 
 SERVICE_KIND_LABELS = {
@@ -31,11 +32,6 @@ SERVICE_KIND_LABELS = {
 
 # Capacity is compared with the people served over this window.
 CAPACITY_WINDOW_DAYS = 30
-# A form sent again (a double click, the back button and a resubmit) arrives within moments of
-# the first: the same record saved by the same member within this window is taken for that
-# resend and refused. Longer would refuse a real repeat (a second identical session later the
-# same day). Deliveries, case notes and families all use it.
-RESUBMIT_WINDOW = timedelta(minutes=5)
 SERVICE_FIELDS = ("name", "kind", "description", "capacity", "location", "own_resources",
                   "active")
 CATALOGUE_SORTS = {"institution": by_name(Institution.name), "name": by_name(Service.name), "kind": Service.kind,
@@ -141,10 +137,7 @@ def record_delivery(participant, service, *, delivered_on, hours, result, staff_
     """A delivery to the person; refused (ProcessingRestricted) while processing is restricted
     or once the record is anonymised, and (DuplicateDelivery) when it was just recorded."""
     ensure_not_restricted(participant)
-    # A double submit arrives as two requests at once: on PostgreSQL the second waits on the
-    # person's row until the first has committed, and then finds its delivery.
-    db.session.execute(select(Participant.id).where(Participant.id == participant.id)
-                       .with_for_update())
+    wait_for_the_first(Participant, participant.id)
     existing = just_recorded_delivery(participant.id, service.id, delivered_on=delivered_on,
                                       hours=hours, result=result, staff_id=staff_id)
     if existing is not None:
