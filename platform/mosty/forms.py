@@ -168,3 +168,18 @@ class Form(FlaskForm):
             first = [] if unreadable_input_stops in field.validators else [unreadable_input_stops]
             field.validators = [*first, *field.validators, *extra]
             return field
+
+
+def with_field_ids(forms):
+    """Gives each form's fields ids of their own (``complete_form.ended_on`` becomes
+    ``complete-ended_on``), for pages that show several forms with the same field names: a
+    repeated id leaves the second field without its label. The names stay as they are, so
+    what the forms post does not change (unlike a WTForms ``prefix``). ``forms`` maps the
+    template's names (``complete_form``) to the forms; returns it."""
+    for key, form in forms.items():
+        prefix = key.removesuffix("_form")
+        for form_field in form:
+            if not form_field.id.startswith(f"{prefix}-"):
+                form_field.id = f"{prefix}-{form_field.id}"
+                form_field.label.field_id = form_field.id
+    return forms

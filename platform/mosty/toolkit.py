@@ -15,7 +15,7 @@ from .enrollment.eligibility import evaluate as evaluate_eligibility
 from .enrollment.models import Enrollment, TargetGroup
 from .extensions import db
 from .families.models import Family, FamilyMember
-from .forms import Form, has_control_characters
+from .forms import Form, has_control_characters, with_field_ids
 from .hookspecs import hookimpl
 from .i18n import gettext, lazy_gettext, ngettext
 from .ids import MAX_ID, row_id
@@ -80,6 +80,8 @@ __all__ = [
     # The base of every form (text fields refuse control characters, whole numbers stay in
     # the database's range), and the same text check for values read without a form.
     "Form", "has_control_characters",
+    # Several forms on one page: ids of their own for their fields (labels stay tied).
+    "with_field_ids",
     # Demo loaders switch their module on (with its default grants) as an administrator does.
     "switch_module",
     # The case registry modules reference, and the domain rules they go through, never around:

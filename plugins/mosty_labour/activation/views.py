@@ -15,7 +15,6 @@ from ..registration.access import (
     staff_institution_id,
     visible_participant_or_404,
 )
-from ..registration.forms import with_field_ids
 from . import service
 from .forms import (
     AttendanceDayForm,
@@ -256,7 +255,7 @@ def _render_enrolment(enrolment, status=200, refusal=None, **forms):
         forms.setdefault("cancel_form", CancelForm(formdata=None))
     html = render_template("labour/activation/enrolment.html", enrolment=enrolment,
                            can_act=can_act, refusal=refusal, kinds=service.KIND_LABELS,
-                           statuses=service.ENROLMENT_STATUS_LABELS, **with_field_ids(forms))
+                           statuses=service.ENROLMENT_STATUS_LABELS, **toolkit.with_field_ids(forms))
     toolkit.record_audit("read", enrolment, detail={"participant_id": enrolment.participant_id})
     toolkit.db.session.commit()
     return html, status

@@ -26,7 +26,6 @@ from ..registration.access import (
     require_office_staff,
     require_staff,
 )
-from ..registration.forms import with_field_ids
 from .forms import AcceptForm, CompleteForm, DeclineForm
 
 STATUSES = toolkit.referral_service.STATUSES
@@ -188,7 +187,7 @@ def _render(referral, institution_id, status=200, refusal=None, **forms):
         participant_visible=service.participant_visible(referral.participant_id,
                                                         institution_id),
         enrolments=enrolments, kinds=KIND_LABELS, enrolment_statuses=ENROLMENT_STATUS_LABELS,
-        refusal=refusal, **with_field_ids(forms))
+        refusal=refusal, **toolkit.with_field_ids(forms))
     toolkit.record_audit("read", referral, detail={
         "participant_id": referral.participant_id,
         "fields": list(referral.shared_fields or [])})

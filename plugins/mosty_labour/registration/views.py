@@ -16,7 +16,7 @@ from .access import (
     require_staff,
     visible_participant_or_404,
 )
-from .forms import DeregisterForm, DetailsForm, RegisterForm, StatusForm, with_field_ids
+from .forms import DeregisterForm, DetailsForm, RegisterForm, StatusForm
 from .transitions import (
     RegistrationRefused,
     change_status,
@@ -138,7 +138,7 @@ def _render(participant, status=200, refusal=None, **forms):
         "labour/registration/detail.html", participant=participant, summary=summary,
         office=office, own=own, refusal=refusal,
         period_labels=service.PERIOD_STATUS_LABELS,
-        reason_labels=service.DEREGISTRATION_REASON_LABELS, **with_field_ids(forms))
+        reason_labels=service.DEREGISTRATION_REASON_LABELS, **toolkit.with_field_ids(forms))
     toolkit.record_audit("read", participant, detail={
         "labour_registration_ids": [r.id for r in summary.registrations]})
     toolkit.db.session.commit()
